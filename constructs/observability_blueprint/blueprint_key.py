@@ -1,0 +1,116 @@
+"""The blueprint's one customer-managed KMS key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aws_cdk import ArnFormat, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+
+from constructs import Construct
+
+DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
+"""The key outlives the stack: data encrypted with it stays readable."""
+
+
+class BlueprintKey(Construct):
+    """One customer-managed key for a blueprint's log groups and topics.
+
+    One key, not one per log group, keeps the cost flat ($1 a month) and the key
+    policy in one place. Rotation is on; the key is retained when the stack is
+    deleted unless ``removal_policy`` says otherwise.
+
+    The key policy lets CloudWatch Logs use the key only for the log groups named
+    with :meth:`allow_log_groups` (the ``aws:logs:arn`` encryption context), built
+    from their names rather than references, so the key and the log groups do
+    not depend on each other in a cycle. :meth:`allow_alarm_notifications` lets
+    CloudWatch alarms and EventBridge rules publish to topics encrypted with it
+    (they cannot publish under the AWS-managed ``alias/aws/sns`` key).
+
+    Parameters
+    ----------
+    alias
+        Alias name without ``alias/``. Default: none.
+    removal_policy
+        Default: ``RemovalPolicy.RETAIN``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        alias: str | None = None,
+        removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
+    ) -> None:
+        super().__init__(scope, id)
+        self._log_group_names: list[str] = []
+        self._publishers_allowed = False
+        self._logs_statement: iam.PolicyStatement | None = None
+        self.key = kms.Key(
+            self,
+            "Resource",
+            description=f"Observability blueprint key ({self.node.path})",
+            enable_key_rotation=True,
+            removal_policy=removal_policy,
+            alias=f"alias/{alias}" if alias else None,
+        )
+
+    def allow_log_groups(self, log_group_names: Iterable[str]) -> None:
+        """Let CloudWatch Logs encrypt and decrypt for these log groups, by name."""
+        self._log_group_names.extend(log_group_names)
+        if self._logs_statement is None:
+            stack = Stack.of(self)
+            self._logs_statement = iam.PolicyStatement(
+                sid="CloudWatchLogsForBlueprintLogGroups",
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                actions=[
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                resources=["*"],
+            )
+            self.key.add_to_resource_policy(self._logs_statement)
+        # One statement for all log groups; the condition is replaced with the full list.
+        self._logs_statement.add_condition(
+            "ArnEquals",
+            {
+                "kms:EncryptionContext:aws:logs:arn": [
+                    self._log_group_arn(name) for name in self._log_group_names
+                ]
+            },
+        )
+
+    def allow_alarm_notifications(self) -> None:
+        """Let CloudWatch alarms and EventBridge rules publish to topics under this key."""
+        if self._publishers_allowed:
+            return
+        self._publishers_allowed = True
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AlarmAndRulePublishersToEncryptedTopics",
+                principals=[
+                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+                    iam.ServicePrincipal("events.amazonaws.com"),
+                ],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+            )
+        )
+
+    @property
+    def log_group_names(self) -> tuple[str, ...]:
+        """Names of the log groups the key policy admits."""
+        return tuple(self._log_group_names)
+
+    def _log_group_arn(self, name: str) -> str:
+        return Stack.of(self).format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )

@@ -1,0 +1,559 @@
+"""The blueprint file: a strict pydantic model of what the workload needs.
+
+The model knows nothing of CDK. Field rules call the pure checks that the
+constructs use too, so a rule reads the same from YAML and from Python; rules
+that span several items (unique names, limits per log group) run once the
+fields are valid. Every problem is reported at once, each with its config path.
+
+Typical use::
+
+    blueprint = Blueprint.from_yaml("blueprint.yaml")   # raises BlueprintError
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from observability_blueprint import limits, log_group_rules, names
+from observability_blueprint.errors import BlueprintError, Problem
+from observability_blueprint.metric_filters import (
+    MetricFilterSpec,
+    PatternExamples,
+    log_group_filter_problems,
+    metric_filter_problems,
+)
+from observability_blueprint.structured_logs import (
+    DEFAULT_ERROR_LEVELS,
+    StructuredLogFields,
+    field_problems,
+    structured_log_filters,
+)
+
+DEFAULT_RETENTION_DAYS = 365
+"""Retention when a log group names none: one year, a common audit requirement."""
+
+_ERROR_TYPE = "blueprint"
+
+
+def _fail(message: str) -> PydanticCustomError:
+    # The message goes in the context: pydantic would read braces in a template.
+    return PydanticCustomError(_ERROR_TYPE, "{message}", {"message": message})
+
+
+def _rule(check: Callable[[Any], str | None]) -> AfterValidator:
+    """Turn a pure check (value -> message or None) into a field validator."""
+
+    def validate(value: Any) -> Any:
+        message = check(value)
+        if message:
+            raise _fail(message)
+        return value
+
+    return AfterValidator(validate)
+
+
+LogicalName = Annotated[str, _rule(names.check_logical)]
+
+
+class _Model(BaseModel):
+    """Strict base: unknown keys are errors, YAML types are not coerced."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+    )
+
+
+class Env(_Model):
+    """Where the stacks deploy. Without it, the stacks are environment-agnostic."""
+
+    account: str | None = Field(default=None, pattern=r"^\d{12}$")
+    """Twelve-digit AWS account id, quoted in YAML."""
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")
+    """AWS Region such as eu-west-1."""
+
+
+class Subscriber(_Model):
+    """One subscriber of a topic: exactly one of the keys."""
+
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    """E-mail address; the recipient must confirm the subscription."""
+    https: str | None = Field(default=None, pattern=r"^https://\S+$")
+    """HTTPS endpoint (for example a chat or paging webhook)."""
+    sqs: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:\S+$")
+    """SQS queue ARN."""
+    lambda_: str | None = Field(
+        default=None,
+        alias="lambda",
+        pattern=r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:\S+$",
+    )
+    """Lambda function ARN."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        given = [key for key in ("email", "https", "sqs", "lambda_") if getattr(self, key)]
+        if len(given) != 1:
+            raise _fail(
+                f"give exactly one of email, https, sqs, lambda (got {len(given)}: "
+                f"{', '.join(k.rstrip('_') for k in given) or 'none'})"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which protocol this subscriber uses: email, https, sqs or lambda."""
+        return next(k.rstrip("_") for k in ("email", "https", "sqs", "lambda_") if getattr(self, k))
+
+    @property
+    def endpoint(self) -> str:
+        """The address, URL or ARN of the subscriber."""
+        return str(getattr(self, "lambda_" if self.kind == "lambda" else self.kind))
+
+
+class Topic(_Model):
+    """A notification topic: SSL-only, encrypted with the blueprint's key."""
+
+    name: LogicalName
+    """Name used by alarms to refer to the topic; the physical name is <name>-<stage>-<this>."""
+    display_name: str | None = Field(default=None, max_length=100)
+    """Shown as the sender of e-mail and SMS notifications."""
+    subscribers: list[Subscriber] = []
+    """Who is told."""
+
+
+class Examples(_Model):
+    """Log events the pattern must and must not match, checked at synthesis."""
+
+    match: list[str] = []
+    no_match: list[str] = []
+
+
+class MetricFilter(_Model):
+    """A metric filter on the log group."""
+
+    name: LogicalName
+    """Unique within the log group; the physical filter name is <name>-<stage>-<this>."""
+    pattern: str
+    """CloudWatch Logs filter pattern: terms, JSON ({ $.level = "ERROR" }) or space-delimited."""
+    namespace: str
+    """Metric namespace."""
+    metric: str
+    """Metric name."""
+    value: str | int | float = "1"
+    """What a matching event adds: a number, a JSON selector ($.latency_ms) or a field ($bytes)."""
+    default_value: float | int | None = None
+    """Published for minutes with events but no match. Not allowed with dimensions."""
+    unit: str | None = None
+    """CloudWatch unit, such as Count, Milliseconds or Bytes."""
+    dimensions: dict[str, str] = {}
+    """Up to 3 dimensions, each taken from the event ($.service)."""
+    examples: Examples | None = None
+    """Events the pattern must and must not match, checked at synthesis."""
+
+    def to_spec(self, *, filter_name: str | None = None) -> MetricFilterSpec:
+        """Return the construct-level settings of this filter."""
+        return MetricFilterSpec(
+            name=self.name,
+            pattern=self.pattern,
+            namespace=self.namespace,
+            metric_name=self.metric,
+            metric_value=str(self.value),
+            default_value=None if self.default_value is None else float(self.default_value),
+            unit=self.unit,
+            dimensions=dict(self.dimensions),
+            filter_name=filter_name,
+            examples=(
+                PatternExamples(tuple(self.examples.match), tuple(self.examples.no_match))
+                if self.examples
+                else None
+            ),
+        )
+
+
+class StructuredLogFieldNames(_Model):
+    """Field names of the service's JSON log events (defaults: Powertools for AWS Lambda)."""
+
+    level: str = "level"
+    service: str = "service"
+    xray_trace_id: str = "xray_trace_id"
+    latency_ms: str = "latency_ms"
+    status_code: str = "status_code"
+    response_bytes: str = "response_bytes"
+    request_id: str = "request_id"
+
+
+class StructuredLogs(_Model):
+    """Error, latency, 5xx/4xx and response-size metrics from JSON logs, per service."""
+
+    namespace: str | None = None
+    """Metric namespace. Default: <name>-<stage> of the blueprint."""
+    fields: StructuredLogFieldNames = StructuredLogFieldNames()
+    """The JSON field names."""
+    error_levels: list[str] = list(DEFAULT_ERROR_LEVELS)
+    """Levels that count as errors."""
+
+    def to_fields(self) -> StructuredLogFields:
+        """Return the pure field-name settings."""
+        return StructuredLogFields(**self.fields.model_dump())
+
+
+class DataProtection(_Model):
+    """Mask sensitive data in the log group's events."""
+
+    identifiers: list[str] = list(limits.DEFAULT_DATA_IDENTIFIERS)
+    """Managed data identifiers to mask. Default: e-mail addresses and credentials."""
+    custom: dict[str, str] = {}
+    """Custom identifiers: name -> regular expression."""
+    audit_log_group: Annotated[str, _rule(log_group_rules.check_log_group_name)] | None = None
+    """Log group (by name) that receives the audit findings. Default: none."""
+
+    @field_validator("identifiers")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in limits.MANAGED_DATA_IDENTIFIERS]
+        if unknown:
+            hints = [
+                f"{u!r} (did you mean {s!r}?)"
+                if (s := limits.closest(u, limits.MANAGED_DATA_IDENTIFIERS))
+                else repr(u)
+                for u in unknown
+            ]
+            raise _fail(
+                f"{', '.join(hints)} {'is' if len(unknown) == 1 else 'are'} not a managed data "
+                "identifier; use names such as EmailAddress, AwsSecretKey, IpAddress, "
+                "CreditCardNumber (see the CloudWatch Logs list of managed data identifiers)"
+            )
+        if not value:
+            raise _fail("name at least one identifier")
+        return value
+
+
+class Subscription(_Model):
+    """A subscription filter streaming matching events elsewhere."""
+
+    destination_arn: Annotated[str, _rule(log_group_rules.check_subscription_destination)]
+    """Lambda function, Kinesis stream, Firehose delivery stream or Logs destination ARN."""
+    pattern: str = ""
+    """Filter pattern; empty forwards every event."""
+    role_arn: Annotated[str, _rule(log_group_rules.check_role_arn)] | None = None
+    """Role CloudWatch Logs assumes for Kinesis or Firehose. Default: one is created."""
+
+
+class LogGroup(_Model):
+    """A log group the blueprint owns: retention, retention on delete, filters."""
+
+    name: LogicalName
+    """Short name used in construct ids and physical names."""
+    log_group_name: Annotated[str, _rule(log_group_rules.check_log_group_name)] | None = None
+    """Exact physical name, for names a service fixes (/aws/lambda/<function>).
+    Default: /<name>/<stage>/<this name>."""
+    service: LogicalName | None = None
+    """The service (unit) this log group belongs to. Default: its own name."""
+    retention_days: Annotated[int, _rule(log_group_rules.check_retention)] | None = (
+        DEFAULT_RETENTION_DAYS
+    )
+    """Days events are kept; null keeps them forever. Default: 365."""
+    log_class: Literal["STANDARD", "INFREQUENT_ACCESS"] = "STANDARD"
+    """Log class; INFREQUENT_ACCESS is cheaper but has no metric or subscription filters."""
+    encrypted: bool = False
+    """Encrypt with the blueprint's customer-managed KMS key."""
+    removal_policy: Literal["retain", "destroy"] = "retain"
+    """What happens to the log group when the stack is deleted. Default: retain."""
+    deletion_protection: bool = False
+    """Refuse DeleteLogGroup calls until the protection is turned off."""
+    data_protection: DataProtection | None = None
+    """Mask sensitive data. Default: off."""
+    subscriptions: list[Subscription] = Field(
+        default=[], max_length=limits.SUBSCRIPTION_FILTERS_PER_LOG_GROUP
+    )
+    """Subscription filters, at most 2."""
+    metric_filters: list[MetricFilter] = []
+    """Metric filters on this log group."""
+    structured_logs: StructuredLogs | None = None
+    """Derive the standard service metrics from JSON logs."""
+
+    def physical_name(self, blueprint: Blueprint) -> str:
+        """Return the log group's name in AWS."""
+        return self.log_group_name or names.default_log_group_name(
+            blueprint.name, blueprint.stage, self.name
+        )
+
+    def unit(self) -> str:
+        """Return the name of the unit (service) the log group belongs to."""
+        return self.service or self.name
+
+
+_TAG_KEY_RE = re.compile(r"[\w.:/=+\-@ ]{1,128}")
+
+
+class Blueprint(_Model):
+    """A workload's observability baseline, as written in the blueprint file."""
+
+    name: Annotated[str, _rule(names.check_part)]
+    """Workload name; with stage, the prefix of every physical name the blueprint chooses."""
+    stage: Annotated[str, _rule(names.check_part)]
+    """Deployment stage such as dev or prod."""
+    env: Env | None = None
+    """Account and Region. Default: environment-agnostic stacks."""
+    tags: dict[str, str] = {}
+    """Tags applied to every taggable resource."""
+    notifications: list[Topic] = []
+    """SNS topics alarms and rules notify."""
+    log_groups: list[LogGroup] = []
+    """Log groups with their retention, filters and subscriptions."""
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, tag_value in value.items():
+            if not _TAG_KEY_RE.fullmatch(key) or key.lower().startswith("aws:"):
+                raise _fail(
+                    f"{key!r} is not a tag key; use 1 to 128 letters, digits, spaces and "
+                    "_ . : / = + - @, not starting with aws:"
+                )
+            if len(tag_value) > 256:
+                raise _fail(f"the value of tag {key!r} is {len(tag_value)} characters; at most 256")
+        return value
+
+    @model_validator(mode="after")
+    def _whole_file(self) -> Self:
+        problems = list(self._problems())
+        if problems:
+            raise PydanticCustomError(
+                _ERROR_TYPE,
+                "{message}",
+                {"message": "\n".join(map(str, problems)), "problems": problems},
+            )
+        return self
+
+    @property
+    def prefix(self) -> str:
+        """``<name>-<stage>``, the start of every physical name the blueprint chooses."""
+        return names.prefix(self.name, self.stage)
+
+    def metric_namespace(self, log_group: LogGroup) -> str:
+        """Return the namespace of a log group's structured-log metrics."""
+        structured = log_group.structured_logs
+        return (structured.namespace if structured else None) or self.prefix
+
+    def filter_specs(self, log_group: LogGroup) -> list[MetricFilterSpec]:
+        """Return every metric filter of a log group: its own, then the structured ones."""
+        specs = [f.to_spec() for f in log_group.metric_filters]
+        structured = log_group.structured_logs
+        if structured:
+            specs.extend(
+                structured_log_filters(
+                    namespace=self.metric_namespace(log_group),
+                    fields=structured.to_fields(),
+                    error_levels=tuple(structured.error_levels),
+                )
+            )
+        return [replace(spec, filter_name=self.filter_name(spec.name)) for spec in specs]
+
+    def filter_name(self, metric_filter: str) -> str:
+        """Return the physical name of a metric filter: ``<name>-<stage>-<filter>``."""
+        return f"{self.prefix}-{metric_filter}"
+
+    def _problems(self) -> Iterator[Problem]:
+        message = names.check_prefix(self.name, self.stage)
+        if message:
+            yield Problem("stage", message)
+        yield from _duplicates("notifications", [t.name for t in self.notifications])
+        yield from _duplicates("log_groups", [g.name for g in self.log_groups])
+        yield from _duplicates(
+            "log_groups", [g.physical_name(self) for g in self.log_groups], key="log_group_name"
+        )
+        for index, group in enumerate(self.log_groups):
+            yield from self._log_group_problems(f"log_groups[{index}]", group)
+
+    def _log_group_problems(self, where: str, group: LogGroup) -> Iterator[Problem]:
+        if group.structured_logs:
+            structured = group.structured_logs
+            for problem in field_problems(structured.to_fields(), tuple(structured.error_levels)):
+                yield Problem(f"{where}.structured_logs.{problem.location}", problem.message)
+        for index, metric_filter in enumerate(group.metric_filters):
+            for problem in metric_filter_problems(metric_filter.to_spec()):
+                yield Problem(
+                    f"{where}.metric_filters[{index}].{problem.location}", problem.message
+                )
+        if group.log_class != "STANDARD" and group.subscriptions:
+            yield Problem(
+                f"{where}.subscriptions",
+                f"a log group of class {group.log_class} cannot have subscription filters; "
+                "set log_class: STANDARD or remove them",
+            )
+        if group.log_class != "STANDARD" and group.structured_logs:
+            yield Problem(
+                f"{where}.structured_logs",
+                f"a log group of class {group.log_class} cannot have metric filters; "
+                "set log_class: STANDARD or remove structured_logs",
+            )
+        specs = self.filter_specs(group)
+        for problem in log_group_filter_problems(specs, log_class=group.log_class):
+            yield Problem(f"{where}.{problem.location}", problem.message)
+
+    # ----------------------------------------------------------------- loading
+
+    @classmethod
+    def from_dict(cls, data: object, *, source: str | None = None) -> Blueprint:
+        """Validate parsed data; raise BlueprintError listing every problem."""
+        if data is None:
+            raise BlueprintError(
+                [Problem("", "the file is empty; it needs at least `name` and `stage`")],
+                source=source,
+            )
+        if not isinstance(data, dict):
+            raise BlueprintError(
+                [
+                    Problem(
+                        "",
+                        f"the top level is a {type(data).__name__}; a blueprint is a mapping "
+                        "with keys such as name, stage, log_groups",
+                    )
+                ],
+                source=source,
+            )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise BlueprintError(problems_from(exc), source=source) from None
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Blueprint:
+        """Read and validate a blueprint file; raise BlueprintError on any problem."""
+        from observability_blueprint.yaml_loading import load_yaml
+
+        source = str(path)
+        return cls.from_dict(load_yaml(Path(path)), source=source)
+
+
+def _duplicates(where: str, values: list[str], *, key: str = "name") -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value in first:
+            yield Problem(
+                f"{where}[{index}].{key}",
+                f"{value!r} is already used by {where}[{first[value]}]; names must be unique",
+            )
+        else:
+            first[value] = index
+
+
+# ------------------------------------------------------------ error rendering
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic location as a config path: ``log_groups[1].retention_days``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into problems that name the path, value and what is allowed."""
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        where = format_location(loc)
+        ctx = error.get("ctx") or {}
+        kind = error["type"]
+        value = error.get("input")
+        if "problems" in ctx:
+            problems.extend(ctx["problems"])
+        elif kind == _ERROR_TYPE:
+            problems.append(Problem(where, ctx["message"]))
+        elif kind == "extra_forbidden":
+            problems.append(Problem(where, _unknown_key(loc)))
+        elif kind == "missing":
+            problems.append(Problem(where, "is required but missing"))
+        elif kind == "string_type" and isinstance(value, int | float):
+            problems.append(
+                Problem(where, f'{value!r} is a number; this is text: quote it ("{value}")')
+            )
+        elif kind == "string_pattern_mismatch":
+            problems.append(
+                Problem(where, f"{value!r} {_PATTERN_HINTS.get(loc[-1], 'has the wrong form')}")
+            )
+        else:
+            problems.append(Problem(where, f"{value!r} is not valid: {error['msg']}"))
+    unique: dict[str, Problem] = {}
+    for problem in problems:
+        unique.setdefault(str(problem), problem)
+    return list(unique.values())
+
+
+_PATTERN_HINTS: dict[int | str, str] = {
+    "account": "is not an AWS account id; use the 12 digits, quoted",
+    "region": "is not an AWS Region; use a name such as eu-west-1",
+    "email": "is not an e-mail address",
+    "https": "is not an HTTPS URL; it must start with https://",
+    "sqs": "is not an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)",
+    "lambda": "is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+}
+
+
+def _unknown_key(loc: tuple[int | str, ...]) -> str:
+    key = str(loc[-1])
+    model = _model_at(loc[:-1])
+    if model is None:
+        return "unknown key"
+    allowed = [field.alias or name for name, field in model.model_fields.items()]
+    suggestion = limits.closest(key, allowed)
+    hint = f"did you mean {suggestion!r}? " if suggestion else ""
+    return f"unknown key {key!r}; {hint}allowed keys: {', '.join(allowed)}"
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Find the model class that validates the mapping at ``loc``."""
+    current: Any = Blueprint
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            if part not in fields:
+                return None
+            current = fields[part].annotation
+        else:
+            current = _element(current)
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    from typing import get_args
+
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    origin = getattr(annotation, "__origin__", None)
+    if origin in (list, dict) or not args:
+        return annotation
+    models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+    return models[0] if models else annotation
+
+
+def _element(annotation: Any) -> Any:
+    from typing import get_args
+
+    args = get_args(_unwrap(annotation))
+    return args[-1] if args else None

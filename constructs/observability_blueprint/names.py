@@ -1,0 +1,67 @@
+"""Physical names the blueprint chooses, and the rule their prefix must meet.
+
+Pure module: no aws_cdk import.
+
+Every physical name the blueprint chooses starts with ``<name>-<stage>``. That
+prefix must be valid in the strictest of the services it names: dashboards and SNS
+topics allow only ``[A-Za-z0-9_-]``, S3 bucket names only lowercase letters, digits
+and hyphens, and EventBridge rule names at most 64 characters (so the prefix keeps
+at most 30 for itself and leaves the rest to the suffix). IAM roles get no
+physical names (CloudFormation generates them, so stacks can be replaced safely);
+names a service fixes, such as ``/aws/lambda/<function>``, are used as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+PART_RE: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+PREFIX_MAX: Final = 30
+LOGICAL_NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9_-]*")
+LOGICAL_NAME_MAX: Final = 64
+
+PART_RULE: Final = (
+    "use lowercase letters, digits and single hyphens, starting with a letter "
+    "(the strictest rule among the names it prefixes: S3 buckets, SNS topics, "
+    "dashboards, EventBridge rules)"
+)
+LOGICAL_RULE: Final = (
+    "use 1 to 64 lowercase letters, digits, '-' and '_', starting with a letter or digit"
+)
+
+
+def check_part(value: str) -> str | None:
+    """Return why ``value`` cannot be a blueprint name or stage, or None when it can."""
+    if not PART_RE.fullmatch(value):
+        return f"{value!r} is not allowed; {PART_RULE}"
+    return None
+
+
+def check_prefix(name: str, stage: str) -> str | None:
+    """Return why ``<name>-<stage>`` is too long, or None when it fits."""
+    prefix = f"{name}-{stage}"
+    if len(prefix) > PREFIX_MAX:
+        return (
+            f"the prefix {prefix!r} is {len(prefix)} characters; name and stage together "
+            f"(with the hyphen) may be at most {PREFIX_MAX}, so that suffixed names fit "
+            "EventBridge's 64-character limit"
+        )
+    return None
+
+
+def check_logical(value: str) -> str | None:
+    """Return why ``value`` cannot name an item in the blueprint file, or None."""
+    if len(value) > LOGICAL_NAME_MAX or not LOGICAL_NAME_RE.fullmatch(value):
+        return f"{value!r} is not allowed; {LOGICAL_RULE}"
+    return None
+
+
+def prefix(name: str, stage: str) -> str:
+    """Return the prefix of every physical name: ``<name>-<stage>``."""
+    return f"{name}-{stage}"
+
+
+def default_log_group_name(name: str, stage: str, log_group: str) -> str:
+    """Return the log group name the blueprint chooses: ``/<name>/<stage>/<log_group>``."""
+    return f"/{name}/{stage}/{log_group}"

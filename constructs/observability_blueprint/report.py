@@ -1,0 +1,104 @@
+"""The synth report: what each stack holds, measured against CloudFormation's limits.
+
+Pure module: reads a cloud assembly directory (``cdk.out``), no aws_cdk import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from observability_blueprint import limits
+
+
+@dataclass(frozen=True)
+class StackReport:
+    """What one synthesized stack contains."""
+
+    name: str
+    environment: str
+    resources: dict[str, int]
+    template_bytes: int
+    warnings: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        """Number of resources in the template."""
+        return sum(self.resources.values())
+
+
+def read_assembly(outdir: str | Path) -> list[StackReport]:
+    """Read every stack of the cloud assembly in ``outdir``."""
+    root = Path(outdir)
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    reports = []
+    for name, artifact in manifest.get("artifacts", {}).items():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        template_path = root / artifact["properties"]["templateFile"]
+        body = template_path.read_bytes()
+        template = json.loads(body)
+        resources = Counter(r["Type"] for r in template.get("Resources", {}).values())
+        metadata = dict(artifact.get("metadata", {}))
+        if "additionalMetadataFile" in artifact:
+            extra = root / artifact["additionalMetadataFile"]
+            metadata.update(json.loads(extra.read_text(encoding="utf-8")))
+        warnings = tuple(
+            f"{path}: {entry['data']}"
+            for path, entries in metadata.items()
+            for entry in entries
+            if entry.get("type") == "aws:cdk:warning"
+        )
+        reports.append(
+            StackReport(
+                name=artifact.get("displayName", name),
+                environment=artifact.get("environment", ""),
+                resources=dict(sorted(resources.items())),
+                template_bytes=len(body),
+                warnings=warnings,
+            )
+        )
+    return reports
+
+
+def render(reports: list[StackReport]) -> str:
+    """Return the report as plain text tables, one per stack."""
+    lines: list[str] = []
+    for report in reports:
+        env = report.environment.removeprefix("aws://")
+        env = "environment-agnostic" if env == "unknown-account/unknown-region" else env
+        lines.append(f"Stack {report.name} ({env})")
+        width = max([len(t) for t in report.resources] + [len("resources")])
+        for resource_type, count in report.resources.items():
+            lines.append(f"  {resource_type:<{width}}  {count:>5}")
+        lines.append(f"  {'-' * width}  -----")
+        lines.append(
+            f"  {'resources':<{width}}  {report.total:>5}  of {limits.STACK_RESOURCES_MAX} "
+            f"({_percent(report.total, limits.STACK_RESOURCES_MAX)})"
+        )
+        lines.append(
+            f"  {'template':<{width}}  {report.template_bytes:>5,} bytes: "
+            f"{_percent(report.template_bytes, limits.TEMPLATE_BODY_INLINE_MAX)} of the "
+            f"{limits.TEMPLATE_BODY_INLINE_MAX:,}-byte inline limit, "
+            f"{_percent(report.template_bytes, limits.TEMPLATE_BODY_S3_MAX)} of the "
+            f"{limits.TEMPLATE_BODY_S3_MAX:,}-byte limit from S3"
+        )
+        if report.warnings:
+            lines.append(f"  warnings ({len(report.warnings)}):")
+            lines.extend(f"    {w}" for w in report.warnings)
+        else:
+            lines.append("  warnings: none")
+        lines.append("")
+    largest = max(reports, key=lambda r: r.template_bytes, default=None)
+    if largest:
+        lines.append(
+            f"{len(reports)} stack(s); largest template {largest.name}, "
+            f"{largest.template_bytes:,} bytes"
+        )
+    return "\n".join(lines)
+
+
+def _percent(value: int, limit: int) -> str:
+    return f"{100 * value / limit:.1f}%"

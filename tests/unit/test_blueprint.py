@@ -1,0 +1,230 @@
+"""The composed blueprint: both example files, synthesized once for the run."""
+
+from __future__ import annotations
+
+import pytest
+from aws_cdk.assertions import Annotations, Match
+
+from observability_blueprint import Blueprint, ObservabilityBlueprint
+from support import EXAMPLES, Synthesized, new_stack, resources
+
+
+def test_stack_name_and_environment(full: Synthesized, small: Synthesized) -> None:
+    assert full.stack.stack_name == "payments-prod-observability"
+    assert full.stack.account == "111122223333"
+    assert full.stack.region == "eu-west-1"
+    assert small.stack.stack_name == "shop-dev-observability"
+    assert small.stack.resolve(small.stack.account) == {"Ref": "AWS::AccountId"}
+
+
+def test_units_group_log_groups_by_service(full: Synthesized) -> None:
+    blueprint = full.stack.blueprint
+    assert {name: sorted(unit.log_groups) for name, unit in blueprint.services.items()} == {
+        "checkout": ["checkout", "data-protection-audit"],
+        "edge": ["edge-access"],
+        "batch": ["batch-archive"],
+    }
+    assert blueprint.services["checkout"].node.path == (
+        "payments-prod-observability/Blueprint/Services/checkout"
+    )
+
+
+def test_logical_ids_are_stable(small: Synthesized) -> None:
+    """Construct IDs are public API: a change here replaces resources in users' accounts."""
+    assert sorted(small.template_json()["Resources"]) == [
+        "BlueprintKeyEAC8D5C0",
+        "BlueprintNotificationsopsBCA42F90",
+        "BlueprintNotificationsopsPolicy7B533F43",
+        "BlueprintNotificationsopsSubscriber05AC4BDB2",
+        "BlueprintServicesapi77CA8E41",
+        "BlueprintServicesapiapiMetricsFailedRequestsAB5F1DC1",
+        "BlueprintServicesapierrors52765DD9",
+        "BlueprintServicesapilatency2AEEE7B1",
+        "BlueprintServicesapipaymentdeclinedDD0872F8",
+        "BlueprintServicesapiresponsebytes336EE160",
+        "BlueprintServicesapistatus4xx505FDE51",
+        "BlueprintServicesapistatus5xxAD2B6A20",
+        "BlueprintServicesworker678C97FE",
+        "BlueprintServicesworkerworkertimeouts65271451",
+    ]
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_nothing_is_lost_on_stack_deletion(examples: dict[str, Synthesized], example: str) -> None:
+    synthesized = examples[example]
+    for resource_type in ("AWS::Logs::LogGroup", "AWS::KMS::Key"):
+        for logical_id, resource in resources(synthesized.template(), resource_type).items():
+            if logical_id.startswith("BlueprintServicescheckoutdataprotectionaudit"):
+                assert resource["DeletionPolicy"] == "Delete"  # removal_policy: destroy
+            else:
+                assert resource["DeletionPolicy"] == "Retain", logical_id
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_tags_reach_every_taggable_resource(examples: dict[str, Synthesized], example: str) -> None:
+    synthesized = examples[example]
+    expected = [{"Key": k, "Value": v} for k, v in sorted(synthesized.config.tags.items())]
+    taggable = ("AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::SNS::Topic", "AWS::IAM::Role")
+    checked = 0
+    for resource in synthesized.template_json()["Resources"].values():
+        if resource["Type"] in taggable:
+            assert resource["Properties"]["Tags"] == expected, resource["Type"]
+            checked += 1
+    assert checked >= 4
+
+
+def test_topics_are_encrypted_with_the_blueprint_key(full: Synthesized) -> None:
+    template = full.template()
+    key_id = next(iter(resources(template, "AWS::KMS::Key")))
+    topics = resources(template, "AWS::SNS::Topic")
+    assert {t["Properties"]["TopicName"] for t in topics.values()} == {
+        "payments-prod-oncall",
+        "payments-prod-security",
+    }
+    for topic in topics.values():
+        assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+
+
+def test_key_policy_lets_alarms_and_rules_publish(full: Synthesized) -> None:
+    key = next(iter(resources(full.template(), "AWS::KMS::Key").values()))
+    statement = next(
+        s
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s.get("Sid") == "AlarmAndRulePublishersToEncryptedTopics"
+    )
+    assert statement["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+
+
+def test_topics_deny_publishing_without_tls(full: Synthesized) -> None:
+    policies = resources(full.template(), "AWS::SNS::TopicPolicy")
+    assert len(policies) == 2
+    for policy in policies.values():
+        statement = policy["Properties"]["PolicyDocument"]["Statement"][0]
+        assert statement["Effect"] == "Deny"
+        assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_every_subscriber_kind(full: Synthesized) -> None:
+    subscriptions = sorted(
+        (p["Protocol"], p["Endpoint"])
+        for p in (
+            r["Properties"] for r in resources(full.template(), "AWS::SNS::Subscription").values()
+        )
+    )
+    assert [protocol for protocol, _ in subscriptions] == [
+        "email",
+        "email",
+        "https",
+        "lambda",
+        "sqs",
+    ]
+    full.template().has_resource_properties(
+        "AWS::Lambda::Permission",
+        {
+            "FunctionName": "arn:aws:lambda:eu-west-1:111122223333:function:payments-chat-notifier",
+            "Principal": "sns.amazonaws.com",
+        },
+    )
+
+
+def test_sqs_subscriber_warns_about_the_queue_policy(full: Synthesized) -> None:
+    Annotations.from_stack(full.stack).has_warning(
+        "*", Match.string_like_regexp("must allow sns:SendMessage from this topic")
+    )
+
+
+def test_audit_log_group_of_the_blueprint_is_referenced(full: Synthesized) -> None:
+    template = full.template_json()
+    checkout = next(
+        r
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Logs::LogGroup"
+        and r["Properties"]["LogGroupName"] == "/aws/lambda/payments-prod-checkout"
+    )
+    audit = next(
+        s
+        for s in checkout["Properties"]["DataProtectionPolicy"]["Statement"]
+        if "Audit" in s["Operation"]
+    )
+    destination = audit["Operation"]["Audit"]["FindingsDestination"]["CloudWatchLogs"]["LogGroup"]
+    assert destination["Ref"].startswith("BlueprintServicescheckoutdataprotectionaudit")
+
+
+def test_structured_logs_with_custom_nested_fields(full: Synthesized) -> None:
+    template = full.template()
+    template.has_resource_properties(
+        "AWS::Logs::MetricFilter",
+        {
+            "FilterName": "payments-prod-status-5xx",
+            "FilterPattern": "{ $.http.status >= 500 && $.http.status <= 599 }",
+            "MetricTransformations": [
+                {
+                    "MetricNamespace": "Payments/Checkout",
+                    "MetricName": "ServerErrors",
+                    "Dimensions": [{"Key": "Service", "Value": "$.service"}],
+                    "DefaultValue": Match.absent(),
+                }
+            ],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Logs::MetricFilter",
+        {
+            "FilterPattern": '{ $.level = "ERROR" || $.level = "CRITICAL" || $.level = "FATAL" }',
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Logs::QueryDefinition",
+        {
+            "Name": "payments-prod/checkout/failed-requests",
+            "QueryString": Match.string_like_regexp("function_request_id, xray_trace_id"),
+        },
+    )
+
+
+def test_filter_count_matches_the_config(examples: dict[str, Synthesized]) -> None:
+    for synthesized in examples.values():
+        config = synthesized.config
+        expected = sum(len(config.filter_specs(g)) for g in config.log_groups)
+        assert len(resources(synthesized.template(), "AWS::Logs::MetricFilter")) == expected
+
+
+def test_colliding_metrics_are_reported_as_a_warning() -> None:
+    config = Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [
+                {
+                    "name": name,
+                    "metric_filters": [
+                        {
+                            "name": "errors",
+                            "pattern": "ERROR",
+                            "namespace": "Shop",
+                            "metric": "Errors",
+                        }
+                    ],
+                }
+                for name in ("api", "web")
+            ],
+        }
+    )
+    _, stack = new_stack()
+    ObservabilityBlueprint(stack, "Blueprint", config=config)
+    Annotations.from_stack(stack).has_warning(
+        "/Test/Blueprint",
+        Match.string_like_regexp(
+            r"^Test/Blueprint/Services/web/web/errors: publishes Shop/Errors "
+            r"\(no dimensions\) like Test/Blueprint/Services/api/api/errors; "
+            r"their values add up in one metric"
+        ),
+    )
+
+
+def test_no_key_when_nothing_needs_one() -> None:
+    config = Blueprint.from_dict({"name": "shop", "stage": "dev", "log_groups": [{"name": "api"}]})
+    _, stack = new_stack()
+    blueprint = ObservabilityBlueprint(stack, "Blueprint", config=config)
+    assert blueprint.key is None

@@ -1,0 +1,87 @@
+"""The synth report, the obs-blueprint command and app.py's handling of bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from observability_blueprint.cli import main
+from observability_blueprint.report import read_assembly, render
+from support import ROOT, Synthesized
+
+
+def test_report_counts_resources_and_measures_the_template(small: Synthesized) -> None:
+    [report] = read_assembly(small.outdir)
+    template = small.template_json()
+    assert report.name == "shop-dev-observability"
+    assert report.total == len(template["Resources"])
+    assert report.resources["AWS::Logs::MetricFilter"] == 7
+    size = (small.outdir / "shop-dev-observability.template.json").stat().st_size
+    assert report.template_bytes == size
+    text = render([report])
+    assert text.startswith("Stack shop-dev-observability (environment-agnostic)\n")
+    assert "  AWS::Logs::MetricFilter         7\n" in text
+    assert f"  resources                   {report.total:>5}  of 500 " in text
+    assert "of the 51,200-byte inline limit" in text
+    assert "warnings: none" in text
+
+
+def test_report_lists_warnings_and_environment(full: Synthesized) -> None:
+    [report] = read_assembly(full.outdir)
+    text = render([report])
+    assert "Stack payments-prod-observability (111122223333/eu-west-1)" in text
+    assert "warnings (1):" in text
+    assert "must allow sns:SendMessage" in text
+
+
+def test_cli_report(small: Synthesized, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(small.outdir)]) == 0
+    assert "Stack shop-dev-observability" in capsys.readouterr().out
+
+
+def test_cli_validate_good_and_bad(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(ROOT / "blueprint.yaml")]) == 0
+    assert capsys.readouterr().out.endswith("blueprint.yaml: valid\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: shop\nstage: dev\nlog_groups: [{name: api, retention_days: 42}]\n")
+    assert main(["validate", str(bad)]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"{bad}: log_groups[0].retention_days: 42 is not a CloudWatch Logs retention"
+    )
+
+
+def test_cli_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert '"title": "Blueprint"' in capsys.readouterr().out
+
+
+def _run_app(blueprint: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env={
+            **__import__("os").environ,
+            "CDK_CONTEXT_JSON": f'{{"blueprint": "{blueprint}"}}',
+            "CDK_OUTDIR": str(outdir),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_app_prints_bad_input_as_one_message(tmp_path: Path) -> None:
+    """What `make synth` shows for a bad file: the message, no traceback."""
+    bad = tmp_path / "blueprint.yaml"
+    bad.write_text("name: Shop\nstage: dev\n")
+    result = _run_app(bad, tmp_path / "out")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"{bad}: name: 'Shop' is not allowed; use lowercase letters, digits and single "
+        "hyphens, starting with a letter (the strictest rule among the names it prefixes: "
+        "S3 buckets, SNS topics, dashboards, EventBridge rules)"
+    )
