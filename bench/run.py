@@ -78,7 +78,9 @@ def main() -> int:
     print(f"config: validate examples/full.yaml          {validate * 1000:8.2f} ms (best of 20)")
     big = reference_workload(40)
     validate_big = best_of(5, lambda: Blueprint.from_dict(big))
-    print(f"config: validate 40-service workload          {validate_big * 1000:8.2f} ms (best of 5)")
+    print(
+        f"config: validate 40-service workload          {validate_big * 1000:8.2f} ms (best of 5)"
+    )
 
     rows = []
     for label, config in (

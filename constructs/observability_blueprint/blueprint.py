@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, RemovalPolicy, Tags
+from typing import Any
+
+from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
 
 from constructs import Construct
+from observability_blueprint import alarm_rules
 from observability_blueprint import config as cfg
+from observability_blueprint import config_alarms as cfg_alarms
+from observability_blueprint.alarm_settings import ActionSet, WatchedMetric, duplicate_alarms
+from observability_blueprint.anomaly_alarm import AnomalyAlarm
 from observability_blueprint.blueprint_key import BlueprintKey
+from observability_blueprint.composite_alarm import RuleCompositeAlarm
 from observability_blueprint.managed_log_group import DataProtectionSettings, ManagedLogGroup
 from observability_blueprint.metric_filters import metric_collisions
 from observability_blueprint.notification_topic import NotificationTopic, TopicSubscriber
+from observability_blueprint.static_alarm import StaticAlarm
 from observability_blueprint.structured_log_metrics import StructuredLogMetrics
 
 
@@ -92,6 +101,11 @@ class ObservabilityBlueprint(Construct):
             if group.structured_logs:
                 unit.structured_metrics[group.name] = self._structured(unit, group)
 
+        self.alarms: dict[str, StaticAlarm | AnomalyAlarm | RuleCompositeAlarm] = {}
+        """Alarms by name."""
+        if config.alarms:
+            self._build_alarms()
+
         for problem in metric_collisions(
             metric
             for unit in self.services.values()
@@ -159,3 +173,174 @@ class ObservabilityBlueprint(Construct):
                 dict.fromkeys((self.config.prefix, unit.node.id, group.name, "failed-requests"))
             ),
         )
+
+    # ------------------------------------------------------------------ alarms
+
+    def _metric(self, alarm: cfg_alarms.Alarm, ref: cfg_alarms.MetricRef) -> cloudwatch.Metric:
+        namespace, name = ref.namespace, ref.name
+        if ref.filter is not None:
+            resolved = cfg_alarms.resolve_filter(ref, self._filters)
+            assert not isinstance(resolved, str), resolved  # checked by the config model
+            namespace, name = resolved[1].namespace, resolved[1].metric_name
+        assert namespace is not None
+        assert name is not None
+        return cloudwatch.Metric(
+            namespace=namespace,
+            metric_name=name,
+            dimensions_map=dict(ref.dimensions) or None,
+            statistic=cfg_alarms.statistic(alarm, ref),
+            period=Duration.seconds(alarm.period),
+        )
+
+    def _actions(self, alarm: cfg_alarms.Alarm, quiet: set[str]) -> ActionSet:
+        if alarm.actions is not None:
+            return alarm.actions.to_set()
+        defaults = self.config.default_actions
+        if defaults is None or alarm.name in quiet:
+            return ActionSet()
+        actions = defaults.to_set().only_accepted(alarm.type)
+        if not cfg_alarms.is_single_instance(alarm):
+            actions = ActionSet(
+                **{
+                    state: tuple(a for a in specs if a.ec2 is None)
+                    for state, specs in actions.by_state().items()
+                }
+            )
+        return actions
+
+    def _build_alarms(self) -> None:
+        config = self.config
+        self._filters = config.all_filters()
+        naming = config.alarm_naming()
+        topics = {name: topic.topic for name, topic in self.topics.items()}
+        scope = Construct(self, "Alarms")
+        by_name = {a.name: a for a in config.alarms}
+        parsed = {
+            a.name: alarm_rules.parse(a.rule)
+            for a in config.alarms
+            if a.type == "composite" and a.rule
+        }
+        children = {
+            name: [r for r in alarm_rules.references(rule) if r in by_name]
+            for name, rule in parsed.items()
+        }
+        # Noise control: a composite that notifies speaks for its children.
+        quiet = {
+            child
+            for name, kids in children.items()
+            if not by_name[name].children_keep_actions
+            and not self._actions(by_name[name], set()).is_empty()
+            for child in kids
+        }
+        watched: list[WatchedMetric] = []
+        for alarm in config.alarms:
+            if alarm.type == "composite":
+                continue
+            common: dict[str, Any] = {
+                "evaluation_periods": alarm.evaluation_periods,
+                "datapoints_to_alarm": alarm.datapoints_to_alarm,
+                "alarm_name": naming.name(alarm.name),
+                "description": alarm.description,
+                "runbook_url": alarm.runbook_url,
+                "actions": self._actions(alarm, quiet),
+                "topics": topics,
+            }
+            refs = [alarm.metric] if alarm.metric else list(alarm.metrics.values())
+            from_filter = any(r.filter is not None for r in refs)
+            common["from_metric_filter"] = from_filter
+            common["treat_missing_data"] = cfg_alarms.treat_missing_data(
+                alarm, from_filter=from_filter
+            )
+            if alarm.type == "anomaly":
+                assert alarm.metric is not None
+                self.alarms[alarm.name] = AnomalyAlarm(
+                    scope,
+                    alarm.name,
+                    metric=self._metric(alarm, alarm.metric),
+                    band=alarm.band,
+                    direction=alarm.direction,
+                    excluded_periods=[(r.start, r.end) for r in alarm.excluded_periods],
+                    timezone=alarm.timezone,
+                    **common,
+                )
+                continue
+            assert alarm.threshold is not None
+            assert alarm.comparison is not None
+            metric: cloudwatch.IMetric
+            if alarm.metric is not None:
+                metric = self._metric(alarm, alarm.metric)
+            else:
+                metric = cloudwatch.MathExpression(
+                    expression=alarm.expression or "",
+                    using_metrics={
+                        metric_id: self._metric(alarm, ref)
+                        for metric_id, ref in sorted(alarm.metrics.items())
+                    },
+                    period=Duration.seconds(alarm.period),
+                )
+            static = StaticAlarm(
+                scope,
+                alarm.name,
+                metric=metric,
+                threshold=float(alarm.threshold),
+                comparison=alarm.comparison,
+                **common,
+            )
+            self.alarms[alarm.name] = static
+            watched.append(
+                WatchedMetric(
+                    static.node.path,
+                    static.facts.identity,
+                    alarm.comparison,
+                    float(alarm.threshold),
+                )
+            )
+        for problem in duplicate_alarms(watched):
+            Annotations.of(self).add_warning_v2(
+                "observability-blueprint:duplicate-alarm", str(problem)
+            )
+        for name in _composites_in_order(children):
+            alarm = by_name[name]
+            suppressor = None
+            if alarm.suppressor is not None:
+                target = alarm.suppressor.alarm
+                suppressor = (
+                    cloudwatch.Alarm.from_alarm_arn(scope, f"{name}Suppressor", target)
+                    if target.startswith("arn:")
+                    else self.alarms[target].alarm
+                )
+            self.alarms[name] = RuleCompositeAlarm(
+                scope,
+                name,
+                rule=alarm.rule or "",
+                alarms={n: a.alarm for n, a in self.alarms.items()},
+                suppressor=suppressor,
+                suppressor_wait_period=alarm.suppressor.wait_period if alarm.suppressor else 60,
+                suppressor_extension_period=(
+                    alarm.suppressor.extension_period if alarm.suppressor else 60
+                ),
+                alarm_name=naming.name(name),
+                description=alarm.description,
+                runbook_url=alarm.runbook_url,
+                actions=self._actions(alarm, quiet),
+                topics=topics,
+            )
+
+
+def _composites_in_order(children: dict[str, list[str]]) -> list[str]:
+    """Order composites so each comes after the composites its rule names."""
+    ordered: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        done.add(name)
+        for child in children.get(name, []):
+            if child in children:
+                visit(child)
+        ordered.append(name)
+
+    for name in children:
+        visit(name)
+    return ordered

@@ -13,15 +13,13 @@ Typical use::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -30,10 +28,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from observability_blueprint import limits, log_group_rules, names
+from observability_blueprint.alarm_settings import PrefixNaming
+from observability_blueprint.config_alarms import Actions, Alarm, alarm_problems
+from observability_blueprint.config_base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
 from observability_blueprint.errors import BlueprintError, Problem
 from observability_blueprint.metric_filters import (
     MetricFilterSpec,
     PatternExamples,
+    check_pattern,
     log_group_filter_problems,
     metric_filter_problems,
 )
@@ -47,42 +49,8 @@ from observability_blueprint.structured_logs import (
 DEFAULT_RETENTION_DAYS = 365
 """Retention when a log group names none: one year, a common audit requirement."""
 
-_ERROR_TYPE = "blueprint"
 
-
-def _fail(message: str) -> PydanticCustomError:
-    # The message goes in the context: pydantic would read braces in a template.
-    return PydanticCustomError(_ERROR_TYPE, "{message}", {"message": message})
-
-
-def _rule(check: Callable[[Any], str | None]) -> AfterValidator:
-    """Turn a pure check (value -> message or None) into a field validator."""
-
-    def validate(value: Any) -> Any:
-        message = check(value)
-        if message:
-            raise _fail(message)
-        return value
-
-    return AfterValidator(validate)
-
-
-LogicalName = Annotated[str, _rule(names.check_logical)]
-
-
-class _Model(BaseModel):
-    """Strict base: unknown keys are errors, YAML types are not coerced."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        strict=True,
-        populate_by_name=True,
-        use_attribute_docstrings=True,
-    )
-
-
-class Env(_Model):
+class Env(StrictModel):
     """Where the stacks deploy. Without it, the stacks are environment-agnostic."""
 
     account: str | None = Field(default=None, pattern=r"^\d{12}$")
@@ -91,7 +59,7 @@ class Env(_Model):
     """AWS Region such as eu-west-1."""
 
 
-class Subscriber(_Model):
+class Subscriber(StrictModel):
     """One subscriber of a topic: exactly one of the keys."""
 
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -111,7 +79,7 @@ class Subscriber(_Model):
     def _exactly_one(self) -> Self:
         given = [key for key in ("email", "https", "sqs", "lambda_") if getattr(self, key)]
         if len(given) != 1:
-            raise _fail(
+            raise fail(
                 f"give exactly one of email, https, sqs, lambda (got {len(given)}: "
                 f"{', '.join(k.rstrip('_') for k in given) or 'none'})"
             )
@@ -128,7 +96,7 @@ class Subscriber(_Model):
         return str(getattr(self, "lambda_" if self.kind == "lambda" else self.kind))
 
 
-class Topic(_Model):
+class Topic(StrictModel):
     """A notification topic: SSL-only, encrypted with the blueprint's key."""
 
     name: LogicalName
@@ -139,14 +107,14 @@ class Topic(_Model):
     """Who is told."""
 
 
-class Examples(_Model):
+class Examples(StrictModel):
     """Log events the pattern must and must not match, checked at synthesis."""
 
     match: list[str] = []
     no_match: list[str] = []
 
 
-class MetricFilter(_Model):
+class MetricFilter(StrictModel):
     """A metric filter on the log group."""
 
     name: LogicalName
@@ -188,7 +156,7 @@ class MetricFilter(_Model):
         )
 
 
-class StructuredLogFieldNames(_Model):
+class StructuredLogFieldNames(StrictModel):
     """Field names of the service's JSON log events (defaults: Powertools for AWS Lambda)."""
 
     level: str = "level"
@@ -200,7 +168,7 @@ class StructuredLogFieldNames(_Model):
     request_id: str = "request_id"
 
 
-class StructuredLogs(_Model):
+class StructuredLogs(StrictModel):
     """Error, latency, 5xx/4xx and response-size metrics from JSON logs, per service."""
 
     namespace: str | None = None
@@ -215,14 +183,14 @@ class StructuredLogs(_Model):
         return StructuredLogFields(**self.fields.model_dump())
 
 
-class DataProtection(_Model):
+class DataProtection(StrictModel):
     """Mask sensitive data in the log group's events."""
 
     identifiers: list[str] = list(limits.DEFAULT_DATA_IDENTIFIERS)
     """Managed data identifiers to mask. Default: e-mail addresses and credentials."""
     custom: dict[str, str] = {}
     """Custom identifiers: name -> regular expression."""
-    audit_log_group: Annotated[str, _rule(log_group_rules.check_log_group_name)] | None = None
+    audit_log_group: Annotated[str, checked(log_group_rules.check_log_group_name)] | None = None
     """Log group (by name) that receives the audit findings. Default: none."""
 
     @field_validator("identifiers")
@@ -236,38 +204,38 @@ class DataProtection(_Model):
                 else repr(u)
                 for u in unknown
             ]
-            raise _fail(
+            raise fail(
                 f"{', '.join(hints)} {'is' if len(unknown) == 1 else 'are'} not a managed data "
                 "identifier; use names such as EmailAddress, AwsSecretKey, IpAddress, "
                 "CreditCardNumber (see the CloudWatch Logs list of managed data identifiers)"
             )
         if not value:
-            raise _fail("name at least one identifier")
+            raise fail("name at least one identifier")
         return value
 
 
-class Subscription(_Model):
+class Subscription(StrictModel):
     """A subscription filter streaming matching events elsewhere."""
 
-    destination_arn: Annotated[str, _rule(log_group_rules.check_subscription_destination)]
+    destination_arn: Annotated[str, checked(log_group_rules.check_subscription_destination)]
     """Lambda function, Kinesis stream, Firehose delivery stream or Logs destination ARN."""
-    pattern: str = ""
+    pattern: Annotated[str, checked(check_pattern)] = ""
     """Filter pattern; empty forwards every event."""
-    role_arn: Annotated[str, _rule(log_group_rules.check_role_arn)] | None = None
+    role_arn: Annotated[str, checked(log_group_rules.check_role_arn)] | None = None
     """Role CloudWatch Logs assumes for Kinesis or Firehose. Default: one is created."""
 
 
-class LogGroup(_Model):
+class LogGroup(StrictModel):
     """A log group the blueprint owns: retention, retention on delete, filters."""
 
     name: LogicalName
     """Short name used in construct ids and physical names."""
-    log_group_name: Annotated[str, _rule(log_group_rules.check_log_group_name)] | None = None
+    log_group_name: Annotated[str, checked(log_group_rules.check_log_group_name)] | None = None
     """Exact physical name, for names a service fixes (/aws/lambda/<function>).
     Default: /<name>/<stage>/<this name>."""
     service: LogicalName | None = None
     """The service (unit) this log group belongs to. Default: its own name."""
-    retention_days: Annotated[int, _rule(log_group_rules.check_retention)] | None = (
+    retention_days: Annotated[int, checked(log_group_rules.check_retention)] | None = (
         DEFAULT_RETENTION_DAYS
     )
     """Days events are kept; null keeps them forever. Default: 365."""
@@ -304,12 +272,12 @@ class LogGroup(_Model):
 _TAG_KEY_RE = re.compile(r"[\w.:/=+\-@ ]{1,128}")
 
 
-class Blueprint(_Model):
+class Blueprint(StrictModel):
     """A workload's observability baseline, as written in the blueprint file."""
 
-    name: Annotated[str, _rule(names.check_part)]
+    name: Annotated[str, checked(names.check_part)]
     """Workload name; with stage, the prefix of every physical name the blueprint chooses."""
-    stage: Annotated[str, _rule(names.check_part)]
+    stage: Annotated[str, checked(names.check_part)]
     """Deployment stage such as dev or prod."""
     env: Env | None = None
     """Account and Region. Default: environment-agnostic stacks."""
@@ -319,18 +287,22 @@ class Blueprint(_Model):
     """SNS topics alarms and rules notify."""
     log_groups: list[LogGroup] = []
     """Log groups with their retention, filters and subscriptions."""
+    alarms: list[Alarm] = []
+    """Static, anomaly-detection and composite alarms."""
+    default_actions: Actions | None = None
+    """Actions of every alarm that names none, filtered to what each kind accepts."""
 
     @field_validator("tags")
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         for key, tag_value in value.items():
             if not _TAG_KEY_RE.fullmatch(key) or key.lower().startswith("aws:"):
-                raise _fail(
+                raise fail(
                     f"{key!r} is not a tag key; use 1 to 128 letters, digits, spaces and "
                     "_ . : / = + - @, not starting with aws:"
                 )
             if len(tag_value) > 256:
-                raise _fail(f"the value of tag {key!r} is {len(tag_value)} characters; at most 256")
+                raise fail(f"the value of tag {key!r} is {len(tag_value)} characters; at most 256")
         return value
 
     @model_validator(mode="after")
@@ -338,7 +310,7 @@ class Blueprint(_Model):
         problems = list(self._problems())
         if problems:
             raise PydanticCustomError(
-                _ERROR_TYPE,
+                ERROR_TYPE,
                 "{message}",
                 {"message": "\n".join(map(str, problems)), "problems": problems},
             )
@@ -383,6 +355,21 @@ class Blueprint(_Model):
         )
         for index, group in enumerate(self.log_groups):
             yield from self._log_group_problems(f"log_groups[{index}]", group)
+        yield from alarm_problems(
+            self.alarms,
+            filters=self.all_filters(),
+            topics=[t.name for t in self.notifications],
+            default_actions=self.default_actions,
+            naming=self.alarm_naming(),
+        )
+
+    def all_filters(self) -> list[tuple[str, MetricFilterSpec]]:
+        """Return every metric filter of the blueprint with its log group's name."""
+        return [(g.name, spec) for g in self.log_groups for spec in self.filter_specs(g)]
+
+    def alarm_naming(self) -> PrefixNaming:
+        """Return the naming strategy of alarms: ``<name>-<stage>-<alarm>``."""
+        return PrefixNaming(self.prefix)
 
     def _log_group_problems(self, where: str, group: LogGroup) -> Iterator[Problem]:
         if group.structured_logs:
@@ -482,7 +469,7 @@ def problems_from(exc: ValidationError) -> list[Problem]:
         value = error.get("input")
         if "problems" in ctx:
             problems.extend(ctx["problems"])
-        elif kind == _ERROR_TYPE:
+        elif kind == ERROR_TYPE:
             problems.append(Problem(where, ctx["message"]))
         elif kind == "extra_forbidden":
             problems.append(Problem(where, _unknown_key(loc)))

@@ -21,6 +21,7 @@ from observability_blueprint.errors import BlueprintError, Problem
 from observability_blueprint.metric_filters import (
     MetricFilterSpec,
     PublishedMetric,
+    check_pattern,
     log_group_filter_problems,
     metric_filter_problems,
 )
@@ -260,6 +261,8 @@ class ManagedLogGroup(Construct):
         message = log_group_rules.check_subscription_destination(destination_arn)
         if message:
             problems.append(Problem(f"{at}.destination_arn", message))
+        if message := check_pattern(pattern):
+            problems.append(Problem(f"{at}.pattern", message))
         if role_arn is not None and (message := log_group_rules.check_role_arn(role_arn)):
             problems.append(Problem(f"{at}.role_arn", message))
         if self.log_class != "STANDARD":

@@ -13,11 +13,14 @@ from typing import Final
 
 from observability_blueprint import limits
 from observability_blueprint.errors import Problem
+from observability_blueprint.filter_patterns import FilterPatternError, parse
 
 # A metric value or dimension value is a number, a JSON selector ($.a.b[0]) or a
 # named field of a space-delimited pattern ($status).
 _NUMBER_RE: Final = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_SELECTOR_RE: Final = re.compile(r"\$(?:\.[^.\s\[\]]+|\[\d+\])+|\$[A-Za-z_][A-Za-z0-9_]*")
+_SELECTOR_RE: Final = re.compile(
+    r"\$(?:\.[^.\s\[\]]+|\[\d+\])+|\$[A-Za-z_][A-Za-z0-9_]*|\$[1-9][0-9]*"
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,78 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
             )
         )
     problems.extend(_dimension_problems(spec))
+    if not problems:
+        problems.extend(pattern_problems(spec))
     return problems
+
+
+def check_pattern(pattern: str) -> str | None:
+    """Return the caret message when ``pattern`` is not a valid filter pattern."""
+    try:
+        parse(pattern)
+    except FilterPatternError as error:
+        return str(error)
+    return None
+
+
+def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
+    """Check the pattern offline: its syntax, its examples, and what it can supply.
+
+    A pattern that parses but never matches deploys fine and counts nothing; the
+    examples catch that before deploy. A metric value or dimension such as
+    ``$.latency_ms`` or ``$bytes`` must be something the pattern can provide.
+    """
+    try:
+        pattern = parse(spec.pattern)
+    except FilterPatternError as error:
+        return [Problem("pattern", str(error))]
+    problems: list[Problem] = []
+    if not pattern.can_supply(spec.metric_value):
+        problems.append(
+            Problem(
+                "value",
+                f"{spec.metric_value!r} cannot come from the {pattern.kind} pattern "
+                f"{spec.pattern!r}; {_supply_hint(pattern.kind, pattern.fields)}",
+            )
+        )
+    for key, value in spec.dimensions.items():
+        if not pattern.can_supply(value):
+            problems.append(
+                Problem(
+                    f"dimensions.{key}",
+                    f"{value!r} cannot come from the {pattern.kind} pattern {spec.pattern!r}; "
+                    f"{_supply_hint(pattern.kind, pattern.fields)}",
+                )
+            )
+    if spec.examples is not None:
+        for index, event in enumerate(spec.examples.match):
+            if not pattern.matches(event):
+                problems.append(
+                    Problem(
+                        f"examples.match[{index}]",
+                        f"the pattern {spec.pattern!r} does not match this event, which it "
+                        f"should: {event!r}",
+                    )
+                )
+        for index, event in enumerate(spec.examples.no_match):
+            if pattern.matches(event):
+                problems.append(
+                    Problem(
+                        f"examples.no_match[{index}]",
+                        f"the pattern {spec.pattern!r} matches this event, which it should "
+                        f"not: {event!r}",
+                    )
+                )
+    return problems
+
+
+def _supply_hint(kind: str, fields: tuple[str, ...]) -> str:
+    if kind == "json":
+        return "use a JSON selector such as $.latency_ms"
+    if kind == "space":
+        named = ", ".join(f"${f}" for f in fields) or "none"
+        return f"use a field the pattern names ({named}) or its position ($1, $2...)"
+    return "a term pattern extracts no fields: use a number, or a JSON or space-delimited pattern"
 
 
 def _dimension_problems(spec: MetricFilterSpec) -> list[Problem]:

@@ -428,3 +428,65 @@ def test_errors_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(BlueprintError) as caught:
         Blueprint.from_yaml(path)
     assert str(caught.value).startswith(f"{path}: log_groups[0].retention_days: 42 is not a")
+
+
+# ------------------------------------------- patterns checked offline (issue 3)
+
+
+def test_pattern_syntax_error_shows_the_caret_and_the_path() -> None:
+    message = error_of(with_log_group(metric_filters=[filter_(pattern='{ $.level "ERROR" }')]))
+    first, *rest = message.splitlines()
+    assert first.startswith("log_groups[0].metric_filters[0].pattern: ")
+    assert any(line.strip() == '{ $.level "ERROR" }' for line in rest)
+    caret_line = next(line for line in rest if line.strip() == "^")
+    pattern_line = rest[rest.index(caret_line) - 1]
+    assert pattern_line[caret_line.index("^")] == '"'
+
+
+def test_example_that_should_match_but_does_not() -> None:
+    examples = {"match": ['{"level":"WARN"}'], "no_match": []}
+    message = error_of(with_log_group(metric_filters=[filter_(examples=examples)]))
+    assert message == (
+        "log_groups[0].metric_filters[0].examples.match[0]: the pattern "
+        "'{ $.level = \"ERROR\" }' does not match this event, which it should: "
+        '\'{"level":"WARN"}\''
+    )
+
+
+def test_example_that_should_not_match_but_does() -> None:
+    examples = {"match": [], "no_match": ['{"level":"ERROR","msg":"boom"}']}
+    message = error_of(with_log_group(metric_filters=[filter_(examples=examples)]))
+    assert message.startswith(
+        "log_groups[0].metric_filters[0].examples.no_match[0]: the pattern "
+        "'{ $.level = \"ERROR\" }' matches this event, which it should not"
+    )
+
+
+def test_metric_value_the_pattern_cannot_supply() -> None:
+    message = error_of(
+        with_log_group(metric_filters=[filter_(pattern="[ip, user, status]", value="$bytes")])
+    )
+    assert message == (
+        "log_groups[0].metric_filters[0].value: '$bytes' cannot come from the space pattern "
+        "'[ip, user, status]'; use a field the pattern names ($ip, $user, $status) or its "
+        "position ($1, $2...)"
+    )
+
+
+def test_dimension_from_a_term_pattern() -> None:
+    message = error_of(
+        with_log_group(metric_filters=[filter_(pattern="ERROR", dimensions={"S": "$.service"})])
+    )
+    assert message.startswith(
+        "log_groups[0].metric_filters[0].dimensions.S: '$.service' cannot come from the term "
+        "pattern 'ERROR'; a term pattern extracts no fields"
+    )
+
+
+def test_subscription_pattern_syntax_error() -> None:
+    arn = "arn:aws:lambda:eu-west-1:111122223333:function:shipper"
+    message = error_of(
+        with_log_group(subscriptions=[{"destination_arn": arn, "pattern": "{ $.a = }"}])
+    )
+    assert message.startswith("log_groups[0].subscriptions[0].pattern: ")
+    assert "^" in message

@@ -19,6 +19,7 @@ from observability_blueprint import (
     DataProtectionSettings,
     ManagedLogGroup,
     MetricFilterSpec,
+    PatternExamples,
 )
 from observability_blueprint.limits import METRIC_UNITS
 from observability_blueprint.managed_log_group import _unit
@@ -416,3 +417,32 @@ def test_subscription_to_an_unknown_destination_is_refused() -> None:
         match=r"Test/Logs/S\.destination_arn: 'arn:aws:sqs:.*' is not a subscription",
     ):
         group.add_subscription("S", destination_arn="arn:aws:sqs:eu-west-1:111122223333:q")
+
+
+def test_pattern_is_checked_against_its_examples_at_synth() -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    spec = _spec(
+        pattern="{ $.status >= 500 }",
+        examples=PatternExamples(match=('{"status": 503}',), no_match=('{"status": 500}',)),
+    )
+    with pytest.raises(
+        BlueprintError,
+        match=r"Test/Logs/errors\.examples\.no_match\[0\]: the pattern '\{ \$\.status >= 500 \}' "
+        r"matches this event, which it should not",
+    ):
+        group.add_metric_filter(spec)
+
+
+def test_pattern_syntax_error_names_the_construct() -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    with pytest.raises(BlueprintError, match=r"(?s)Test/Logs/errors\.pattern: .*\^"):
+        group.add_metric_filter(_spec(pattern="[ip, status = ]"))
+
+
+def test_subscription_pattern_syntax_error_names_the_construct() -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    with pytest.raises(BlueprintError, match=r"Test/Logs/S\.pattern: "):
+        group.add_subscription("S", destination_arn=LAMBDA_ARN, pattern="{ $.a = ")

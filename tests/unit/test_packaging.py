@@ -103,6 +103,12 @@ def test_data_identifiers_match_aws_cdk_lib() -> None:
         "report",
         "schema",
         "cli",
+        "config_base",
+        "config_alarms",
+        "alarm_settings",
+        "alarm_rules",
+        "filter_patterns",
+        "filter_patterns.cli",
     ],
 )
 def test_pure_modules_do_not_load_aws_cdk(module: str) -> None:

@@ -25,3 +25,19 @@ def test_readme_example_runs(index: int, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_readme_shows_the_two_commands() -> None:
     assert "make synth" in README
     assert "make test" in README
+
+
+def test_readme_test_pattern_example_runs() -> None:
+    """The first shell line of the test-pattern example, run as written."""
+    import subprocess
+
+    block = next(
+        b for b in re.findall(r"```sh\n(.*?)```", README, re.DOTALL) if "test-pattern" in b
+    )
+    command = block.split("\n.venv/bin/obs-blueprint test-pattern '[")[0]
+    result = subprocess.run(
+        ["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert '{"level":"ERROR","service":"checkout"}' in result.stdout
+    assert '"INFO"' not in result.stdout

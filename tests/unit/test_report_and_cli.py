@@ -85,3 +85,23 @@ def test_app_prints_bad_input_as_one_message(tmp_path: Path) -> None:
         "hyphens, starting with a letter (the strictest rule among the names it prefixes: "
         "S3 buckets, SNS topics, dashboards, EventBridge rules)"
     )
+
+
+def test_cli_test_pattern(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(
+        '127.0.0.1 - - [24/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 404 12\n'
+        '127.0.0.1 - - [24/Nov/2026:10:00:01 +0000] "GET / HTTP/1.1" 200 99\n'
+    )
+    pattern = "[ip, identity, user, timestamp, request, status_code = 4*, bytes]"
+    assert main(["test-pattern", pattern, str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "404 12" in out
+    assert "200 99" not in out
+    assert "status_code=404" in out
+    assert main(["test-pattern", "[ip, status = 5*]", str(log)]) == 1
+    capsys.readouterr()
+    assert main(["test-pattern", "{ $.a = }", str(log)]) == 2
+    assert "^" in capsys.readouterr().err
