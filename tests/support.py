@@ -37,6 +37,17 @@ def new_stack(name: str = "Test", **stack_kwargs: Any) -> tuple[App, Stack]:
     return app, Stack(app, name, **stack_kwargs)
 
 
+def assert_blueprint_warns(data: dict[str, Any], pattern: str) -> None:
+    """Build a blueprint from ``data`` in a test stack; assert it warns matching ``pattern``."""
+    from aws_cdk.assertions import Annotations, Match
+
+    from observability_blueprint import ObservabilityBlueprint
+
+    _, stack = new_stack()
+    ObservabilityBlueprint(stack, "Blueprint", config=Blueprint.from_dict(data))
+    Annotations.from_stack(stack).has_warning("/Test/Blueprint", Match.string_like_regexp(pattern))
+
+
 def resources(template: Template, resource_type: str) -> dict[str, Any]:
     """Return the resources of one type, by logical id."""
     return dict(template.find_resources(resource_type))

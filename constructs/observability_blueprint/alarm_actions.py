@@ -15,8 +15,8 @@ from aws_cdk import Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
-
 from constructs import Construct
+
 from observability_blueprint.alarm_runbook import AlarmRunbook
 from observability_blueprint.alarm_settings import ActionSet, ActionSpec
 from observability_blueprint.errors import BlueprintError

@@ -10,8 +10,9 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk.interfaces.aws_events import IRuleRef
-
 from constructs import Construct
+
+from observability_blueprint.nag import acknowledge_wildcard_resource
 
 DEFAULT_RETRY_ATTEMPTS = 3
 """EventBridge retries a failed start this many times."""
@@ -65,6 +66,12 @@ class AlarmRunbook(Construct):
                 actions=["ssm:StartAutomationExecution"],
                 resources=[f"{definition}:*"],
             )
+        )
+        acknowledge_wildcard_resource(
+            self.role,
+            f"{definition}:*",
+            reason=f"Automation definitions are versioned: the role may start any version of "
+            f"{document}, and nothing else.",
         )
         self.rule = events.Rule(
             self,

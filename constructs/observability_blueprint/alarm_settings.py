@@ -200,7 +200,8 @@ def action_problems(
                 problems.append(
                     Problem(
                         at,
-                        f"a {kind} alarm cannot take a {action_kind} action on "
+                        f"{_article(kind)} {kind} alarm cannot take {_article(action_kind)} "
+                        f"{action_kind} action on "
                         f"{state.upper()}; it accepts {', '.join(sorted(accepted))} and "
                         "runbooks (started through EventBridge)",
                     )
@@ -211,6 +212,10 @@ def action_problems(
                 for message in _action_value_problems(spec, known_topics, single_instance)
             )
     return problems
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def _action_value_problems(

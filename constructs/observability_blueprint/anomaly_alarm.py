@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
-
 from constructs import Construct
+
 from observability_blueprint import alarm_settings as rules
 from observability_blueprint._metrics import metric_facts
 from observability_blueprint.alarm_actions import bind_actions

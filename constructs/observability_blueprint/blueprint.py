@@ -7,12 +7,17 @@ from typing import Any
 from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
-
 from constructs import Construct
+
 from observability_blueprint import alarm_rules
 from observability_blueprint import config as cfg
 from observability_blueprint import config_alarms as cfg_alarms
-from observability_blueprint.alarm_settings import ActionSet, WatchedMetric, duplicate_alarms
+from observability_blueprint.alarm_settings import (
+    ActionSet,
+    AlarmNaming,
+    WatchedMetric,
+    duplicate_alarms,
+)
 from observability_blueprint.anomaly_alarm import AnomalyAlarm
 from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.composite_alarm import RuleCompositeAlarm
@@ -50,11 +55,22 @@ class ObservabilityBlueprint(Construct):
     ----------
     config
         The validated blueprint file (``Blueprint.from_yaml(path)``).
+    alarm_naming
+        Gives alarms their physical names. Default: ``<name>-<stage>-<alarm>``.
     """
 
-    def __init__(self, scope: Construct, id: str, *, config: cfg.Blueprint) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: cfg.Blueprint,
+        alarm_naming: AlarmNaming | None = None,
+    ) -> None:
         super().__init__(scope, id)
         self.config = config
+        self.alarm_naming: AlarmNaming = alarm_naming or config.alarm_naming()
+        """The naming strategy of alarms."""
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
 
@@ -211,7 +227,7 @@ class ObservabilityBlueprint(Construct):
     def _build_alarms(self) -> None:
         config = self.config
         self._filters = config.all_filters()
-        naming = config.alarm_naming()
+        naming = self.alarm_naming
         topics = {name: topic.topic for name, topic in self.topics.items()}
         scope = Construct(self, "Alarms")
         by_name = {a.name: a for a in config.alarms}

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from aws_cdk import ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-
 from constructs import Construct
 
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN

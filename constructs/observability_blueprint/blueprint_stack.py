@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import App, Environment, Stack, Validations
-
 from constructs import Construct
+
 from observability_blueprint.blueprint import ObservabilityBlueprint
 from observability_blueprint.config import Blueprint
 

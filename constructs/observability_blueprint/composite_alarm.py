@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
-
 from constructs import Construct
+
 from observability_blueprint import alarm_rules
 from observability_blueprint import alarm_settings as rules
 from observability_blueprint.alarm_actions import bind_actions

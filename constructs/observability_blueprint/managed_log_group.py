@@ -13,8 +13,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.interfaces.aws_logs import ILogGroupRef
-
 from constructs import Construct
+
 from observability_blueprint import limits, log_group_rules
 from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.errors import BlueprintError, Problem

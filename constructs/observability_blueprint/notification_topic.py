@@ -9,8 +9,8 @@ from typing import Literal
 from aws_cdk import Annotations
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
-
 from constructs import Construct
+
 from observability_blueprint.blueprint_key import BlueprintKey
 
 Protocol = Literal["email", "https", "sqs", "lambda"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aws_cdk import aws_logs as logs
-
 from constructs import Construct
+
 from observability_blueprint.errors import BlueprintError, Problem
 from observability_blueprint.managed_log_group import ManagedLogGroup
 from observability_blueprint.structured_logs import (

@@ -6,7 +6,7 @@ import pytest
 from aws_cdk.assertions import Annotations, Match
 
 from observability_blueprint import Blueprint, ObservabilityBlueprint
-from support import EXAMPLES, Synthesized, new_stack, resources
+from support import EXAMPLES, Synthesized, assert_blueprint_warns, new_stack, resources
 
 
 def test_stack_name_and_environment(full: Synthesized, small: Synthesized) -> None:
@@ -32,6 +32,11 @@ def test_units_group_log_groups_by_service(full: Synthesized) -> None:
 def test_logical_ids_are_stable(small: Synthesized) -> None:
     """Construct IDs are public API: a change here replaces resources in users' accounts."""
     assert sorted(small.template_json()["Resources"]) == [
+        "BlueprintAlarmsapierrorsC1B9077B",
+        "BlueprintAlarmsapilatency1D7C2607",
+        "BlueprintAlarmsapilatencyDetectorD3CADFED",
+        "BlueprintAlarmsshopunhealthyD19DD523",
+        "BlueprintAlarmsworkertimeoutsEE5E024C",
         "BlueprintKeyEAC8D5C0",
         "BlueprintNotificationsopsBCA42F90",
         "BlueprintNotificationsopsPolicy7B533F43",
@@ -191,7 +196,7 @@ def test_filter_count_matches_the_config(examples: dict[str, Synthesized]) -> No
 
 
 def test_colliding_metrics_are_reported_as_a_warning() -> None:
-    config = Blueprint.from_dict(
+    assert_blueprint_warns(
         {
             "name": "shop",
             "stage": "dev",
@@ -209,17 +214,10 @@ def test_colliding_metrics_are_reported_as_a_warning() -> None:
                 }
                 for name in ("api", "web")
             ],
-        }
-    )
-    _, stack = new_stack()
-    ObservabilityBlueprint(stack, "Blueprint", config=config)
-    Annotations.from_stack(stack).has_warning(
-        "/Test/Blueprint",
-        Match.string_like_regexp(
-            r"^Test/Blueprint/Services/web/web/errors: publishes Shop/Errors "
-            r"\(no dimensions\) like Test/Blueprint/Services/api/api/errors; "
-            r"their values add up in one metric"
-        ),
+        },
+        r"^Test/Blueprint/Services/web/web/errors: publishes Shop/Errors "
+        r"\(no dimensions\) like Test/Blueprint/Services/api/api/errors; "
+        r"their values add up in one metric",
     )
 
 

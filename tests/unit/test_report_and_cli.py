@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +24,8 @@ def test_report_counts_resources_and_measures_the_template(small: Synthesized) -
     assert report.template_bytes == size
     text = render([report])
     assert text.startswith("Stack shop-dev-observability (environment-agnostic)\n")
-    assert "  AWS::Logs::MetricFilter         7\n" in text
-    assert f"  resources                   {report.total:>5}  of 500 " in text
+    assert re.search(r"\n  AWS::Logs::MetricFilter +7\n", text)
+    assert re.search(rf"\n  resources +{report.total}  of 500 ", text)
     assert "of the 51,200-byte inline limit" in text
     assert "warnings: none" in text
 
