@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -72,7 +72,9 @@ class RuleCompositeAlarm(Construct):
                 rule,
                 known=list(alarms),
                 own_name=alarm_name or id,
-                arn_length=alarm_rules.worst_case_alarm_arn_length,
+                arn_length=lambda name: alarm_rules.worst_case_alarm_arn_length(
+                    _literal_name(alarms[name]) or name if name in alarms else name
+                ),
             )
         ]
         if alarm_name is not None and (message := rules.check_alarm_name(alarm_name)):
@@ -108,3 +110,9 @@ class RuleCompositeAlarm(Construct):
             self.alarm, actions, scope=self, topics=topics
         )
         """EventBridge rules that start runbooks on state changes."""
+
+
+def _literal_name(alarm: cloudwatch.IAlarm) -> str | None:
+    """The alarm's physical name when it is known at synthesis (not a token)."""
+    name = alarm.alarm_name
+    return None if Token.is_unresolved(name) else name

@@ -312,7 +312,7 @@ def alarm_problems(
         if message:
             yield Problem(f"{where}.name", message)
         yield from _metric_problems(where, alarm, filters)
-        yield from _kind_problems(where, alarm, names)
+        yield from _kind_problems(where, alarm, names, naming)
         actions = alarm.actions.to_set() if alarm.actions else None
         if actions is not None:
             for problem in rules.action_problems(
@@ -411,7 +411,9 @@ def _metric_problems(
         yield Problem(f"{where}.{problem.location}", problem.message)
 
 
-def _kind_problems(where: str, alarm: Alarm, names: Sequence[str]) -> Iterator[Problem]:
+def _kind_problems(
+    where: str, alarm: Alarm, names: Sequence[str], naming: rules.AlarmNaming
+) -> Iterator[Problem]:
     if alarm.type == "anomaly":
         if len(alarm.excluded_periods) > rules.EXCLUDED_RANGES_MAX:
             yield Problem(
@@ -435,7 +437,7 @@ def _kind_problems(where: str, alarm: Alarm, names: Sequence[str]) -> Iterator[P
             alarm.rule,
             known=known,
             own_name=alarm.name,
-            arn_length=max((alarm_rules.worst_case_alarm_arn_length(n) for n in names), default=0),
+            arn_length=lambda n: alarm_rules.worst_case_alarm_arn_length(naming.name(n)),
         ):
             yield Problem(f"{where}.rule", message)
         if alarm.suppressor is not None:

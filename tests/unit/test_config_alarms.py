@@ -355,3 +355,14 @@ def test_bad_statistic() -> None:
     assert error_of(with_alarms(static(statistic="Mean"))).startswith(
         "alarms[0].statistic: 'Mean' is not a statistic"
     )
+
+
+def test_rule_too_long_once_names_become_worst_case_arns() -> None:
+    names = [f"{'disk-full-on-a-very-long-host-name-for-this-test'}-{i:03}" for i in range(80)]
+    children = [static(name=n, threshold=i) for i, n in enumerate(names)]
+    rule = " OR ".join(f"ALARM({n})" for n in names)
+    assert len(rule) < 10_240
+    composite = {"name": "any-disk", "type": "composite", "rule": rule}
+    message = error_of(with_alarms(*children, composite))
+    assert message.startswith("alarms[80].rule: ")
+    assert "10240" in message.replace(",", "")
