@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -19,8 +19,10 @@ from observability_blueprint.alarm_settings import (
     duplicate_alarms,
 )
 from observability_blueprint.anomaly_alarm import AnomalyAlarm
+from observability_blueprint.blueprint_dashboard import BlueprintDashboard
 from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.composite_alarm import RuleCompositeAlarm
+from observability_blueprint.dashboard_plan import plan_dashboards
 from observability_blueprint.managed_log_group import DataProtectionSettings, ManagedLogGroup
 from observability_blueprint.metric_filters import metric_collisions
 from observability_blueprint.notification_topic import NotificationTopic, TopicSubscriber
@@ -121,6 +123,15 @@ class ObservabilityBlueprint(Construct):
         """Alarms by name."""
         if config.alarms:
             self._build_alarms()
+
+        self.dashboards: list[BlueprintDashboard] = []
+        """The dashboards, one per planned dashboard or part."""
+        plans = plan_dashboards(config, region=Stack.of(self).region)
+        if plans:
+            dashboards = Construct(self, "Dashboards")
+            self.dashboards = [
+                BlueprintDashboard(dashboards, plan.key, plan=plan) for plan in plans
+            ]
 
         for problem in metric_collisions(
             metric

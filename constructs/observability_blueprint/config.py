@@ -31,6 +31,7 @@ from observability_blueprint import limits, log_group_rules, names
 from observability_blueprint.alarm_settings import PrefixNaming
 from observability_blueprint.config_alarms import Actions, Alarm, alarm_problems
 from observability_blueprint.config_base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
+from observability_blueprint.config_dashboards import Dashboards, dashboard_problems
 from observability_blueprint.errors import BlueprintError, Problem
 from observability_blueprint.metric_filters import (
     MetricFilterSpec,
@@ -291,6 +292,8 @@ class Blueprint(StrictModel):
     """Static, anomaly-detection and composite alarms."""
     default_actions: Actions | None = None
     """Actions of every alarm that names none, filtered to what each kind accepts."""
+    dashboards: Dashboards | None = None
+    """Which dashboards to create. Default: services and alarms."""
 
     @field_validator("tags")
     @classmethod
@@ -362,6 +365,12 @@ class Blueprint(StrictModel):
             default_actions=self.default_actions,
             naming=self.alarm_naming(),
         )
+        if self.dashboards is not None:
+            yield from dashboard_problems(self.dashboards, services=self.services())
+
+    def services(self) -> list[str]:
+        """Return the service (unit) names, in the order they first appear."""
+        return list(dict.fromkeys(g.unit() for g in self.log_groups))
 
     def all_filters(self) -> list[tuple[str, MetricFilterSpec]]:
         """Return every metric filter of the blueprint with its log group's name."""

@@ -37,6 +37,8 @@ def test_logical_ids_are_stable(small: Synthesized) -> None:
         "BlueprintAlarmsapilatencyDetectorD3CADFED",
         "BlueprintAlarmsshopunhealthyD19DD523",
         "BlueprintAlarmsworkertimeoutsEE5E024C",
+        "BlueprintDashboardsalarmsE35267DA",
+        "BlueprintDashboardsservicesE2CA593F",
         "BlueprintKeyEAC8D5C0",
         "BlueprintNotificationsopsBCA42F90",
         "BlueprintNotificationsopsPolicy7B533F43",

@@ -109,6 +109,10 @@ def test_data_identifiers_match_aws_cdk_lib() -> None:
         "alarm_rules",
         "filter_patterns",
         "filter_patterns.cli",
+        "agent_metrics",
+        "config_dashboards",
+        "dashboard_model",
+        "dashboard_plan",
     ],
 )
 def test_pure_modules_do_not_load_aws_cdk(module: str) -> None:

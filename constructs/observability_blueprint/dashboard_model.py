@@ -1,0 +1,284 @@
+"""Dashboards as plain data: widgets, the grid they sit on, and CloudWatch's limits.
+
+Pure module: no aws_cdk import. A dashboard is planned here (which widgets, in
+what order, how big), laid out on CloudWatch's 24-column grid left to right and
+top to bottom without gaps, and split into numbered parts when it would pass a
+limit. The construct turns a plan into aws-cdk-lib widgets row by row, so the
+positions in the template are the ones computed here (a test checks that).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final, Literal
+
+GRID_WIDTH: Final = 24
+WIDGETS_PER_DASHBOARD_MAX: Final = 500
+METRICS_PER_DASHBOARD_MAX: Final = 2500
+METRICS_PER_GRAPH_MAX: Final = 500
+ALARMS_PER_STATUS_WIDGET_MAX: Final = 100
+DASHBOARD_NAME_MAX: Final = 255
+
+WidgetKind = Literal["text", "graph", "single_value", "alarm_status", "log_query"]
+
+
+@dataclass(frozen=True)
+class PlotMetric:
+    """A metric on a graph or single-value widget."""
+
+    namespace: str
+    name: str
+    dimensions: tuple[tuple[str, str], ...] = ()
+    statistic: str = "Average"
+    label: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class PlotExpression:
+    """A metric-math or SEARCH expression on a graph."""
+
+    expression: str
+    label: str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A horizontal line on a graph: an alarm's threshold."""
+
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Widget:
+    """One widget of a planned dashboard.
+
+    Only the fields of its kind are used: ``markdown`` for text, ``metrics`` and
+    ``thresholds`` for graphs and single values, ``alarms`` (alarm names) for alarm
+    status, ``log_groups`` and ``query`` for Logs Insights.
+    """
+
+    kind: WidgetKind
+    title: str
+    width: int
+    height: int
+    markdown: str = ""
+    metrics: tuple[PlotMetric | PlotExpression, ...] = ()
+    thresholds: tuple[Threshold, ...] = ()
+    alarms: tuple[str, ...] = ()
+    log_groups: tuple[str, ...] = ()
+    query: str = ""
+    period: int | None = None
+
+    @property
+    def metric_count(self) -> int:
+        """Metrics the widget counts towards the dashboard's limit."""
+        return len(self.metrics)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A widget and its place on the grid."""
+
+    widget: Widget
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class DashboardPlan:
+    """A dashboard to create: its name, its rows of widgets and its time settings."""
+
+    key: str
+    name: str
+    rows: tuple[tuple[Widget, ...], ...]
+    start: str = "-PT3H"
+    period_override: Literal["auto", "inherit"] = "auto"
+    links: tuple[str, ...] = field(default=())
+
+    @property
+    def widgets(self) -> tuple[Widget, ...]:
+        """All widgets, row by row."""
+        return tuple(w for row in self.rows for w in row)
+
+    @property
+    def metric_count(self) -> int:
+        """Metrics on the whole dashboard."""
+        return sum(w.metric_count for w in self.widgets)
+
+    def placed(self) -> list[Placed]:
+        """Return every widget with its (x, y) on the 24-column grid."""
+        out: list[Placed] = []
+        y = 0
+        for row in self.rows:
+            x = 0
+            for widget in row:
+                out.append(Placed(widget, x, y))
+                x += widget.width
+            y += max((w.height for w in row), default=0)
+        return out
+
+
+def pack(widgets: Iterable[Widget]) -> tuple[tuple[Widget, ...], ...]:
+    """Pack widgets into rows of at most 24 columns, left to right, top to bottom.
+
+    A widget that does not fit the current row starts the next one; a row's
+    widgets keep their order. Widgets planned together have one height, so rows
+    have no vertical gaps.
+    """
+    rows: list[list[Widget]] = []
+    used = GRID_WIDTH
+    for widget in widgets:
+        if widget.width > GRID_WIDTH or widget.width < 1:
+            raise ValueError(f"widget {widget.title!r} is {widget.width} columns wide; 1 to 24")
+        if used + widget.width > GRID_WIDTH or (rows and rows[-1][0].height != widget.height):
+            rows.append([])
+            used = 0
+        rows[-1].append(widget)
+        used += widget.width
+    return tuple(tuple(row) for row in rows)
+
+
+def split_graph(widget: Widget) -> list[Widget]:
+    """Split a graph with more than 500 metrics into graphs of at most 500."""
+    if widget.metric_count <= METRICS_PER_GRAPH_MAX:
+        return [widget]
+    parts = math.ceil(widget.metric_count / METRICS_PER_GRAPH_MAX)
+    return [
+        replace(
+            widget,
+            title=f"{widget.title} ({i + 1}/{parts})",
+            metrics=widget.metrics[i * METRICS_PER_GRAPH_MAX : (i + 1) * METRICS_PER_GRAPH_MAX],
+        )
+        for i in range(parts)
+    ]
+
+
+def split_alarm_status(widget: Widget) -> list[Widget]:
+    """Split an alarm-status widget with more than 100 alarms."""
+    if len(widget.alarms) <= ALARMS_PER_STATUS_WIDGET_MAX:
+        return [widget]
+    size = ALARMS_PER_STATUS_WIDGET_MAX
+    parts = math.ceil(len(widget.alarms) / size)
+    return [
+        replace(
+            widget,
+            title=f"{widget.title} ({i + 1}/{parts})",
+            alarms=widget.alarms[i * size : (i + 1) * size],
+        )
+        for i in range(parts)
+    ]
+
+
+@dataclass(frozen=True)
+class Section:
+    """Widgets that belong together (one service): never split across parts."""
+
+    title: str
+    widgets: tuple[Widget, ...]
+
+    @property
+    def metric_count(self) -> int:
+        """Metrics in the section."""
+        return sum(w.metric_count for w in self.widgets)
+
+
+def plan_dashboard(
+    *,
+    key: str,
+    name: str,
+    sections: Sequence[Section],
+    start: str = "-PT3H",
+    max_widgets: int = WIDGETS_PER_DASHBOARD_MAX,
+    max_metrics: int = METRICS_PER_DASHBOARD_MAX,
+) -> list[DashboardPlan]:
+    """Lay sections out on one dashboard, or on numbered parts linked to each other.
+
+    A part holds whole sections while it stays within ``max_widgets`` and
+    ``max_metrics`` (one widget is kept for the part's header with the links).
+    Part names are ``<name>-1``, ``<name>-2``...; a single part keeps ``name``.
+    """
+    expanded = [
+        Section(
+            s.title,
+            tuple(
+                part
+                for w in s.widgets
+                for part in (split_alarm_status(w) if w.kind == "alarm_status" else split_graph(w))
+            ),
+        )
+        for s in sections
+    ]
+    groups: list[list[Section]] = [[]]
+    widgets = metrics = 0
+    for section in expanded:
+        size, count = len(section.widgets), section.metric_count
+        if size + 1 > max_widgets or count > max_metrics:
+            raise ValueError(
+                f"section {section.title!r} alone has {size} widgets and {count} metrics; a "
+                f"dashboard takes {max_widgets} widgets and {max_metrics} metrics"
+            )
+        if groups[-1] and (widgets + size + 1 > max_widgets or metrics + count > max_metrics):
+            groups.append([])
+            widgets = metrics = 0
+        groups[-1].append(section)
+        widgets += size
+        metrics += count
+    if len(groups) == 1:
+        return [
+            DashboardPlan(
+                key=key,
+                name=name,
+                rows=pack(w for s in groups[0] for w in s.widgets),
+                start=start,
+            )
+        ]
+    names = [part_name(name, i + 1) for i in range(len(groups))]
+    plans = []
+    for index, group in enumerate(groups):
+        header = Widget(
+            kind="text",
+            title="Parts",
+            width=GRID_WIDTH,
+            height=1,
+            markdown=_links(names, index),
+        )
+        plans.append(
+            DashboardPlan(
+                key=f"{key}-{index + 1}",
+                name=names[index],
+                rows=pack([header, *(w for s in group for w in s.widgets)]),
+                start=start,
+                links=tuple(n for n in names if n != names[index]),
+            )
+        )
+    return plans
+
+
+def part_name(name: str, number: int) -> str:
+    """Return the name of part ``number`` of a dashboard."""
+    return f"{name}-{number}"
+
+
+def _links(names: Sequence[str], current: int) -> str:
+    # CloudWatch text widgets link to other dashboards with #dashboards:name=...
+    parts = [
+        f"**Part {i + 1}**" if i == current else f"[button:Part {i + 1}](#dashboards:name={n})"
+        for i, n in enumerate(names)
+    ]
+    return f"Part {current + 1} of {len(names)}: " + " ".join(parts)
+
+
+def check_dashboard_name(name: str) -> str | None:
+    """Return why ``name`` cannot name a dashboard."""
+    allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+    if not 1 <= len(name) <= DASHBOARD_NAME_MAX or not set(name) <= allowed:
+        return (
+            f"{name!r} is not a dashboard name; use 1 to {DASHBOARD_NAME_MAX} letters, digits, "
+            "'-' and '_'"
+        )
+    return None

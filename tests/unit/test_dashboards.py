@@ -1,0 +1,338 @@
+"""Dashboards: the plan (pure), its limits, and the synthesized DashboardBody."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from observability_blueprint import Blueprint, BlueprintError, agent_metrics
+from observability_blueprint.dashboard_model import (
+    ALARMS_PER_STATUS_WIDGET_MAX,
+    GRID_WIDTH,
+    METRICS_PER_DASHBOARD_MAX,
+    METRICS_PER_GRAPH_MAX,
+    WIDGETS_PER_DASHBOARD_MAX,
+    PlotExpression,
+    PlotMetric,
+    Section,
+    Widget,
+    check_dashboard_name,
+    pack,
+    plan_dashboard,
+)
+from observability_blueprint.dashboard_plan import plan_dashboards
+from support import ROOT, Synthesized, resources
+
+
+def body_of(synthesized: Synthesized, key: str) -> dict[str, Any]:
+    """Parse a dashboard's body, with the Region token replaced by REGION."""
+    for resource in resources(synthesized.template(), "AWS::CloudWatch::Dashboard").values():
+        props = resource["Properties"]
+        name = props["DashboardName"]
+        name_text = (
+            name
+            if isinstance(name, str)
+            else "".join(p if isinstance(p, str) else "REGION" for p in name["Fn::Join"][1])
+        )
+        if name_text.endswith(f"-{key}"):
+            body = props["DashboardBody"]
+            text = (
+                body
+                if isinstance(body, str)
+                else "".join(p if isinstance(p, str) else "REGION" for p in body["Fn::Join"][1])
+            )
+            return dict(json.loads(text))
+    raise AssertionError(f"no dashboard {key}")
+
+
+def graph(title: str, metrics: int = 1, width: int = 8, height: int = 6) -> Widget:
+    return Widget(
+        kind="graph",
+        title=title,
+        width=width,
+        height=height,
+        metrics=tuple(PlotMetric("N", f"M{i}") for i in range(metrics)),
+    )
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_pack_fills_rows_left_to_right_without_gaps() -> None:
+    rows = pack([graph("a"), graph("b"), graph("c"), graph("d"), graph("e", width=16)])
+    assert [[w.title for w in row] for row in rows] == [["a", "b", "c"], ["d", "e"]]
+    assert all(sum(w.width for w in row) <= GRID_WIDTH for row in rows)
+
+
+def test_pack_starts_a_row_when_the_height_changes() -> None:
+    rows = pack([graph("a"), graph("b", height=3), graph("c", height=3)])
+    assert [[w.title for w in row] for row in rows] == [["a"], ["b", "c"]]
+
+
+def test_positions_are_left_to_right_top_to_bottom() -> None:
+    [plan] = plan_dashboard(
+        key="k", name="n", sections=[Section("s", (graph("a"), graph("b"), graph("c", width=24)))]
+    )
+    assert [(p.widget.title, p.x, p.y) for p in plan.placed()] == [
+        ("a", 0, 0),
+        ("b", 8, 0),
+        ("c", 0, 6),
+    ]
+
+
+def test_a_graph_with_more_than_500_metrics_is_split() -> None:
+    [plan] = plan_dashboard(key="k", name="n", sections=[Section("s", (graph("big", 1200),))])
+    graphs = plan.widgets
+    assert [g.title for g in graphs] == ["big (1/3)", "big (2/3)", "big (3/3)"]
+    assert [g.metric_count for g in graphs] == [500, 500, 200]
+    assert max(g.metric_count for g in graphs) <= METRICS_PER_GRAPH_MAX
+
+
+def test_an_alarm_widget_with_more_than_100_alarms_is_split() -> None:
+    status = Widget(
+        kind="alarm_status",
+        title="all",
+        width=24,
+        height=6,
+        alarms=tuple(f"a{i}" for i in range(250)),
+    )
+    [plan] = plan_dashboard(key="k", name="n", sections=[Section("s", (status,))])
+    assert [len(w.alarms) for w in plan.widgets] == [100, 100, 50]
+    assert max(len(w.alarms) for w in plan.widgets) <= ALARMS_PER_STATUS_WIDGET_MAX
+
+
+def test_parts_are_numbered_and_linked() -> None:
+    sections = [Section(f"s{i}", (graph(f"g{i}", 1000),)) for i in range(4)]
+    plans = plan_dashboard(key="svc", name="shop-dev-eu-west-1-services", sections=sections)
+    assert [p.name for p in plans] == [
+        "shop-dev-eu-west-1-services-1",
+        "shop-dev-eu-west-1-services-2",
+    ]
+    assert [p.metric_count for p in plans] == [2000, 2000]
+    header = plans[0].widgets[0]
+    assert header.kind == "text"
+    assert header.markdown == (
+        "Part 1 of 2: **Part 1** [button:Part 2](#dashboards:name=shop-dev-eu-west-1-services-2)"
+    )
+    assert plans[1].links == ("shop-dev-eu-west-1-services-1",)
+
+
+def test_dashboard_names() -> None:
+    assert check_dashboard_name("shop-dev-eu-west-1-services") is None
+    assert check_dashboard_name("shop dev") == (
+        "'shop dev' is not a dashboard name; use 1 to 255 letters, digits, '-' and '_'"
+    )
+
+
+# ------------------------------------------------------------ at scale
+
+
+def _services(count: int) -> dict[str, Any]:
+    return {
+        "name": "big",
+        "stage": "prod",
+        "log_groups": [
+            {"name": f"svc{i:04}", "structured_logs": {"namespace": f"Big/Svc{i:04}"}}
+            for i in range(count)
+        ],
+    }
+
+
+def test_1200_services_split_into_dashboards_within_every_limit() -> None:
+    blueprint = Blueprint.from_dict(_services(1200))
+    plans = plan_dashboards(blueprint, region="eu-west-1")
+    services = [p for p in plans if p.key.startswith("services")]
+    assert len(services) > 1
+    for plan in services:
+        assert len(plan.widgets) <= WIDGETS_PER_DASHBOARD_MAX
+        assert plan.metric_count <= METRICS_PER_DASHBOARD_MAX
+        assert all(w.metric_count <= METRICS_PER_GRAPH_MAX for w in plan.widgets)
+        assert all(sum(w.width for w in row) <= GRID_WIDTH for row in plan.rows), (
+            "a row is wider than the grid"
+        )
+        assert check_dashboard_name(plan.name) is None
+        assert plan.widgets[0].markdown.startswith(f"Part {services.index(plan) + 1} of ")
+    headers = [w for p in services for w in p.widgets if w.markdown.startswith("# svc")]
+    assert len(headers) == 1200, "every service is on exactly one part"
+
+
+# ----------------------------------------------------------- the examples
+
+
+def test_service_dashboard_matches_the_plan(small: Synthesized) -> None:
+    body = body_of(small, "services")
+    [plan] = [p for p in plan_dashboards(small.config, region="REGION") if p.key == "services"]
+    placed = plan.placed()
+    assert [(w["x"], w["y"], w["width"], w["height"]) for w in body["widgets"]] == [
+        (p.x, p.y, p.widget.width, p.widget.height) for p in placed
+    ]
+    assert body["start"] == "-PT3H"
+    assert body["periodOverride"] == "auto"
+
+
+def test_error_graph_shows_the_alarm_threshold(small: Synthesized) -> None:
+    widgets = body_of(small, "services")["widgets"]
+    errors = next(
+        w
+        for w in widgets
+        if w["type"] == "metric"
+        and w["properties"]["title"] == "Errors"
+        and w["properties"]["view"] == "timeSeries"
+    )
+    assert errors["properties"]["annotations"]["horizontal"] == [
+        {"value": 5, "label": "api-errors threshold", "yAxis": "left"}
+    ]
+    [[search]] = errors["properties"]["metrics"]
+    assert search["expression"] == "SEARCH('{Shop/Api,Service} MetricName=\"Errors\"', 'Sum', 300)"
+
+
+def test_latency_graph_shows_the_anomaly_band(small: Synthesized) -> None:
+    widgets = body_of(small, "services")["widgets"]
+    latency = next(w for w in widgets if w["properties"].get("title") == "Latency p99")
+    metrics = latency["properties"]["metrics"]
+    watched = next(m for m in metrics if m[0] == "Shop/Api")
+    assert watched[:4] == ["Shop/Api", "Latency", "Service", "api"]
+    assert watched[4]["stat"] == "p90"
+    band = next(m[0] for m in metrics if "ANOMALY" in str(m))
+    assert band["expression"] == f"ANOMALY_DETECTION_BAND({watched[4]['id']}, 3)"
+
+
+def test_latest_errors_query_shows_request_and_trace_ids(small: Synthesized) -> None:
+    widgets = body_of(small, "services")["widgets"]
+    [log] = [w for w in widgets if w["type"] == "log"]
+    query = log["properties"]["query"]
+    assert query.startswith("SOURCE '/shop/dev/api' | fields @timestamp, service, level, ")
+    assert "request_id, xray_trace_id" in query
+    assert query.endswith("| limit 20")
+    assert log["width"] == 24
+
+
+def test_alarm_overview_groups_by_composite(small: Synthesized) -> None:
+    [status] = body_of(small, "alarms")["widgets"]
+    names = [a.rsplit(":", 1)[1] for a in status["properties"]["alarms"]]
+    assert names == [
+        "shop-dev-shop-unhealthy",
+        "shop-dev-api-errors",
+        "shop-dev-api-latency",
+        "shop-dev-worker-timeouts",
+    ]
+    assert status["properties"]["title"] == "shop-unhealthy (composite)"
+
+
+def test_nested_composites_and_loose_alarms(full: Synthesized) -> None:
+    widgets = body_of(full, "alarms")["widgets"]
+    titles = [w["properties"]["title"] for w in widgets]
+    assert titles == ["payments-down (composite)", "Alarms under no composite"]
+    tree = [a.rsplit(":", 1)[1] for a in widgets[0]["properties"]["alarms"]]
+    assert tree[:2] == ["payments-prod-payments-down", "payments-prod-checkout-degraded"]
+    assert "payments-prod-card-declines" in tree
+    loose = [a.rsplit(":", 1)[1] for a in widgets[1]["properties"]["alarms"]]
+    assert "payments-prod-workers-busy" in loose
+    assert not set(tree) & set(loose)
+
+
+def test_dashboard_names_carry_stage_and_region(full: Synthesized) -> None:
+    names = sorted(
+        r["Properties"]["DashboardName"]
+        for r in resources(full.template(), "AWS::CloudWatch::Dashboard").values()
+    )
+    assert names == [
+        "payments-prod-eu-west-1-alarms",
+        "payments-prod-eu-west-1-hosts",
+        "payments-prod-eu-west-1-services",
+    ]
+
+
+def test_host_dashboard_uses_search_per_fleet(full: Synthesized) -> None:
+    widgets = body_of(full, "hosts")["widgets"]
+    expressions = [
+        m[0]["expression"]
+        for w in widgets
+        if w["type"] == "metric"
+        for m in w["properties"]["metrics"]
+    ]
+    assert (
+        'SEARCH(\'Namespace="CWAgent" MetricName="mem_used_percent" '
+        "AutoScalingGroupName=\"payments-workers\"', 'Average', 300)"
+    ) in expressions
+    assert (
+        'SEARCH(\'Namespace="CWAgent" MetricName="Memory % Committed Bytes In Use" '
+        "Fleet=\"ledger\"', 'Average', 300)"
+    ) in expressions
+
+
+def _metric_names(plan_widgets: list[Widget]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for widget in plan_widgets:
+        for metric in widget.metrics:
+            if isinstance(metric, PlotMetric):
+                found.add((metric.namespace, metric.name))
+            elif isinstance(metric, PlotExpression) and metric.expression.startswith("SEARCH"):
+                namespace = re.search(r"\{([^,}]+)|Namespace=\\?\"([^\"\\]+)", metric.expression)
+                name = re.search(r"MetricName=\"([^\"]+)\"", metric.expression)
+                assert namespace is not None, metric.expression
+                assert name is not None, metric.expression
+                found.add((namespace.group(1) or namespace.group(2), name.group(1)))
+    return found
+
+
+@pytest.mark.parametrize("example", ["blueprint.yaml", "examples/full.yaml"])
+def test_every_dashboard_metric_exists(examples: dict[str, Synthesized], example: str) -> None:
+    """No typos: each metric is one the blueprint publishes or a CWAgent metric."""
+    config = examples[example].config
+    produced = {(s.namespace, s.metric_name) for _, s in config.all_filters()}
+    agent = {
+        (agent_metrics.NAMESPACE, collected.metric_name)
+        for m in agent_metrics.HOST_METRICS
+        for collected in (m.linux, m.windows)
+        if collected is not None
+    }
+    widgets = [w for p in plan_dashboards(config, region="r") for w in p.widgets]
+    used = _metric_names(widgets)
+    assert used
+    assert used <= produced | agent, used - produced - agent
+
+
+def test_layout_picture_renders(tmp_path: Path, small: Synthesized) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("render", ROOT / "docs" / "render_dashboard.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    plan = plan_dashboards(small.config, region="eu-west-1")[0]
+    path = module.render(plan, tmp_path / "layout.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"start": "3 hours"},
+            "dashboards: '3 hours' is not a relative time; use an ISO 8601 duration before now",
+        ),
+        (
+            {"hosts": [{"name": "web"}]},
+            "dashboards.hosts[0]: give exactly one of auto_scaling_group or fleet",
+        ),
+        (
+            {"titles": {"ap": "API"}},
+            "dashboards.titles.ap: 'ap' is not a service of this blueprint; services: api",
+        ),
+        ({"period": 90}, "dashboards.period: 90 is not valid"),
+    ],
+)
+def test_bad_dashboard_settings(settings: dict[str, Any], message: str) -> None:
+    data = {"name": "shop", "stage": "dev", "log_groups": [{"name": "api"}], "dashboards": settings}
+    with pytest.raises(BlueprintError) as caught:
+        Blueprint.from_dict(data)
+    assert str(caught.value).startswith(message)
