@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -19,7 +19,7 @@ from observability_blueprint.alarm_settings import (
     duplicate_alarms,
 )
 from observability_blueprint.anomaly_alarm import AnomalyAlarm
-from observability_blueprint.blueprint_dashboard import BlueprintDashboard
+from observability_blueprint.blueprint_dashboards import BlueprintDashboards
 from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.composite_alarm import RuleCompositeAlarm
 from observability_blueprint.dashboard_plan import plan_dashboards
@@ -59,6 +59,9 @@ class ObservabilityBlueprint(Construct):
         The validated blueprint file (``Blueprint.from_yaml(path)``).
     alarm_naming
         Gives alarms their physical names. Default: ``<name>-<stage>-<alarm>``.
+    include_dashboards
+        Create the dashboards here. Default: yes (``build`` places them in their own
+        stack when they would crowd this one's template).
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class ObservabilityBlueprint(Construct):
         *,
         config: cfg.Blueprint,
         alarm_naming: AlarmNaming | None = None,
+        include_dashboards: bool = True,
     ) -> None:
         super().__init__(scope, id)
         self.config = config
@@ -124,14 +128,10 @@ class ObservabilityBlueprint(Construct):
         if config.alarms:
             self._build_alarms()
 
-        self.dashboards: list[BlueprintDashboard] = []
-        """The dashboards, one per planned dashboard or part."""
-        plans = plan_dashboards(config, region=Stack.of(self).region)
-        if plans:
-            dashboards = Construct(self, "Dashboards")
-            self.dashboards = [
-                BlueprintDashboard(dashboards, plan.key, plan=plan) for plan in plans
-            ]
+        self.dashboards: BlueprintDashboards | None = None
+        """The dashboards, unless they were placed in a stack of their own."""
+        if include_dashboards and plan_dashboards(config, region="us-east-1"):
+            self.dashboards = BlueprintDashboards(self, "Dashboards", config=config)
 
         for problem in metric_collisions(
             metric

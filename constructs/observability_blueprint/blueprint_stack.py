@@ -8,7 +8,20 @@ from aws_cdk import App, Environment, Stack, Validations
 from constructs import Construct
 
 from observability_blueprint.blueprint import ObservabilityBlueprint
+from observability_blueprint.blueprint_dashboards import BlueprintDashboards
 from observability_blueprint.config import Blueprint
+from observability_blueprint.dashboard_model import estimate_body_bytes
+from observability_blueprint.dashboard_plan import plan_dashboards
+
+DASHBOARD_BUDGET_BYTES = 300_000
+"""Dashboards whose bodies would add more than this to the blueprint's template get a
+stack of their own (CloudFormation takes templates of at most 1,000,000 bytes)."""
+
+
+def _environment(config: Blueprint) -> Environment | None:
+    if config.env and (config.env.account or config.env.region):
+        return Environment(account=config.env.account, region=config.env.region)
+    return None
 
 
 class BlueprintStack(Stack):
@@ -26,22 +39,27 @@ class BlueprintStack(Stack):
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, config: Blueprint, **stack_kwargs: Any
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: Blueprint,
+        include_dashboards: bool = True,
+        **stack_kwargs: Any,
     ) -> None:
-        env = None
-        if config.env and (config.env.account or config.env.region):
-            env = Environment(account=config.env.account, region=config.env.region)
         super().__init__(
             scope,
             id,
-            env=env,
+            env=_environment(config),
             description=(
                 f"Observability baseline for {config.name} ({config.stage}), "
                 "made by observability-blueprint"
             ),
             **stack_kwargs,
         )
-        self.blueprint = ObservabilityBlueprint(self, "Blueprint", config=config)
+        self.blueprint = ObservabilityBlueprint(
+            self, "Blueprint", config=config, include_dashboards=include_dashboards
+        )
         """The blueprint construct with everything the file describes."""
 
 
@@ -61,6 +79,50 @@ def add_compliance_checks(app: App) -> None:
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
 
 
-def build(app: App, config: Blueprint, **stack_kwargs: Any) -> list[Stack]:
-    """Add the blueprint's stacks to ``app`` and return them."""
-    return [BlueprintStack(app, stack_id(config), config=config, **stack_kwargs)]
+class DashboardsStack(Stack):
+    """A stack holding only a blueprint's dashboards (``<name>-<stage>-dashboards``)."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, config: Blueprint, **stack_kwargs: Any
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            env=_environment(config),
+            description=(
+                f"Dashboards of {config.name} ({config.stage}), made by observability-blueprint"
+            ),
+            **stack_kwargs,
+        )
+        self.dashboards = BlueprintDashboards(self, "Dashboards", config=config)
+        """The dashboards."""
+
+
+def dashboards_size(config: Blueprint) -> int:
+    """Estimate, from above, the bytes the dashboards add to a template."""
+    return sum(estimate_body_bytes(p) for p in plan_dashboards(config, region="us-east-1"))
+
+
+def build(
+    app: App,
+    config: Blueprint,
+    *,
+    dashboard_budget: int = DASHBOARD_BUDGET_BYTES,
+    **stack_kwargs: Any,
+) -> list[Stack]:
+    """Add the blueprint's stacks to ``app`` and return them.
+
+    The dashboards move to a stack of their own when their bodies would add more
+    than ``dashboard_budget`` bytes to the blueprint's template.
+    """
+    separate = dashboards_size(config) > dashboard_budget
+    stacks: list[Stack] = [
+        BlueprintStack(
+            app, stack_id(config), config=config, include_dashboards=not separate, **stack_kwargs
+        )
+    ]
+    if separate:
+        stacks.append(
+            DashboardsStack(app, f"{config.prefix}-dashboards", config=config, **stack_kwargs)
+        )
+    return stacks

@@ -259,6 +259,22 @@ def plan_dashboard(
     return plans
 
 
+def estimate_body_bytes(plan: DashboardPlan) -> int:
+    """Estimate the size of a dashboard's body in the template, in bytes (from above).
+
+    Counts what the body JSON spells out for each widget; the constant covers
+    the keys, positions, Region and the escaping a template adds to the string.
+    """
+    total = 64
+    for widget in plan.widgets:
+        total += 240 + 2 * (len(widget.title) + len(widget.markdown) + len(widget.query))
+        total += sum(60 + 2 * len(repr(metric)) for metric in widget.metrics)
+        total += sum(90 + len(alarm) for alarm in widget.alarms)
+        total += sum(40 + len(group) for group in widget.log_groups)
+        total += 60 * len(widget.thresholds)
+    return total
+
+
 def part_name(name: str, number: int) -> str:
     """Return the name of part ``number`` of a dashboard."""
     return f"{name}-{number}"

@@ -336,3 +336,32 @@ def test_bad_dashboard_settings(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(BlueprintError) as caught:
         Blueprint.from_dict(data)
     assert str(caught.value).startswith(message)
+
+
+def test_large_dashboards_move_to_a_stack_of_their_own() -> None:
+    from observability_blueprint.blueprint_stack import DashboardsStack, build, dashboards_size
+    from support import new_app
+
+    config = Blueprint.from_dict(_services(3))
+    assert dashboards_size(config) > 1000
+    app = new_app()
+    _, dashboards = build(app, config, dashboard_budget=1000)
+    assert isinstance(dashboards, DashboardsStack)
+    assert dashboards.stack_name == "big-prod-dashboards"
+    assembly = app.synth()
+
+    def types(stack_name: str) -> list[str]:
+        template = assembly.get_stack_by_name(stack_name).template
+        return [r["Type"] for r in template["Resources"].values()]
+
+    assert types("big-prod-dashboards") == ["AWS::CloudWatch::Dashboard"]
+    assert "AWS::CloudWatch::Dashboard" not in types("big-prod-observability")
+    assert "AWS::Logs::LogGroup" in types("big-prod-observability")
+
+
+def test_estimate_is_an_upper_bound(small: Synthesized) -> None:
+    from observability_blueprint.dashboard_model import estimate_body_bytes
+
+    for plan in plan_dashboards(small.config, region="us-east-1"):
+        body = json.dumps(body_of(small, plan.key))
+        assert estimate_body_bytes(plan) >= len(body)

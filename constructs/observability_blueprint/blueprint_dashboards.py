@@ -1,0 +1,32 @@
+"""Every dashboard a blueprint file asks for, as one construct."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from observability_blueprint.blueprint_dashboard import BlueprintDashboard
+from observability_blueprint.config import Blueprint
+from observability_blueprint.dashboard_plan import plan_dashboards
+
+
+class BlueprintDashboards(Construct):
+    """The services, alarms and hosts dashboards of a blueprint, by plan key.
+
+    The dashboards reference alarms and log groups by name only, so this
+    construct can live in the blueprint's stack or in a stack of its own (which
+    ``build`` chooses when the dashboards would crowd the template).
+
+    Parameters
+    ----------
+    config
+        The validated blueprint file.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, config: Blueprint) -> None:
+        super().__init__(scope, id)
+        plans = plan_dashboards(config, region=Stack.of(self).region)
+        self.dashboards: dict[str, BlueprintDashboard] = {
+            plan.key: BlueprintDashboard(self, plan.key, plan=plan) for plan in plans
+        }
+        """The dashboards (or numbered parts), by plan key."""
