@@ -30,9 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "report":
-        from observability_blueprint.report import read_assembly, render
+        from observability_blueprint.report import compliance_findings, read_assembly, render
 
-        print(render(read_assembly(args.outdir)))
+        print(render(read_assembly(args.outdir), findings=compliance_findings(args.outdir)))
         return 0
     if args.command == "validate":
         from observability_blueprint.config import Blueprint

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from observability_blueprint import limits
+from observability_blueprint import limits, prices
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class StackReport:
     resources: dict[str, int]
     template_bytes: int
     warnings: tuple[str, ...]
+    cost: tuple[prices.CostLine, ...] = ()
 
     @property
     def total(self) -> int:
@@ -58,12 +59,28 @@ def read_assembly(outdir: str | Path) -> list[StackReport]:
                 resources=dict(sorted(resources.items())),
                 template_bytes=len(body),
                 warnings=warnings,
+                cost=tuple(prices.estimate(template.get("Resources", {}))),
             )
         )
     return reports
 
 
-def render(reports: list[StackReport]) -> str:
+def compliance_findings(outdir: str | Path) -> list[str] | None:
+    """Return cdk-nag's findings from the assembly's validation report (None: no report)."""
+    path = Path(outdir) / "validation-report.json"
+    if not path.exists():
+        return None
+    report = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        f"{violation['ruleName']}: {construct['constructPath']}"
+        for plugin in report.get("pluginReports", [])
+        if plugin.get("pluginName") != "Construct Annotations"
+        for violation in plugin.get("violations", [])
+        for construct in violation.get("violatingConstructs", [])
+    ]
+
+
+def render(reports: list[StackReport], *, findings: list[str] | None = None) -> str:
     """Return the report as plain text tables, one per stack."""
     lines: list[str] = []
     for report in reports:
@@ -85,12 +102,20 @@ def render(reports: list[StackReport]) -> str:
             f"{_percent(report.template_bytes, limits.TEMPLATE_BODY_S3_MAX)} of the "
             f"{limits.TEMPLATE_BODY_S3_MAX:,}-byte limit from S3"
         )
+        lines.extend(prices.render(list(report.cost)))
         if report.warnings:
             lines.append(f"  warnings ({len(report.warnings)}):")
             lines.extend(f"    {w}" for w in report.warnings)
         else:
             lines.append("  warnings: none")
         lines.append("")
+    if findings is not None:
+        lines.append(
+            f"compliance (cdk-nag AwsSolutions): {len(findings)} unacknowledged finding(s)"
+            if findings
+            else "compliance (cdk-nag AwsSolutions): no unacknowledged findings"
+        )
+        lines.extend(f"  {f}" for f in findings)
     largest = max(reports, key=lambda r: r.template_bytes, default=None)
     if largest:
         lines.append(

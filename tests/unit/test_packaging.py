@@ -113,6 +113,7 @@ def test_data_identifiers_match_aws_cdk_lib() -> None:
         "config_dashboards",
         "dashboard_model",
         "dashboard_plan",
+        "prices",
     ],
 )
 def test_pure_modules_do_not_load_aws_cdk(module: str) -> None:

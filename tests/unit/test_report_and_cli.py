@@ -28,6 +28,17 @@ def test_report_counts_resources_and_measures_the_template(small: Synthesized) -
     assert re.search(rf"\n  resources +{report.total}  of 500 ", text)
     assert "of the 51,200-byte inline limit" in text
     assert "warnings: none" in text
+    assert "  monthly cost (us-east-1 list prices, after the free tier): $" in text
+    assert re.search(r"\n +5 alarm metrics +\$ +0\.00\n", text)
+
+
+def test_report_states_the_compliance_result(small: Synthesized) -> None:
+    from observability_blueprint.report import compliance_findings
+
+    assert compliance_findings(small.outdir) == []
+    text = render(read_assembly(small.outdir), findings=[])
+    assert "compliance (cdk-nag AwsSolutions): no unacknowledged findings" in text
+    assert compliance_findings(small.outdir / "nowhere") is None
 
 
 def test_report_lists_warnings_and_environment(full: Synthesized) -> None:

@@ -1,0 +1,94 @@
+"""What a synthesized template costs a month before any log is written.
+
+Pure module: no aws_cdk import. Prices are us-east-1 list prices from
+``shared/reference/aws-facts.md`` (check them against the AWS price list before
+quoting; other Regions differ). Usage-driven costs (log ingestion and storage,
+Logs Insights scans, vended flow logs) depend on volume and are not counted;
+the report says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+STANDARD_ALARM_METRIC: Final = 0.10
+HIGH_RESOLUTION_ALARM_METRIC: Final = 0.30
+ANOMALY_METRICS_PER_ALARM: Final = 3
+COMPOSITE_ALARM: Final = 0.50
+DASHBOARD: Final = 3.00
+FREE_DASHBOARDS: Final = 3
+CUSTOM_METRIC: Final = 0.30
+FREE_ALARM_METRICS: Final = 10
+FREE_CUSTOM_METRICS: Final = 10
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One line of the estimate: what, how many, and dollars a month."""
+
+    item: str
+    count: int
+    monthly: float
+
+
+def _alarm_lines(props: Mapping[str, Any]) -> tuple[str, int, float]:
+    metrics = props.get("Metrics")
+    if metrics is None:
+        high = int(props.get("Period", 60)) < 60
+        price = HIGH_RESOLUTION_ALARM_METRIC if high else STANDARD_ALARM_METRIC
+        return ("high-resolution alarm metrics" if high else "alarm metrics", 1, price)
+    if "ThresholdMetricId" in props:
+        return ("alarm metrics", ANOMALY_METRICS_PER_ALARM, STANDARD_ALARM_METRIC)
+    stats = [m for m in metrics if "MetricStat" in m]
+    high = any(int(m["MetricStat"].get("Period", 60)) < 60 for m in stats)
+    price = HIGH_RESOLUTION_ALARM_METRIC if high else STANDARD_ALARM_METRIC
+    return ("high-resolution alarm metrics" if high else "alarm metrics", len(stats), price)
+
+
+def estimate(resources: Mapping[str, Mapping[str, Any]]) -> list[CostLine]:
+    """Return the monthly fixed cost lines of a template's resources.
+
+    Metric filters count one custom metric each; one with dimensions publishes a
+    metric per distinct value, so that line is a lower bound. Free-tier
+    allowances are subtracted once, as for a single account.
+    """
+    counts: dict[str, list[float]] = {}
+
+    def add(item: str, count: int, price: float) -> None:
+        entry = counts.setdefault(item, [0, price])
+        entry[0] += count
+
+    for resource in resources.values():
+        kind = resource.get("Type")
+        props = resource.get("Properties", {})
+        if kind == "AWS::CloudWatch::Alarm":
+            add(*_alarm_lines(props))
+        elif kind == "AWS::CloudWatch::CompositeAlarm":
+            add("composite alarms", 1, COMPOSITE_ALARM)
+        elif kind == "AWS::CloudWatch::Dashboard":
+            add("dashboards", 1, DASHBOARD)
+        elif kind == "AWS::Logs::MetricFilter":
+            add("custom metrics (at least)", 1, CUSTOM_METRIC)
+    free = {
+        "alarm metrics": FREE_ALARM_METRICS,
+        "dashboards": FREE_DASHBOARDS,
+        "custom metrics (at least)": FREE_CUSTOM_METRICS,
+    }
+    lines = []
+    for item, (count, price) in sorted(counts.items()):
+        billable = max(0, int(count) - free.get(item, 0))
+        lines.append(CostLine(item, int(count), round(billable * price, 2)))
+    return lines
+
+
+def render(lines: list[CostLine]) -> list[str]:
+    """Return the estimate as report lines."""
+    if not lines:
+        return ["  monthly cost: nothing fixed (usage only)"]
+    total = sum(line.monthly for line in lines)
+    out = [f"  monthly cost (us-east-1 list prices, after the free tier): ${total:,.2f}"]
+    out += [f"    {line.count:>4} {line.item:<32} ${line.monthly:>8,.2f}" for line in lines]
+    out.append("    plus usage: log ingestion $0.50/GB, storage $0.03/GB-month, Insights $0.005/GB")
+    return out
