@@ -39,3 +39,20 @@ def acknowledge_wildcard_resource(scope: IConstruct, resource: str, *, reason: s
             reason=reason,
         )
     )
+
+
+def acknowledge_managed_policy(scope: IConstruct, policy_name: str, *, reason: str) -> None:
+    """Acknowledge AwsSolutions-IAM4 for one AWS managed policy attached under ``scope``.
+
+    ``policy_name`` is the managed policy's name or path after ``policy/``
+    (``AmazonSSMManagedInstanceCore``, ``service-role/AmazonEKSClusterPolicy``).
+    """
+    Validations.of(scope).acknowledge(
+        Acknowledgment(
+            id=(
+                "AwsSolutions::AwsSolutions-IAM4"
+                f"[Policy::arn:<AWS::Partition>:iam::aws:policy/{policy_name}]"
+            ),
+            reason=reason,
+        )
+    )

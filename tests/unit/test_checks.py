@@ -65,3 +65,25 @@ def test_cfn_lint_is_really_checking() -> None:
     }
     matches = lint(json.dumps(template), config=ManualArgs(regions=REGIONS))
     assert matches
+
+
+def test_managed_policy_acknowledgement_matches_cdk_nag(tmp_path: object) -> None:
+    from aws_cdk import aws_iam as iam
+
+    from observability_blueprint.nag import acknowledge_managed_policy
+
+    app = new_app(tmp_path)  # type: ignore[arg-type]
+    stack = Stack(app, "Control")
+    role = iam.Role(
+        stack,
+        "Role",
+        assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+        managed_policies=[
+            iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")
+        ],
+    )
+    acknowledge_managed_policy(
+        role, "AmazonSSMManagedInstanceCore", reason="test: the documented policy for SSM"
+    )
+    add_compliance_checks(app)
+    app.synth()  # raises on an unacknowledged finding
