@@ -14,6 +14,7 @@ from observability_blueprint import config as cfg
 from observability_blueprint import config_alarms as cfg_alarms
 from observability_blueprint.alarm_settings import (
     ActionSet,
+    AlarmKind,
     AlarmNaming,
     WatchedMetric,
     duplicate_alarms,
@@ -22,12 +23,16 @@ from observability_blueprint.anomaly_alarm import AnomalyAlarm
 from observability_blueprint.blueprint_dashboards import BlueprintDashboards
 from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.composite_alarm import RuleCompositeAlarm
+from observability_blueprint.config_network import EcsCluster, EksCluster, FlowLogs
 from observability_blueprint.dashboard_plan import plan_dashboards
+from observability_blueprint.ecs_container_insights import EcsContainerInsights
+from observability_blueprint.eks_observability import EksObservability
 from observability_blueprint.managed_log_group import DataProtectionSettings, ManagedLogGroup
-from observability_blueprint.metric_filters import metric_collisions
+from observability_blueprint.metric_filters import PatternExamples, metric_collisions
 from observability_blueprint.notification_topic import NotificationTopic, TopicSubscriber
 from observability_blueprint.static_alarm import StaticAlarm
 from observability_blueprint.structured_log_metrics import StructuredLogMetrics
+from observability_blueprint.vpc_flow_logs import RejectedRemoteAccessAlarm, VpcFlowLogs
 
 
 class ServiceUnit(Construct):
@@ -80,7 +85,15 @@ class ObservabilityBlueprint(Construct):
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
 
-        needs_key = bool(config.notifications) or any(g.encrypted for g in config.log_groups)
+        needs_key = bool(config.notifications) or any(
+            item.encrypted
+            for item in (
+                *config.log_groups,
+                *config.flow_logs,
+                *(config.containers.eks if config.containers else ()),
+                *(config.containers.ecs if config.containers else ()),
+            )
+        )
         self.key: BlueprintKey | None = BlueprintKey(self, "Key") if needs_key else None
         """The blueprint's customer-managed key, when anything needs one."""
 
@@ -128,6 +141,27 @@ class ObservabilityBlueprint(Construct):
         if config.alarms:
             self._build_alarms()
 
+        self.flow_logs: dict[str, VpcFlowLogs] = {}
+        """VPC flow logs, by entry name."""
+        if config.flow_logs:
+            network = Construct(self, "Network")
+            for entry in config.flow_logs:
+                self.flow_logs[entry.name] = self._flow_logs(network, entry)
+        self.eks: dict[str, EksObservability] = {}
+        """Container Insights on EKS clusters, by cluster name."""
+        self.ecs: dict[str, EcsContainerInsights] = {}
+        """Container Insights on ECS clusters, by cluster name."""
+        if config.containers and (config.containers.eks or config.containers.ecs):
+            containers = Construct(self, "Containers")
+            if config.containers.eks:
+                eks_scope = Construct(containers, "Eks")
+                for eks in config.containers.eks:
+                    self.eks[eks.cluster] = self._eks(eks_scope, eks)
+            if config.containers.ecs:
+                ecs_scope = Construct(containers, "Ecs")
+                for ecs in config.containers.ecs:
+                    self.ecs[ecs.cluster] = self._ecs(ecs_scope, ecs)
+
         self.dashboards: BlueprintDashboards | None = None
         """The dashboards, unless they were placed in a stack of their own."""
         if include_dashboards and plan_dashboards(config, region="us-east-1"):
@@ -165,9 +199,7 @@ class ObservabilityBlueprint(Construct):
             retention_days=group.retention_days,
             log_class=group.log_class,
             encryption_key=self.key if group.encrypted else None,
-            removal_policy=(
-                RemovalPolicy.DESTROY if group.removal_policy == "destroy" else RemovalPolicy.RETAIN
-            ),
+            removal_policy=_removal(group.removal_policy),
             deletion_protection=group.deletion_protection,
             data_protection=data_protection,
         )
@@ -219,21 +251,109 @@ class ObservabilityBlueprint(Construct):
             period=Duration.seconds(alarm.period),
         )
 
+    def default_actions(self, kind: AlarmKind, *, single_instance: bool = False) -> ActionSet:
+        """Return the file's default actions as an alarm of ``kind`` can take them.
+
+        EC2 actions are dropped unless the alarm watches one instance's metric.
+        """
+        defaults = self.config.default_actions
+        if defaults is None:
+            return ActionSet()
+        actions = defaults.to_set().only_accepted(kind)
+        if single_instance:
+            return actions
+        return ActionSet(
+            **{
+                state: tuple(a for a in specs if a.ec2 is None)
+                for state, specs in actions.by_state().items()
+            }
+        )
+
     def _actions(self, alarm: cfg_alarms.Alarm, quiet: set[str]) -> ActionSet:
         if alarm.actions is not None:
             return alarm.actions.to_set()
-        defaults = self.config.default_actions
-        if defaults is None or alarm.name in quiet:
+        if alarm.name in quiet:
             return ActionSet()
-        actions = defaults.to_set().only_accepted(alarm.type)
-        if not cfg_alarms.is_single_instance(alarm):
-            actions = ActionSet(
-                **{
-                    state: tuple(a for a in specs if a.ec2 is None)
-                    for state, specs in actions.by_state().items()
-                }
+        return self.default_actions(
+            alarm.type, single_instance=cfg_alarms.is_single_instance(alarm)
+        )
+
+    # ----------------------------------------------------- network, containers
+
+    def _flow_logs(self, scope: Construct, entry: FlowLogs) -> VpcFlowLogs:
+        config = self.config
+        alarm = None
+        settings = entry.rejected_ssh_rdp_alarm
+        if settings is not None:
+            examples = settings.examples
+            alarm = RejectedRemoteAccessAlarm(
+                ports=tuple(settings.ports),
+                threshold=float(settings.threshold),
+                period=settings.period,
+                evaluation_periods=settings.evaluation_periods,
+                datapoints_to_alarm=settings.datapoints_to_alarm,
+                namespace=config.prefix,
+                metric_name=f"RejectedSshRdp-{entry.name}",
+                filter_name=f"{config.prefix}-{entry.alarm_key()}",
+                alarm_name=self.alarm_naming.name(entry.alarm_key()),
+                description=settings.description,
+                runbook_url=settings.runbook_url,
+                actions=(
+                    settings.actions.to_set()
+                    if settings.actions is not None
+                    else self.default_actions("static")
+                ),
+                examples=(
+                    PatternExamples(tuple(examples.match), tuple(examples.no_match))
+                    if examples
+                    else None
+                ),
             )
-        return actions
+        return VpcFlowLogs(
+            scope,
+            entry.name,
+            vpc_ids=entry.vpc_ids,
+            subnet_ids=entry.subnet_ids,
+            network_interface_ids=entry.eni_ids,
+            traffic_type=entry.traffic_type,
+            log_format=entry.log_format,
+            aggregation_interval=entry.aggregation_interval,
+            log_group_name=entry.physical_log_group_name(config.name, config.stage),
+            retention_days=entry.retention_days,
+            encryption_key=self.key if entry.encrypted else None,
+            removal_policy=_removal(entry.removal_policy),
+            queries=entry.queries,
+            query_name_prefix=f"{config.prefix}/vpc-flow-logs/{entry.name}",
+            rejected_remote_access_alarm=alarm,
+            topics={name: topic.topic for name, topic in self.topics.items()},
+        )
+
+    def _eks(self, scope: Construct, entry: EksCluster) -> EksObservability:
+        return EksObservability(
+            scope,
+            entry.cluster,
+            cluster_name=entry.cluster,
+            oidc_provider_arn=entry.oidc_provider_arn,
+            addon_version=entry.addon_version,
+            configuration_values=entry.configuration,
+            application_signals=entry.application_signals,
+            pod_identity_agent=entry.pod_identity_agent,
+            retention_days=entry.retention_days,
+            performance_retention_days=entry.performance_retention_days,
+            encryption_key=self.key if entry.encrypted else None,
+            removal_policy=_removal(entry.removal_policy),
+        )
+
+    def _ecs(self, scope: Construct, entry: EcsCluster) -> EcsContainerInsights:
+        return EcsContainerInsights(
+            scope,
+            entry.cluster,
+            cluster=entry.cluster,
+            mode=entry.mode,
+            retention_days=entry.retention_days,
+            encryption_key=self.key if entry.encrypted else None,
+            removal_policy=_removal(entry.removal_policy),
+        )
 
     def _build_alarms(self) -> None:
         config = self.config
@@ -352,6 +472,11 @@ class ObservabilityBlueprint(Construct):
                 actions=self._actions(alarm, quiet),
                 topics=topics,
             )
+
+
+def _removal(policy: str) -> RemovalPolicy:
+    """Map the file's ``retain`` / ``destroy`` to aws-cdk-lib's removal policy."""
+    return RemovalPolicy.DESTROY if policy == "destroy" else RemovalPolicy.RETAIN
 
 
 def _composites_in_order(children: dict[str, list[str]]) -> list[str]:

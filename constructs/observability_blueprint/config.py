@@ -32,6 +32,7 @@ from observability_blueprint.alarm_settings import PrefixNaming
 from observability_blueprint.config_alarms import Actions, Alarm, alarm_problems
 from observability_blueprint.config_base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
 from observability_blueprint.config_dashboards import Dashboards, dashboard_problems
+from observability_blueprint.config_network import Containers, FlowLogs, network_problems
 from observability_blueprint.errors import BlueprintError, Problem
 from observability_blueprint.metric_filters import (
     MetricFilterSpec,
@@ -294,6 +295,10 @@ class Blueprint(StrictModel):
     """Actions of every alarm that names none, filtered to what each kind accepts."""
     dashboards: Dashboards | None = None
     """Which dashboards to create. Default: services and alarms."""
+    flow_logs: list[FlowLogs] = []
+    """VPC flow logs into CloudWatch Logs, with saved queries and an opt-in SSH/RDP alarm."""
+    containers: Containers | None = None
+    """Container Insights for EKS clusters (the observability add-on) and ECS clusters."""
 
     @field_validator("tags")
     @classmethod
@@ -367,6 +372,16 @@ class Blueprint(StrictModel):
         )
         if self.dashboards is not None:
             yield from dashboard_problems(self.dashboards, services=self.services())
+        yield from network_problems(
+            self.flow_logs,
+            self.containers,
+            name=self.name,
+            stage=self.stage,
+            topics=[t.name for t in self.notifications],
+            log_group_names=[g.physical_name(self) for g in self.log_groups],
+            alarm_names=[a.name for a in self.alarms],
+            naming=self.alarm_naming(),
+        )
 
     def services(self) -> list[str]:
         """Return the service (unit) names, in the order they first appear."""

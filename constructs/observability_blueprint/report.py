@@ -102,6 +102,11 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
             f"{_percent(report.template_bytes, limits.TEMPLATE_BODY_S3_MAX)} of the "
             f"{limits.TEMPLATE_BODY_S3_MAX:,}-byte limit from S3"
         )
+        if report.template_bytes > limits.TEMPLATE_BODY_INLINE_MAX:
+            lines.append(
+                f"  {'':<{width}}  over the inline limit: cdk deploy uploads it to the "
+                "bootstrap bucket, so the account must be bootstrapped"
+            )
         lines.extend(prices.render(list(report.cost)))
         if report.warnings:
             lines.append(f"  warnings ({len(report.warnings)}):")

@@ -193,7 +193,9 @@ def test_structured_logs_with_custom_nested_fields(full: Synthesized) -> None:
 def test_filter_count_matches_the_config(examples: dict[str, Synthesized]) -> None:
     for synthesized in examples.values():
         config = synthesized.config
-        expected = sum(len(config.filter_specs(g)) for g in config.log_groups)
+        expected = sum(len(config.filter_specs(g)) for g in config.log_groups) + sum(
+            1 for entry in config.flow_logs if entry.rejected_ssh_rdp_alarm is not None
+        )
         assert len(resources(synthesized.template(), "AWS::Logs::MetricFilter")) == expected
 
 

@@ -45,7 +45,8 @@ def test_report_lists_warnings_and_environment(full: Synthesized) -> None:
     [report] = read_assembly(full.outdir)
     text = render([report])
     assert "Stack payments-prod-observability (111122223333/eu-west-1)" in text
-    assert "warnings (1):" in text
+    assert "warnings (2):" in text
+    assert "over the inline limit: cdk deploy uploads it to the bootstrap bucket" in text
     assert "must allow sns:SendMessage" in text
 
 
