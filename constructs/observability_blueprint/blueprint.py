@@ -20,6 +20,7 @@ from observability_blueprint.alarm_settings import (
     duplicate_alarms,
 )
 from observability_blueprint.anomaly_alarm import AnomalyAlarm
+from observability_blueprint.audit_trail import AuditResources, build_audit
 from observability_blueprint.blueprint_dashboards import BlueprintDashboards
 from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.composite_alarm import RuleCompositeAlarm
@@ -85,7 +86,9 @@ class ObservabilityBlueprint(Construct):
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
 
-        needs_key = bool(config.notifications) or any(
+        trail = config.audit_trail.created_trail() if config.audit_trail else None
+        needs_key = bool(config.notifications) or bool(trail and trail.log_group.encrypted)
+        needs_key = needs_key or any(
             item.encrypted
             for item in (
                 *config.log_groups,
@@ -161,6 +164,20 @@ class ObservabilityBlueprint(Construct):
                 ecs_scope = Construct(containers, "Ecs")
                 for ecs in config.containers.ecs:
                     self.ecs[ecs.cluster] = self._ecs(ecs_scope, ecs)
+
+        self.audit: AuditResources | None = None
+        """The audit trail, CIS alarms, Contributor Insights and sign-in rules."""
+        if config.audit_trail is not None:
+            self.audit = build_audit(
+                self,
+                config.audit_trail,
+                name=config.name,
+                stage=config.stage,
+                key=self.key,
+                topics=self.topics,
+                alarm_naming=self.alarm_naming,
+                home_region=config.env.region if config.env else None,
+            )
 
         self.dashboards: BlueprintDashboards | None = None
         """The dashboards, unless they were placed in a stack of their own."""

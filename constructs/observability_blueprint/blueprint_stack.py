@@ -7,9 +7,12 @@ from typing import Any
 from aws_cdk import App, Environment, Stack, Validations
 from constructs import Construct
 
+from observability_blueprint.audit_rules import SIGNIN_EVENTS_REGION
+from observability_blueprint.audit_trail import build_signin_forwarder
 from observability_blueprint.blueprint import ObservabilityBlueprint
 from observability_blueprint.blueprint_dashboards import BlueprintDashboards
 from observability_blueprint.config import Blueprint
+from observability_blueprint.config_audit import signin_stack_needed
 from observability_blueprint.dashboard_model import estimate_body_bytes
 from observability_blueprint.dashboard_plan import plan_dashboards
 
@@ -125,4 +128,42 @@ def build(
         stacks.append(
             DashboardsStack(app, f"{config.prefix}-dashboards", config=config, **stack_kwargs)
         )
+    home_region = config.env.region if config.env else None
+    if config.audit_trail is not None and signin_stack_needed(config.audit_trail, home_region):
+        assert home_region is not None
+        stacks.append(SignInStack(app, f"{config.prefix}-observability-us-east-1", config=config))
     return stacks
+
+
+class SignInStack(Stack):
+    """The us-east-1 stack that forwards IAM, STS and console sign-in events home.
+
+    Those events reach EventBridge in us-east-1 only; this stack's rules forward
+    them to the home Region's default event bus, where the blueprint's rules
+    notify its topic.
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, config: Blueprint, **stack_kwargs: Any
+    ) -> None:
+        assert config.env is not None
+        assert config.env.region is not None
+        assert config.audit_trail is not None
+        super().__init__(
+            scope,
+            id,
+            env=Environment(account=config.env.account, region=SIGNIN_EVENTS_REGION),
+            description=(
+                f"Sign-in events of {config.name} ({config.stage}) forwarded to "
+                f"{config.env.region}, made by observability-blueprint"
+            ),
+            **stack_kwargs,
+        )
+        self.forwarder = build_signin_forwarder(
+            self,
+            config.audit_trail,
+            name=config.name,
+            stage=config.stage,
+            home_region=config.env.region,
+        )
+        """The rules that forward sign-in events to the home Region."""

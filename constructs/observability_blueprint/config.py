@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 from observability_blueprint import limits, log_group_rules, names
 from observability_blueprint.alarm_settings import PrefixNaming
 from observability_blueprint.config_alarms import Actions, Alarm, alarm_problems
+from observability_blueprint.config_audit import AuditTrail, audit_problems
 from observability_blueprint.config_base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
 from observability_blueprint.config_dashboards import Dashboards, dashboard_problems
 from observability_blueprint.config_network import Containers, FlowLogs, network_problems
@@ -299,6 +300,8 @@ class Blueprint(StrictModel):
     """VPC flow logs into CloudWatch Logs, with saved queries and an opt-in SSH/RDP alarm."""
     containers: Containers | None = None
     """Container Insights for EKS clusters (the observability add-on) and ECS clusters."""
+    audit_trail: AuditTrail | None = None
+    """CloudTrail into CloudWatch Logs, the CIS alarm pack, Contributor Insights, sign-in alerts."""
 
     @field_validator("tags")
     @classmethod
@@ -372,6 +375,8 @@ class Blueprint(StrictModel):
         )
         if self.dashboards is not None:
             yield from dashboard_problems(self.dashboards, services=self.services())
+        if self.audit_trail is not None:
+            yield from audit_problems(self.audit_trail, topics=[t.name for t in self.notifications])
         yield from network_problems(
             self.flow_logs,
             self.containers,

@@ -130,7 +130,11 @@ def test_lambda_actions_may_be_invoked_by_their_alarm(full: Synthesized) -> None
 
 def test_runbook_runs_through_eventbridge(full: Synthesized) -> None:
     alarm_id = logical_id(full, "payments-prod-card-declines")
-    [rule] = resources(full.template(), "AWS::Events::Rule").values()
+    [rule] = [
+        r
+        for r in resources(full.template(), "AWS::Events::Rule").values()
+        if r["Properties"]["EventPattern"].get("source") == ["aws.cloudwatch"]
+    ]
     assert rule["Properties"]["EventPattern"] == {
         "source": ["aws.cloudwatch"],
         "detail-type": ["CloudWatch Alarm State Change"],

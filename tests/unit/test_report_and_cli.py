@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from observability_blueprint.cli import main
+from observability_blueprint.prices import estimate
 from observability_blueprint.report import read_assembly, render
 from support import ROOT, Synthesized
 
@@ -19,17 +20,19 @@ def test_report_counts_resources_and_measures_the_template(small: Synthesized) -
     template = small.template_json()
     assert report.name == "shop-dev-observability"
     assert report.total == len(template["Resources"])
-    assert report.resources["AWS::Logs::MetricFilter"] == 7
+    filters = [r for r in template["Resources"].values() if r["Type"] == "AWS::Logs::MetricFilter"]
+    assert report.resources["AWS::Logs::MetricFilter"] == len(filters) > 0
     size = (small.outdir / "shop-dev-observability.template.json").stat().st_size
     assert report.template_bytes == size
     text = render([report])
     assert text.startswith("Stack shop-dev-observability (environment-agnostic)\n")
-    assert re.search(r"\n  AWS::Logs::MetricFilter +7\n", text)
+    assert re.search(rf"\n  AWS::Logs::MetricFilter +{len(filters)}\n", text)
     assert re.search(rf"\n  resources +{report.total}  of 500 ", text)
     assert "of the 51,200-byte inline limit" in text
     assert "warnings: none" in text
     assert "  monthly cost (us-east-1 list prices, after the free tier): $" in text
-    assert re.search(r"\n +5 alarm metrics +\$ +0\.00\n", text)
+    for line in estimate(template["Resources"]):
+        assert f"    {line.count:>4} {line.item:<32} ${line.monthly:>8,.2f}\n" in text
 
 
 def test_report_states_the_compliance_result(small: Synthesized) -> None:
@@ -42,8 +45,12 @@ def test_report_states_the_compliance_result(small: Synthesized) -> None:
 
 
 def test_report_lists_warnings_and_environment(full: Synthesized) -> None:
-    [report] = read_assembly(full.outdir)
-    text = render([report])
+    reports = {r.name: r for r in read_assembly(full.outdir)}
+    assert sorted(reports) == [
+        "payments-prod-observability",
+        "payments-prod-observability-us-east-1",
+    ]
+    text = render([reports["payments-prod-observability"]])
     assert "Stack payments-prod-observability (111122223333/eu-west-1)" in text
     assert "warnings (2):" in text
     assert "over the inline limit: cdk deploy uploads it to the bootstrap bucket" in text
