@@ -12,6 +12,7 @@ from constructs import Construct
 from observability_blueprint import alarm_rules
 from observability_blueprint import config as cfg
 from observability_blueprint import config_alarms as cfg_alarms
+from observability_blueprint.agent_association import BuiltHosts, build_hosts
 from observability_blueprint.alarm_settings import (
     ActionSet,
     AlarmKind,
@@ -93,6 +94,7 @@ class ObservabilityBlueprint(Construct):
             for item in (
                 *config.log_groups,
                 *config.flow_logs,
+                *(s for f in (config.hosts.fleets if config.hosts else ()) for s in f.sources()),
                 *(config.containers.eks if config.containers else ()),
                 *(config.containers.ecs if config.containers else ()),
             )
@@ -164,6 +166,13 @@ class ObservabilityBlueprint(Construct):
                 ecs_scope = Construct(containers, "Ecs")
                 for ecs in config.containers.ecs:
                     self.ecs[ecs.cluster] = self._ecs(ecs_scope, ecs)
+
+        self.hosts: BuiltHosts | None = None
+        """The CloudWatch agent fleets, host identity and VPC endpoints."""
+        if config.hosts is not None:
+            self.hosts = build_hosts(
+                self, config.hosts, name=config.name, stage=config.stage, key=self.key
+            )
 
         self.audit: AuditResources | None = None
         """The audit trail, CIS alarms, Contributor Insights and sign-in rules."""

@@ -33,6 +33,7 @@ from observability_blueprint.config_alarms import Actions, Alarm, alarm_problems
 from observability_blueprint.config_audit import AuditTrail, audit_problems
 from observability_blueprint.config_base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
 from observability_blueprint.config_dashboards import Dashboards, dashboard_problems
+from observability_blueprint.config_hosts import Hosts, hosts_problems
 from observability_blueprint.config_network import Containers, FlowLogs, network_problems
 from observability_blueprint.errors import BlueprintError, Problem
 from observability_blueprint.metric_filters import (
@@ -300,6 +301,8 @@ class Blueprint(StrictModel):
     """VPC flow logs into CloudWatch Logs, with saved queries and an opt-in SSH/RDP alarm."""
     containers: Containers | None = None
     """Container Insights for EKS clusters (the observability add-on) and ECS clusters."""
+    hosts: Hosts | None = None
+    """The CloudWatch agent on servers, installed and configured by Systems Manager."""
     audit_trail: AuditTrail | None = None
     """CloudTrail into CloudWatch Logs, the CIS alarm pack, Contributor Insights, sign-in alerts."""
 
@@ -374,7 +377,25 @@ class Blueprint(StrictModel):
             naming=self.alarm_naming(),
         )
         if self.dashboards is not None:
-            yield from dashboard_problems(self.dashboards, services=self.services())
+            yield from dashboard_problems(
+                self.dashboards,
+                services=self.services(),
+                fleets=[f.name for f in self.hosts.fleets] if self.hosts else [],
+            )
+        if self.hosts is not None:
+            yield from hosts_problems(self.hosts, name=self.name, stage=self.stage)
+            own = {g.physical_name(self): i for i, g in enumerate(self.log_groups)}
+            for f_index, fleet in enumerate(self.hosts.fleets):
+                for source in fleet.sources():
+                    physical = fleet.log_group_name(source, name=self.name, stage=self.stage)
+                    if physical in own:
+                        kind = "log_files" if source in fleet.log_files else "windows_events"
+                        index = getattr(fleet, kind).index(source)
+                        yield Problem(
+                            f"hosts.fleets[{f_index}].{kind}[{index}].log_group_name",
+                            f"log group {physical!r} is already made by "
+                            f"log_groups[{own[physical]}]; names must be unique",
+                        )
         if self.audit_trail is not None:
             yield from audit_problems(self.audit_trail, topics=[t.name for t in self.notifications])
         yield from network_problems(

@@ -28,22 +28,18 @@ def check_start(value: str) -> str | None:
 
 
 class HostFleet(StrictModel):
-    """Hosts running the CloudWatch agent, graphed together."""
+    """An Auto Scaling group whose instances run the CloudWatch agent, graphed together.
+
+    Fleets of the ``hosts:`` section get their section automatically (their agent
+    config adds ``Fleet=<fleet>`` to every metric); list Auto Scaling groups here.
+    """
 
     name: LogicalName
-    """Title of the fleet's section."""
-    auto_scaling_group: str | None = None
+    """Title of the section."""
+    auto_scaling_group: str
     """Graph the instances of this Auto Scaling group (AutoScalingGroupName dimension)."""
-    fleet: str | None = None
-    """Graph the instances whose agent config adds Fleet=<this> (a tagged fleet)."""
     os: Literal["linux", "windows"] = "linux"
     """Which agent's metric names to use."""
-
-    @model_validator(mode="after")
-    def _one_selector(self) -> Self:
-        if (self.auto_scaling_group is None) == (self.fleet is None):
-            raise fail("give exactly one of auto_scaling_group or fleet")
-        return self
 
 
 class Dashboards(StrictModel):
@@ -54,7 +50,7 @@ class Dashboards(StrictModel):
     alarms: bool = True
     """An alarm-status overview of every alarm, grouped by composite."""
     hosts: list[HostFleet] = []
-    """A host dashboard with a section per fleet (CloudWatch agent metrics)."""
+    """Auto Scaling groups for the host dashboard, besides the fleets of ``hosts:``."""
     start: str = Field(default="-PT3H")
     """Default time range, relative to now. Default: the last three hours."""
     period: int = Field(default=300, ge=60, multiple_of=60)
@@ -71,7 +67,11 @@ class Dashboards(StrictModel):
 
 
 def dashboard_problems(
-    section: Dashboards, *, services: Sequence[str], where: str = "dashboards"
+    section: Dashboards,
+    *,
+    services: Sequence[str],
+    fleets: Sequence[str] = (),
+    where: str = "dashboards",
 ) -> Iterator[Problem]:
     """Return problems that need the rest of the file: titles of unknown services."""
     for service in section.titles:
@@ -87,4 +87,10 @@ def dashboard_problems(
             yield Problem(
                 f"{where}.hosts[{index}].name",
                 f"{name!r} is already used by hosts[{names.index(name)}]; names must be unique",
+            )
+        elif name in fleets:
+            yield Problem(
+                f"{where}.hosts[{index}].name",
+                f"{name!r} is the name of a fleet of hosts:, whose section is made "
+                "automatically; give the Auto Scaling group another name",
             )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from observability_blueprint import agent_metrics, alarm_rules
 from observability_blueprint.config import Blueprint, LogGroup
 from observability_blueprint.config_alarms import Alarm, MetricRef, resolve_filter, statistic
-from observability_blueprint.config_dashboards import Dashboards, HostFleet
+from observability_blueprint.config_dashboards import Dashboards
 from observability_blueprint.dashboard_model import (
     GRID_WIDTH,
     DashboardPlan,
@@ -87,11 +87,20 @@ def plan_dashboards(blueprint: Blueprint, *, region: str) -> list[DashboardPlan]
             sections=alarm_sections(blueprint),
             start=settings.start,
         )
-    if settings.hosts:
+    fleets = blueprint.hosts.fleets if blueprint.hosts else []
+    host_sections = [
+        host_section(f.name, f'Fleet="{f.name}"', f.os, settings.period) for f in fleets
+    ] + [
+        host_section(
+            g.name, f'AutoScalingGroupName="{g.auto_scaling_group}"', g.os, settings.period
+        )
+        for g in settings.hosts
+    ]
+    if host_sections:
         plans += plan_dashboard(
             key="hosts",
             name=dashboard_name(blueprint, region, "hosts"),
-            sections=[host_section(fleet, settings.period) for fleet in settings.hosts],
+            sections=host_sections,
             start=settings.start,
         )
     return plans
@@ -326,25 +335,26 @@ def _status(title: str, alarms: list[str]) -> Widget:
 # ------------------------------------------------------------------- hosts
 
 
-def host_section(fleet: HostFleet, period: int) -> Section:
-    """Return the agent-metric graphs of one fleet, as SEARCH expressions."""
-    selector = (
-        f'AutoScalingGroupName="{fleet.auto_scaling_group}"'
-        if fleet.auto_scaling_group
-        else f'Fleet="{fleet.fleet}"'
-    )
+def host_section(
+    name: str, selector: str, os: agent_metrics.OperatingSystem, period: int
+) -> Section:
+    """Return the agent-metric graphs of one fleet, as SEARCH expressions.
+
+    ``selector`` is the search term that picks the fleet's metrics, such as
+    ``Fleet="web"`` or ``AutoScalingGroupName="web-asg"``.
+    """
     widgets = [
         Widget(
             kind="text",
-            title=fleet.name,
+            title=name,
             width=GRID_WIDTH,
             height=HEADER_HEIGHT,
-            markdown=f"# {fleet.name}\n{fleet.os.title()} hosts where {selector}",
+            markdown=f"# {name}\n{os.title()} hosts where {selector}",
         )
     ]
     for key in agent_metrics.DASHBOARD_KEYS:
         host_metric = agent_metrics.metric(key)
-        collected = host_metric.on(fleet.os)
+        collected = host_metric.on(os)
         if collected is None:
             continue
         search = (
@@ -352,7 +362,7 @@ def host_section(fleet: HostFleet, period: int) -> Section:
             f"MetricName=\"{collected.metric_name}\" {selector}', 'Average', {period})"
         )
         title = host_metric.title
-        if fleet.os == "windows" and key == "disk_used_percent":
+        if os == "windows" and key == "disk_used_percent":
             title = "Disk free %"  # Windows counts free space, not used space
         widgets.append(
             Widget(
@@ -364,4 +374,4 @@ def host_section(fleet: HostFleet, period: int) -> Section:
                 period=period,
             )
         )
-    return Section(fleet.name, tuple(widgets))
+    return Section(name, tuple(widgets))

@@ -261,8 +261,19 @@ def test_host_dashboard_uses_search_per_fleet(full: Synthesized) -> None:
     ) in expressions
     assert (
         'SEARCH(\'Namespace="CWAgent" MetricName="Memory % Committed Bytes In Use" '
-        "Fleet=\"ledger\"', 'Average', 300)"
+        "Fleet=\"branch-servers\"', 'Average', 300)"
     ) in expressions
+    titles = [w["properties"]["markdown"] for w in widgets if w["type"] == "text"]
+    assert [t.splitlines()[0] for t in titles] == ["# web", "# branch-servers", "# workers"]
+
+
+def test_fleet_dimension_is_what_the_agent_config_appends(full: Synthesized) -> None:
+    """One source of truth: the dashboard searches the dimension the agent adds."""
+    assert full.config.hosts is not None
+    fleet = full.config.hosts.fleets[0]
+    config = fleet.agent_config(name=full.config.name, stage=full.config.stage).to_dict()
+    sections = config["metrics"]["metrics_collected"].values()
+    assert all(s["append_dimensions"] == {"Fleet": fleet.name} for s in sections)
 
 
 def _metric_names(plan_widgets: list[Widget]) -> set[tuple[str, str]]:
@@ -322,7 +333,7 @@ def test_layout_picture_renders(tmp_path: Path, small: Synthesized) -> None:
         ),
         (
             {"hosts": [{"name": "web"}]},
-            "dashboards.hosts[0]: give exactly one of auto_scaling_group or fleet",
+            "dashboards.hosts[0].auto_scaling_group: is required but missing",
         ),
         (
             {"titles": {"ap": "API"}},

@@ -114,6 +114,17 @@ def test_data_identifiers_match_aws_cdk_lib() -> None:
         "dashboard_model",
         "dashboard_plan",
         "prices",
+        "audit_rules",
+        "cis_controls",
+        "config_audit",
+        "config_network",
+        "flow_log_fields",
+        "config_hosts",
+        "agent_config",
+        "ssm_schedules",
+        "config_events",
+        "event_patterns",
+        "event_schedules",
     ],
 )
 def test_pure_modules_do_not_load_aws_cdk(module: str) -> None:

@@ -1,0 +1,590 @@
+"""AgentAssociation, State Manager's schedule dialect, and build_hosts with cdk-nag and cfn-lint.
+
+One stack holds every association variant and is synthesized once for the module;
+the composed hosts section is synthesized once with the compliance checks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import CfnParameter, Stack
+from cfnlint.api import ManualArgs, lint
+
+from observability_blueprint import add_compliance_checks
+from observability_blueprint.agent_association import (
+    AGENT_PACKAGE,
+    INSTALL_DOCUMENT,
+    MANAGE_DOCUMENT,
+    AgentAssociation,
+    BuiltHosts,
+    build_hosts,
+    document_content,
+)
+from observability_blueprint.agent_config import AgentConfig, LogFile, check_parameter_name
+from observability_blueprint.blueprint_key import BlueprintKey
+from observability_blueprint.config_hosts import Hosts
+from observability_blueprint.errors import BlueprintError
+from observability_blueprint.managed_log_group import ManagedLogGroup
+from observability_blueprint.ssm_schedules import (
+    AssociationTarget,
+    CommandOutput,
+    check_association_name,
+    check_association_schedule,
+    rate_minutes,
+    target_problems,
+)
+from support import new_app, new_stack
+
+LINUX_CONFIG = AgentConfig(
+    log_files=(LogFile(file_path="/var/log/nginx/error.log", log_group_name="/shop/dev/nginx"),)
+)
+TAG = AssociationTarget.tag("role", "web", "api")
+
+
+def big_config() -> AgentConfig:
+    return AgentConfig(
+        log_files=tuple(
+            LogFile(
+                file_path=f"/var/log/service-{i:03d}/application-events.log",
+                log_group_name=f"/payments/prod/hosts/fleet/service-{i:03d}",
+                timestamp_format="%Y-%m-%dT%H:%M:%S.%f%z",
+            )
+            for i in range(30)
+        )
+    )
+
+
+@dataclass
+class Built:
+    stack: Stack
+    template: dict[str, Any]
+    agents: dict[str, AgentAssociation]
+
+    def resource(self, construct: Any) -> dict[str, Any]:
+        logical_id = self.stack.get_logical_id(construct)
+        resource: dict[str, Any] = self.template["Resources"][logical_id]
+        return resource
+
+    def association(self, name: str) -> dict[str, Any]:
+        props: dict[str, Any] = self.resource(self.agents[name].association)["Properties"]
+        return props
+
+    def parameter(self, name: str) -> dict[str, Any]:
+        node = self.agents[name].parameter.node.default_child
+        props: dict[str, Any] = self.resource(node)["Properties"]
+        return props
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    app, stack = new_stack()
+    log_group = ManagedLogGroup(stack, "Nginx", log_group_name="/shop/dev/nginx")
+    agents = {
+        "linux": AgentAssociation(
+            stack,
+            "Linux",
+            config=LINUX_CONFIG,
+            targets=[
+                TAG,
+                AssociationTarget.instance_ids("i-0123456789abcdef0"),
+                AssociationTarget.resource_group("web-servers"),
+            ],
+            association_name="shop-dev-web-cloudwatch-agent",
+            parameter_name="AmazonCloudWatch-shop-dev-web",
+            schedule="cron(15 13 ? * MON *)",
+            compliance_severity="HIGH",
+            max_concurrency="2",
+            max_errors="0",
+            output=CommandOutput("amzn-s3-demo-bucket", "ssm/agent/"),
+            agent_version="1.300050.0",
+            log_groups=[log_group],
+        ),
+        "onprem": AgentAssociation(
+            stack,
+            "OnPrem",
+            config=AgentConfig(os="windows"),
+            targets=[AssociationTarget.instance_ids("mi-0123456789abcdef0")],
+            mode="onPremise",
+        ),
+        "big": AgentAssociation(
+            stack, "Big", config=big_config(), targets=[AssociationTarget.instance_ids("*")]
+        ),
+    }
+    template = app.synth().get_stack_by_name(stack.stack_name).template
+    return Built(stack, template, agents)
+
+
+# ---------------------------------------------------------------- association
+
+
+def test_association_runs_the_blueprint_document_with_the_agents_parameter_names(
+    built: Built,
+) -> None:
+    agent = built.agents["linux"]
+    props = built.association("linux")
+    assert props["Name"] == {"Ref": built.stack.get_logical_id(agent.document)}
+    assert props["Parameters"] == {
+        "version": ["1.300050.0"],
+        "mode": ["ec2"],
+        "optionalConfigurationSource": ["ssm"],
+        "optionalConfigurationLocation": [agent.parameter_name],
+        "optionalRestart": ["yes"],
+    }
+    assert props["AssociationName"] == "shop-dev-web-cloudwatch-agent"
+    assert props["ScheduleExpression"] == "cron(15 13 ? * MON *)"
+    assert props["ComplianceSeverity"] == "HIGH"
+    assert props["MaxConcurrency"] == "2"
+    assert props["MaxErrors"] == "0"
+    assert props["OutputLocation"] == {
+        "S3Location": {
+            "OutputS3BucketName": "amzn-s3-demo-bucket",
+            "OutputS3KeyPrefix": "ssm/agent/",
+        }
+    }
+
+
+def test_targets_by_tag_instance_ids_and_resource_group(built: Built) -> None:
+    assert built.association("linux")["Targets"] == [
+        {"Key": "tag:role", "Values": ["web", "api"]},
+        {"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]},
+        {"Key": "resource-groups:Name", "Values": ["web-servers"]},
+    ]
+    assert built.association("big")["Targets"] == [{"Key": "InstanceIds", "Values": ["*"]}]
+
+
+def test_defaults_and_on_premises_mode(built: Built) -> None:
+    props = built.association("onprem")
+    assert props["Parameters"]["mode"] == ["onPremise"]
+    assert "version" not in props["Parameters"]  # the document's default: latest
+    assert props["ScheduleExpression"] == "rate(7 days)"
+    assert props["ComplianceSeverity"] == "MEDIUM"
+    assert (props["MaxConcurrency"], props["MaxErrors"]) == ("10%", "10%")
+    assert "OutputLocation" not in props
+    assert "AssociationName" not in props
+
+
+def test_association_waits_for_its_parameter_and_log_groups(built: Built) -> None:
+    agent = built.agents["linux"]
+    depends = built.resource(agent.association)["DependsOn"]
+    assert built.stack.get_logical_id(agent.parameter.node.default_child) in depends  # type: ignore[arg-type]
+    nginx = built.stack.node.find_child("Nginx")
+    assert isinstance(nginx, ManagedLogGroup)
+    assert built.stack.get_logical_id(nginx.log_group.node.default_child) in depends  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ document
+
+
+def test_document_installs_then_configures_in_one_command_document(built: Built) -> None:
+    document = built.resource(built.agents["linux"].document)["Properties"]
+    assert document["DocumentType"] == "Command"
+    assert document["DocumentFormat"] == "JSON"
+    content = document["Content"]
+    assert content == document_content()
+    assert content["schemaVersion"] == "2.2"
+    install, configure = content["mainSteps"]
+    assert [install["action"], configure["action"]] == ["aws:runDocument", "aws:runDocument"]
+    assert install["inputs"]["documentPath"] == INSTALL_DOCUMENT == "AWS-ConfigureAWSPackage"
+    assert install["inputs"]["documentParameters"] == {
+        "action": "Install",
+        "name": AGENT_PACKAGE,
+        "version": "{{ version }}",
+    }
+    assert install["inputs"]["onFailure"] == "exit"
+    assert configure["inputs"]["documentPath"] == MANAGE_DOCUMENT
+    assert configure["inputs"]["documentParameters"] == {
+        "action": "configure",
+        "mode": "{{ mode }}",
+        "optionalConfigurationSource": "{{ optionalConfigurationSource }}",
+        "optionalConfigurationLocation": "{{ optionalConfigurationLocation }}",
+        "optionalRestart": "{{ optionalRestart }}",
+    }
+
+
+def test_every_association_parameter_is_a_document_parameter(built: Built) -> None:
+    declared = document_content()["parameters"]
+    for name in built.agents:
+        assert set(built.association(name)["Parameters"]) <= set(declared)
+    # Every placeholder in the steps is declared.
+    steps = json.dumps(document_content()["mainSteps"])
+    for parameter in declared:
+        assert "{{ " + parameter + " }}" in steps
+    allowed = declared["optionalConfigurationLocation"]["allowedPattern"]
+    for name in built.agents:
+        assert re.fullmatch(allowed, built.agents[name].parameter_name)
+
+
+# ----------------------------------------------------------------- parameter
+
+
+def test_parameter_holds_the_config_under_a_hashed_readable_name(built: Built) -> None:
+    agent = built.agents["linux"]
+    props = built.parameter("linux")
+    assert props["Name"] == agent.parameter_name
+    assert agent.parameter_name.startswith("AmazonCloudWatch-shop-dev-web-")
+    assert check_parameter_name(agent.parameter_name) is None
+    assert props["Type"] == "String"
+    assert props["Tier"] == "Standard"
+    assert AgentConfig.from_json(props["Value"]) == LINUX_CONFIG
+    default_name = built.agents["onprem"].parameter_name
+    assert default_name.startswith("AmazonCloudWatch-TestOnPrem")  # unique construct id
+    assert check_parameter_name(default_name) is None
+
+
+def test_large_config_takes_the_advanced_tier(built: Built) -> None:
+    assert built.parameter("big")["Tier"] == "Advanced"
+    assert built.agents["big"].tier == "Advanced"
+
+
+def test_changed_config_changes_the_parameter_name() -> None:
+    """A new name is a new association parameter: State Manager re-runs the configure step."""
+    _, stack = new_stack()
+    a = AgentAssociation(
+        stack, "A", config=AgentConfig(), targets=[TAG], parameter_name="AmazonCloudWatch-x"
+    )
+    b = AgentAssociation(
+        stack,
+        "B",
+        config=AgentConfig(cpu_per_core=True),
+        targets=[TAG],
+        parameter_name="AmazonCloudWatch-x",
+    )
+    c = AgentAssociation(
+        stack, "C", config=AgentConfig(), targets=[TAG], parameter_name="AmazonCloudWatch-x"
+    )
+    assert a.parameter_name != b.parameter_name
+    assert a.parameter_name == c.parameter_name
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def _associate(**overrides: Any) -> None:
+    _, stack = new_stack()
+    arguments: dict[str, Any] = {"config": AgentConfig(), "targets": [TAG], **overrides}
+    AgentAssociation(stack, "Agent", **arguments)
+
+
+def test_unreadable_parameter_name_is_rejected() -> None:
+    with pytest.raises(
+        BlueprintError,
+        match=r"^Test/Agent\.parameter_name: 'cwagent-web-[0-9a-f]{10}' is a name instances cannot "
+        r"read: the managed policy CloudWatchAgentServerPolicy allows ssm:GetParameter only on "
+        r"arn:aws:ssm:\*:\*:parameter/AmazonCloudWatch-\*",
+    ):
+        _associate(parameter_name="cwagent-web")
+
+
+def test_config_larger_than_the_advanced_tier_is_rejected() -> None:
+    huge = AgentConfig(
+        log_files=tuple(
+            LogFile(file_path=f"/var/log/s{i:03d}/events.log", log_group_name=f"/a/b/s{i:03d}")
+            for i in range(120)
+        )
+    )
+    with pytest.raises(
+        BlueprintError,
+        match=r"^Test/Agent\.config: the agent configuration is [\d,]+ bytes; an SSM parameter "
+        r"holds at most 4,096 bytes \(Standard tier\) or 8,192 bytes \(Advanced tier\)",
+    ):
+        _associate(config=huge)
+
+
+def test_bad_association_name_is_rejected() -> None:
+    with pytest.raises(
+        BlueprintError,
+        match=r"^Test/Agent\.association_name: 'web agent' is not an association name; use 3 to "
+        r"128 letters, digits and _ - \.",
+    ):
+        _associate(association_name="web agent")
+
+
+def test_more_than_five_targets_are_rejected() -> None:
+    targets = [AssociationTarget.tag(f"k{i}", "v") for i in range(6)]
+    with pytest.raises(
+        BlueprintError,
+        match=r"^Test/Agent\.targets: 6 targets given; an association takes at most 5",
+    ):
+        _associate(targets=targets)
+
+
+def test_rate_under_thirty_minutes_is_rejected() -> None:
+    with pytest.raises(
+        BlueprintError,
+        match=r"^Test/Agent\.schedule: 'rate\(15 minutes\)' is too frequent: State Manager "
+        r"associations run at most every 30 minutes",
+    ):
+        _associate(schedule="rate(15 minutes)")
+
+
+def test_eventbridge_cron_is_rejected_with_state_managers_form() -> None:
+    with pytest.raises(BlueprintError) as error:
+        _associate(schedule="cron(0 12 * * ? *)")
+    assert str(error.value) == (
+        "Test/Agent.schedule: 'cron(0 12 * * ? *)' is EventBridge's form of a daily schedule "
+        "('?' in day-of-week); State Manager's dialect puts '?' in day-of-month and '*' or a "
+        "weekday in day-of-week: write cron(0 12 ? * * *) for every day at 12:00 UTC, or "
+        "cron(0 12 ? * MON *) for Mondays"
+    )
+
+
+def test_every_bad_setting_is_reported_at_once() -> None:
+    with pytest.raises(BlueprintError) as error:
+        _associate(
+            config=AgentConfig(metrics=("mem_used_prcent",)),
+            compliance_severity="SEVERE",
+            max_concurrency="0",
+            max_errors="101%",
+            output=CommandOutput("Bad_Bucket"),
+            mode="cloud",
+            agent_version="latest",
+        )
+    locations = [p.location for p in error.value.problems]
+    assert locations == [
+        "Test/Agent.config.metrics[0]",
+        "Test/Agent.compliance_severity",
+        "Test/Agent.max_concurrency",
+        "Test/Agent.max_errors",
+        "Test/Agent.output",
+        "Test/Agent.mode",
+        "Test/Agent.agent_version",
+    ]
+    assert "did you mean 'mem_used_percent'?" in error.value.problems[0].message
+
+
+# --------------------------------------------------------- State Manager rules
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "rate(30 minutes)",
+        "rate(1 hour)",
+        "rate(5 hours)",
+        "rate(1 day)",
+        "rate(30 days)",
+        "cron(0/30 * * * ? *)",
+        "cron(0 */30 * * * ? *)",
+        "cron(0 0/1 * * ? *)",
+        "cron(0 0/2 * * ? *)",
+        "cron(0 0/4 * * ? *)",
+        "cron(0 0/8 * * ? *)",
+        "cron(0 0/12 * * ? *)",
+        "cron(15 13 ? * * *)",
+        "cron(15 13 ? * MON *)",
+        "cron(0 0 ? * THU#2 *)",
+        "cron(0 15 13 ? * 2 *)",
+    ],
+)
+def test_documented_association_schedules_are_accepted(expression: str) -> None:
+    assert check_association_schedule(expression) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("rate(29 minutes)", "is too frequent"),
+        ("rate(31 days)", "is too long: an association's rate must be under 31 days"),
+        ("rate(1 days)", "write rate(1 day)"),
+        ("rate(2 hour)", "write rate(2 hours)"),
+        ("rate(0 minutes)", "has a zero interval"),
+        ("rate(1 week)", "is not a rate"),
+        ("cron(0 12 * * ? *)", "is EventBridge's form of a daily schedule"),
+        ("cron(0 12 * * *)", "has 5 fields, like a Unix crontab"),
+        ("cron(0 0/3 * * ? *)", "accepts only these cron forms"),
+        ("cron(0/15 * * * ? *)", "accepts only these cron forms"),
+        ("cron(0 12 1 * ? *)", "accepts only these cron forms"),
+        ("cron(0 12 ? JAN MON *)", "names a month or year"),
+        ("cron(30 0 12 ? * * *)", "optional seconds field can only be 0"),
+        ("cron(0 12 ? * MON-FRI *)", "accepts only these cron forms"),
+        ("at(2026-01-01T00:00:00)", "is not an association schedule"),
+        (" rate(1 day)", "without spaces around"),
+    ],
+)
+def test_schedules_state_manager_rejects(expression: str, message: str) -> None:
+    result = check_association_schedule(expression)
+    assert result is not None
+    assert message in result
+
+
+def test_rate_minutes() -> None:
+    assert rate_minutes("rate(2 hours)") == 120
+    assert rate_minutes("cron(0 0/1 * * ? *)") is None
+
+
+def test_targets_are_checked_one_by_one() -> None:
+    problems = list(
+        target_problems(
+            [
+                AssociationTarget.instance_ids("i-123", "*"),
+                AssociationTarget.tag("aws:role", "x"),
+                AssociationTarget.tag("role"),
+                AssociationTarget("Owner", ("me",)),
+                AssociationTarget.resource_group("web servers"),
+            ]
+        )
+    )
+    assert [p.location for p in problems] == [f"targets[{i}]" for i in range(5)]
+    assert problems[0].message.startswith("'i-123' not valid here: give instance ids")
+    assert problems[2].message == "tag:role has 0 values; give 1 to 50"
+    assert "is not a target State Manager accepts" in problems[3].message
+    assert [str(p) for p in target_problems([])] == [
+        "targets: an association needs at least one target (tag, instance ids or resource group)"
+    ]
+
+
+def test_association_names() -> None:
+    assert check_association_name("shop-dev_web.agent") is None
+    assert check_association_name("ab") is not None
+    assert check_association_name("x" * 129) is not None
+
+
+# ---------------------------------------------------- the whole hosts section
+
+
+FULL_SECTION: dict[str, Any] = {
+    "instance_role": True,
+    "on_premises": True,
+    "vpc_endpoints": {
+        "vpc_id": "vpc-0123456789abcdef0",
+        "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        "security_group_ids": ["sg-0123456789abcdef0"],
+        "route_table_ids": ["rtb-0123456789abcdef0"],
+        "services": ["ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"],
+    },
+    "fleets": [
+        {
+            "name": "web",
+            "targets": [{"tag": "role", "values": ["web"]}],
+            "output": {"bucket": "amzn-s3-demo-bucket", "prefix": "ssm/"},
+            "log_files": [
+                {
+                    "name": "nginx-error",
+                    "file_path": "/var/log/nginx/error.log",
+                    "retention_days": 30,
+                    "encrypted": True,
+                    "timestamp_format": "%Y/%m/%d %H:%M:%S",
+                }
+            ],
+        },
+        {
+            "name": "branch-servers",
+            "os": "windows",
+            "mode": "onPremise",
+            "targets": [{"instance_ids": ["mi-0123456789abcdef0"]}],
+            "windows_events": [{"name": "system", "event_name": "System"}],
+        },
+    ],
+}
+
+
+@dataclass
+class Composed:
+    built: BuiltHosts
+    template: dict[str, Any]
+    outdir: Path
+    nag_error: str | None
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory: pytest.TempPathFactory) -> Composed:
+    outdir = tmp_path_factory.mktemp("hosts")
+    app = new_app(outdir)
+    stack = Stack(app, "Hosts")
+    key = BlueprintKey(stack, "Key")
+    built = build_hosts(
+        stack, Hosts.model_validate(FULL_SECTION), name="shop", stage="dev", key=key
+    )
+    add_compliance_checks(app)
+    nag_error = None
+    try:
+        app.synth()
+    except RuntimeError as error:
+        nag_error = str(error)
+    template = json.loads((outdir / "Hosts.template.json").read_text())
+    return Composed(built, template, outdir, nag_error)
+
+
+def test_build_hosts_creates_each_part_under_stable_ids(composed: Composed) -> None:
+    built = composed.built
+    assert built.scope.node.path == "Hosts/Hosts"
+    assert built.identity is not None
+    assert built.identity.node.path == "Hosts/Hosts/Identity"
+    assert built.endpoints is not None
+    assert built.endpoints.node.path == "Hosts/Hosts/Endpoints"
+    assert built.agents["web"].node.path == "Hosts/Hosts/Fleets/web/Agent"
+    assert built.log_groups["web"]["nginx-error"].node.path == "Hosts/Hosts/Fleets/web/nginx-error"
+    types = [r["Type"] for r in composed.template["Resources"].values()]
+    assert types.count("AWS::SSM::Association") == 2
+    assert types.count("AWS::EC2::VPCEndpoint") == 7
+    outputs = composed.template["Outputs"]
+    assert {o["Description"] for o in outputs.values()} == {
+        "Attach this instance profile to the fleets' EC2 instances",
+        "aws ssm create-activation --iam-role <this name>",
+    }
+
+
+def test_build_hosts_log_groups_have_retention_and_encryption(composed: Composed) -> None:
+    groups = {
+        r["Properties"]["LogGroupName"]: r
+        for r in composed.template["Resources"].values()
+        if r["Type"] == "AWS::Logs::LogGroup"
+    }
+    nginx = groups["/shop/dev/hosts/web/nginx-error"]
+    assert nginx["Properties"]["RetentionInDays"] == 30
+    assert "KmsKeyId" in nginx["Properties"]
+    assert nginx["DeletionPolicy"] == "Retain"
+    system = groups["/shop/dev/hosts/branch-servers/system"]
+    assert system["Properties"]["RetentionInDays"] == 365
+
+
+def test_build_hosts_config_points_at_its_log_groups(composed: Composed) -> None:
+    agent = composed.built.agents["branch-servers"]
+    config = AgentConfig.from_json(agent.config_value)
+    [events] = config.windows_events
+    assert events.log_group_name == "/shop/dev/hosts/branch-servers/system"
+    assert events.log_stream_name == "{hostname}"  # servers outside AWS have no instance id
+
+
+def test_build_hosts_passes_cdk_nag(composed: Composed) -> None:
+    assert composed.nag_error is None
+    report = json.loads((composed.outdir / "validation-report.json").read_text())
+    violations = [
+        v
+        for plugin in report["pluginReports"]
+        if plugin["pluginName"] != "Construct Annotations"
+        for v in plugin["violations"]
+    ]
+    assert violations == []
+
+
+def test_build_hosts_passes_cfn_lint(composed: Composed) -> None:
+    matches = lint(
+        json.dumps(composed.template), config=ManualArgs(regions=["us-east-1", "eu-west-1"])
+    )
+    assert [f"{m.rule.id}: {m.message}" for m in matches] == []
+
+
+def test_encrypted_source_without_key_is_rejected() -> None:
+    _, stack = new_stack()
+    with pytest.raises(
+        BlueprintError, match=r"nginx-error\.encrypted: an encrypted log group needs"
+    ):
+        build_hosts(stack, Hosts.model_validate(FULL_SECTION), name="shop", stage="dev")
+
+
+def test_deploy_time_values_are_left_to_cloudformation() -> None:
+    app, stack = new_stack()
+    schedule = CfnParameter(stack, "Schedule", default="rate(1 day)")
+    agent = AgentAssociation(
+        stack, "Agent", config=AgentConfig(), targets=[TAG], schedule=schedule.value_as_string
+    )
+    template = app.synth().get_stack_by_name(stack.stack_name).template
+    props = template["Resources"][stack.get_logical_id(agent.association)]["Properties"]
+    assert props["ScheduleExpression"] == {"Ref": "Schedule"}

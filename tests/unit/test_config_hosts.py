@@ -1,0 +1,387 @@
+"""The ``hosts:`` section: the YAML users write, its defaults, and every rule with its path.
+
+Pure tests: the section is validated as the blueprint file will validate it
+(pydantic errors rendered by the config's own renderer, then the whole-section
+rules of ``hosts_problems``), with paths prefixed ``hosts.``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from observability_blueprint.agent_config import AgentConfig, check_parameter_name
+from observability_blueprint.config import problems_from
+from observability_blueprint.config_hosts import (
+    DEFAULT_SCHEDULE,
+    INTERFACE_ENDPOINT_SERVICES,
+    Hosts,
+    hosts_problems,
+)
+from observability_blueprint.errors import Problem
+
+# The snippet for examples/full.yaml: every option, placeholder ids.
+FULL_YAML = """
+hosts:
+  instance_role: true          # EC2 instance role + profile (SSM core + CloudWatch agent)
+  on_premises: true            # service role for an SSM hybrid activation
+  vpc_endpoints:               # private subnets: reach SSM and CloudWatch without NAT
+    vpc_id: vpc-0123456789abcdef0
+    subnet_ids: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]
+    security_group_ids: [sg-0123456789abcdef0]     # must allow 443 from the servers
+    route_table_ids: [rtb-0123456789abcdef0]       # for the S3 gateway endpoint
+    services: [ssm, ssmmessages, ec2messages, logs, monitoring, ec2]
+    s3_gateway: true
+  fleets:
+    - name: web
+      os: linux
+      mode: ec2
+      targets:
+        - {tag: role, values: [web, api]}
+        - {instance_ids: [i-0123456789abcdef0]}
+        - {resource_group: payments-web}
+      schedule: cron(0 3 ? * SUN *)                # State Manager's dialect, UTC
+      association_name: payments-prod-web-cloudwatch-agent
+      parameter_name: AmazonCloudWatch-payments-prod-web
+      compliance_severity: HIGH
+      max_concurrency: "25%"
+      max_errors: "1"
+      output: {bucket: amzn-s3-demo-bucket, prefix: ssm/cloudwatch-agent/}
+      agent_version: 1.300050.0
+      metrics: [memory_used_percent, cpu_active_percent, cpu_iowait_percent, disk_used_percent,
+                disk_inodes_free, disk_io_time, network_bytes_in, network_bytes_out,
+                tcp_established, tcp_time_wait, processes_total]
+      cpu_per_core: true
+      metrics_collection_interval: 60
+      append_dimensions: [InstanceId, AutoScalingGroupName, ImageId, InstanceType]
+      aggregation_dimensions: [[InstanceId], [AutoScalingGroupName]]
+      ignore_file_system_types: [devtmpfs, overlay, squashfs, sysfs, tmpfs]
+      run_as_user: cwagent
+      log_files:
+        - name: nginx-access
+          file_path: /var/log/nginx/access.log
+          timestamp_format: "%d/%b/%Y:%H:%M:%S %z"
+          timezone: UTC
+          retention_days: 30
+          encrypted: true
+        - name: app
+          file_path: /var/log/payments/*.log
+          log_group_name: /payments/prod/web-app
+          log_stream_name: "{instance_id}-{hostname}"
+          multi_line_start_pattern: "{timestamp_format}"
+          timestamp_format: "%Y-%m-%dT%H:%M:%S.%f%z"
+          encoding: utf-8
+          removal_policy: retain
+    - name: branch-servers
+      os: windows
+      mode: onPremise
+      region: eu-west-1
+      targets:
+        - {tag: site, values: [branch]}
+      schedule: rate(1 day)
+      metrics: [memory_used_percent, cpu_active_percent, disk_used_percent]
+      log_files:
+        - name: pos
+          file_path: C:\\ProgramData\\Payments\\logs\\*.log
+          retention_days: 90
+      windows_events:
+        - name: system
+          event_name: System
+          event_levels: [CRITICAL, ERROR]
+          event_format: xml
+          retention_days: 90
+"""
+
+# The snippet for blueprint.yaml: no ids of the user's, servers opt in by tag.
+SMALL_YAML = """
+hosts:
+  fleets:
+    - name: servers
+      targets:
+        - {tag: cloudwatch-agent, values: [shop-dev]}
+      log_files:
+        - name: syslog
+          file_path: /var/log/messages
+          retention_days: 30
+"""
+
+
+def section(text: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(text)["hosts"]
+    return data
+
+
+def errors(data: dict[str, Any], *, name: str = "payments", stage: str = "prod") -> list[str]:
+    """Validate like the blueprint file does; return every problem as it is printed."""
+    try:
+        hosts = Hosts.model_validate(data)
+    except ValidationError as exc:
+        return [str(Problem(f"hosts.{p.location}", p.message)) for p in problems_from(exc)]
+    return [str(p) for p in hosts_problems(hosts, name=name, stage=stage)]
+
+
+def fleet(**fields: Any) -> dict[str, Any]:
+    return {"fleets": [{"name": "web", "targets": [{"tag": "role", "values": ["web"]}], **fields}]}
+
+
+# ------------------------------------------------------------------- snippets
+
+
+@pytest.mark.parametrize("text", [FULL_YAML, SMALL_YAML], ids=["full", "small"])
+def test_snippets_are_valid(text: str) -> None:
+    assert errors(section(text)) == []
+
+
+def test_full_snippet_sets_every_option() -> None:
+    """A key missing from the snippet is an option users do not see in examples/full.yaml."""
+    data = section(FULL_YAML)
+    hosts = Hosts.model_validate(data)
+    assert set(data) == set(Hosts.model_fields)
+    assert set(data["vpc_endpoints"]) == set(type(hosts.vpc_endpoints).model_fields)
+    given = set(data["fleets"][0]) | set(data["fleets"][1])
+    assert given == set(type(hosts.fleets[0]).model_fields)
+    file_keys = {k for f in data["fleets"] for entry in f.get("log_files", []) for k in entry}
+    assert file_keys == set(type(hosts.fleets[0].log_files[0]).model_fields)
+    event_keys = set(data["fleets"][1]["windows_events"][0])
+    assert event_keys | {"log_group_name", "encrypted", "removal_policy", "log_stream_name"} == set(
+        type(hosts.fleets[1].windows_events[0]).model_fields
+    )
+
+
+def test_defaults_are_safe_and_documented() -> None:
+    hosts = Hosts.model_validate(section(SMALL_YAML))
+    assert hosts.instance_role is True
+    assert hosts.on_premises is False
+    assert hosts.vpc_endpoints is None
+    web = hosts.fleets[0]
+    assert (web.os, web.mode, web.schedule) == ("linux", "ec2", DEFAULT_SCHEDULE)
+    assert (web.compliance_severity, web.max_concurrency, web.max_errors) == (
+        "MEDIUM",
+        "10%",
+        "10%",
+    )
+    assert web.log_files[0].removal_policy == "retain"
+    assert web.physical_association_name("shop-dev") == "shop-dev-servers-cloudwatch-agent"
+    assert web.parameter_base("shop-dev") == "AmazonCloudWatch-shop-dev-servers"
+    config = web.agent_config(name="shop", stage="dev")
+    # Every other setting is the default; the fleet name becomes the Fleet dimension.
+    assert config == AgentConfig(log_files=config.log_files, fleet="servers")
+    [log_file] = config.log_files
+    assert log_file.log_group_name == "/shop/dev/hosts/servers/syslog"
+    assert log_file.log_stream_name == "{instance_id}"
+
+
+def test_full_snippet_config() -> None:
+    hosts = Hosts.model_validate(section(FULL_YAML))
+    web, branch = hosts.fleets
+    config = web.agent_config(name="payments", stage="prod")
+    assert config.cpu_per_core is True
+    assert config.run_as_user == "cwagent"
+    assert [f.log_group_name for f in config.log_files] == [
+        "/payments/prod/hosts/web/nginx-access",
+        "/payments/prod/web-app",
+    ]
+    windows = branch.agent_config(name="payments", stage="prod")
+    assert windows.os == "windows"
+    assert windows.region == "eu-west-1"
+    assert {f.log_stream_name for f in windows.log_files} == {"{hostname}"}
+    assert [t.to_target().key for t in web.targets] == [
+        "tag:role",
+        "InstanceIds",
+        "resource-groups:Name",
+    ]
+    assert hosts.vpc_endpoints is not None
+    assert set(INTERFACE_ENDPOINT_SERVICES) < set(hosts.vpc_endpoints.services)
+    assert check_parameter_name(web.parameter_base("payments-prod") + "-0123456789") is None
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_parameter_name_instances_cannot_read() -> None:
+    [message] = errors(fleet(parameter_name="cloudwatch-web"))
+    assert message.startswith("hosts.fleets[0].parameter_name: 'cloudwatch-web-")
+    assert (
+        "is a name instances cannot read: the managed policy CloudWatchAgentServerPolicy allows "
+        "ssm:GetParameter only on arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*"
+    ) in message
+
+
+def test_config_larger_than_the_advanced_tier() -> None:
+    files = [
+        {"name": f"service-{i:03d}", "file_path": f"/var/log/service-{i:03d}/application.log"}
+        for i in range(90)
+    ]
+    [message] = errors(fleet(log_files=files))
+    assert message.startswith("hosts.fleets[0]: the agent configuration is ")
+    assert "at most 4,096 bytes (Standard tier) or 8,192 bytes (Advanced tier)" in message
+
+
+def test_association_name_not_matching_the_pattern() -> None:
+    assert errors(fleet(association_name="web agent")) == [
+        "hosts.fleets[0].association_name: 'web agent' is not an association name; use 3 to "
+        "128 letters, digits and _ - . (it is 9 characters)"
+    ]
+    [long] = errors(fleet(association_name="a" * 129))
+    assert long.startswith("hosts.fleets[0].association_name: 'aaaa")
+    assert long.endswith("(it is 129 characters)")
+    # The default name always fits: prefix (30) + fleet (64) + suffix stays under 128.
+    widest = {"fleets": [{**fleet()["fleets"][0], "name": "w" * 64}]}
+    assert errors(widest, name="a" * 14, stage="b" * 15) == []
+
+
+def test_more_than_five_targets() -> None:
+    targets = [{"tag": f"k{i}", "values": ["v"]} for i in range(6)]
+    assert errors(fleet(targets=targets)) == [
+        "hosts.fleets[0].targets: 6 targets given; an association takes at most 5 (combine "
+        "values under one tag key, or tag the servers and target the tag)"
+    ]
+
+
+def test_rate_under_thirty_minutes() -> None:
+    assert errors(fleet(schedule="rate(10 minutes)")) == [
+        "hosts.fleets[0].schedule: 'rate(10 minutes)' is too frequent: State Manager "
+        "associations run at most every 30 minutes (use rate(30 minutes) or longer)"
+    ]
+
+
+def test_eventbridge_cron() -> None:
+    [message] = errors(fleet(schedule="cron(0 12 * * ? *)"))
+    assert message.startswith(
+        "hosts.fleets[0].schedule: 'cron(0 12 * * ? *)' is EventBridge's form of a daily "
+        "schedule ('?' in day-of-week); State Manager's dialect puts '?' in day-of-month"
+    )
+    assert "write cron(0 12 ? * * *)" in message
+
+
+def test_unknown_metric_with_did_you_mean() -> None:
+    [message] = errors(fleet(metrics=["disk_used_percnt"]))
+    assert message.startswith(
+        "hosts.fleets[0].metrics[0]: 'disk_used_percnt' is not a metric the blueprint's agent "
+        "table knows; did you mean 'disk_used_percent'?"
+    )
+
+
+def test_relative_log_file_path() -> None:
+    [message] = errors(fleet(log_files=[{"name": "app", "file_path": "app/logs/app.log"}]))
+    assert message.startswith(
+        "hosts.fleets[0].log_files[0].file_path: 'app/logs/app.log' is a relative path"
+    )
+    [windows] = errors(
+        fleet(os="windows", log_files=[{"name": "app", "file_path": "logs\\app.log"}])
+    )
+    assert windows.startswith("hosts.fleets[0].log_files[0].file_path: 'logs\\\\app.log' is not")
+
+
+def test_target_needs_exactly_one_kind() -> None:
+    both = errors(fleet(targets=[{"tag": "role", "values": ["web"], "resource_group": "web"}]))
+    assert both == [
+        "hosts.fleets[0].targets[0]: give exactly one of tag (with values), instance_ids, "
+        "resource_group (got tag, resource_group)"
+    ]
+    assert errors(fleet(targets=[{"tag": "role"}])) == [
+        "hosts.fleets[0].targets[0]: tag 'role' needs values: the tag values of the servers"
+    ]
+    [bad_id] = errors(fleet(targets=[{"instance_ids": ["i-123"]}]))
+    assert bad_id.startswith("hosts.fleets[0].targets[0]: 'i-123' not valid here")
+    assert errors(fleet(targets=[])) == [
+        "hosts.fleets[0].targets: give at least one target: a tag with values, instance_ids or "
+        "a resource_group"
+    ]
+
+
+def test_other_field_rules() -> None:
+    found = errors(
+        fleet(
+            max_concurrency="0",
+            max_errors="x",
+            agent_version="latest",
+            region="Europe",
+            output={"bucket": "Bad_Bucket"},
+            log_files=[{"name": "a", "file_path": "/a", "retention_days": 42}],
+        )
+    )
+    locations = [m.split(": ", 1)[0] for m in found]
+    assert locations == [
+        "hosts.fleets[0].max_concurrency",
+        "hosts.fleets[0].max_errors",
+        "hosts.fleets[0].output",
+        "hosts.fleets[0].agent_version",
+        "hosts.fleets[0].region",
+        "hosts.fleets[0].log_files[0].retention_days",
+    ]
+
+
+def test_names_and_log_groups_are_unique() -> None:
+    data = {
+        "fleets": [
+            {
+                "name": "web",
+                "targets": [{"tag": "role", "values": ["web"]}],
+                "log_files": [
+                    {"name": "app", "file_path": "/a.log"},
+                    {"name": "app", "file_path": "/b.log", "log_group_name": "/shared"},
+                ],
+            },
+            {
+                "name": "web",
+                "association_name": "payments-prod-web-cloudwatch-agent",
+                "targets": [{"tag": "role", "values": ["api"]}],
+                "log_files": [{"name": "x", "file_path": "/c.log", "log_group_name": "/shared"}],
+            },
+        ]
+    }
+    assert errors(data) == [
+        "hosts.fleets[0].log_files[1].name: 'app' is already used by "
+        "hosts.fleets[0].log_files[0]; names of log sources must be unique in a fleet",
+        "hosts.fleets[1].name: 'web' is already used by hosts.fleets[0]; names must be unique",
+        "hosts.fleets[1].association_name: 'payments-prod-web-cloudwatch-agent' is already the "
+        "association of hosts.fleets[0]",
+        "hosts.fleets[1].log_files[0].log_group_name: '/shared' is already the log group of "
+        "hosts.fleets[0].log_files[1]; the blueprint creates one log group per source",
+    ]
+
+
+def test_windows_events_on_linux() -> None:
+    assert errors(fleet(windows_events=[{"name": "system", "event_name": "System"}])) == [
+        "hosts.fleets[0].windows_events: Windows event logs exist only on Windows; set os: "
+        "windows or remove them"
+    ]
+
+
+def test_vpc_endpoint_ids_and_route_tables() -> None:
+    bad = errors(
+        {
+            "vpc_endpoints": {
+                "vpc_id": "vpc-123",
+                "subnet_ids": ["subnet-0123456789abcdef0"],
+                "security_group_ids": ["sg-0123456789abcdef0"],
+            }
+        }
+    )
+    assert bad == [
+        "hosts.vpc_endpoints.vpc_id: 'vpc-123' is not a VPC id; give one such as "
+        "vpc-0123456789abcdef0"
+    ]
+    no_routes = errors(
+        {
+            "vpc_endpoints": {
+                "vpc_id": "vpc-0123456789abcdef0",
+                "subnet_ids": ["subnet-0123456789abcdef0"],
+                "security_group_ids": ["sg-0123456789abcdef0"],
+            }
+        }
+    )
+    assert no_routes == [
+        "hosts.vpc_endpoints.route_table_ids: the S3 gateway endpoint needs the route tables of "
+        "the servers' subnets; give route_table_ids or set s3_gateway: false"
+    ]
+
+
+def test_unknown_keys_are_errors() -> None:
+    [message] = errors(fleet(schedules="rate(1 day)"))
+    # Under Blueprint.hosts the renderer adds "did you mean 'schedule'?".
+    assert message.startswith("hosts.fleets[0].schedules: unknown key")
