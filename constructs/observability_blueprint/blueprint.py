@@ -22,6 +22,7 @@ from observability_blueprint.alarm_settings import (
 )
 from observability_blueprint.anomaly_alarm import AnomalyAlarm
 from observability_blueprint.audit_trail import AuditResources, build_audit
+from observability_blueprint.automated_response import EventsUnit, Placement, build_events
 from observability_blueprint.blueprint_dashboards import BlueprintDashboards
 from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.composite_alarm import RuleCompositeAlarm
@@ -192,6 +193,31 @@ class ObservabilityBlueprint(Construct):
         """The dashboards, unless they were placed in a stack of their own."""
         if include_dashboards and plan_dashboards(config, region="us-east-1"):
             self.dashboards = BlueprintDashboards(self, "Dashboards", config=config)
+
+        self.events: EventsUnit | None = None
+        """EventBridge alerts, schedules and responses (those on global-service events
+        live in the us-east-1 stack when the blueprint is homed elsewhere)."""
+        if config.events is not None:
+            region = config.home_region
+            placement: Placement = "regional" if config.needs_us_east_1_stack() else "all"
+            self.events = build_events(
+                self,
+                config.events,
+                prefix=config.prefix,
+                topics={name: topic.topic for name, topic in self.topics.items()},
+                alarms={name: alarm.alarm for name, alarm in self.alarms.items()},
+                alarm_naming=self.alarm_naming,
+                key=self.key,
+                placement=placement,
+            )
+            global_rules = config.global_event_rules()
+            if region is None and global_rules:
+                Annotations.of(self).add_warning_v2(
+                    "observability-blueprint:global-event-rules",
+                    f"Rules {', '.join(global_rules)} match IAM, STS or console sign-in events, "
+                    "which reach EventBridge in us-east-1 only: deploy this stack to us-east-1, "
+                    "or set env.region so the blueprint puts them in a us-east-1 stack.",
+                )
 
         for problem in metric_collisions(
             metric

@@ -9,12 +9,16 @@ from constructs import Construct
 
 from observability_blueprint.audit_rules import SIGNIN_EVENTS_REGION
 from observability_blueprint.audit_trail import build_signin_forwarder
+from observability_blueprint.automated_response import EventsUnit, build_events
 from observability_blueprint.blueprint import ObservabilityBlueprint
 from observability_blueprint.blueprint_dashboards import BlueprintDashboards
+from observability_blueprint.blueprint_key import BlueprintKey
 from observability_blueprint.config import Blueprint
 from observability_blueprint.config_audit import signin_stack_needed
 from observability_blueprint.dashboard_model import estimate_body_bytes
 from observability_blueprint.dashboard_plan import plan_dashboards
+from observability_blueprint.notification_topic import NotificationTopic, TopicSubscriber
+from observability_blueprint.signin_alerts import SignInAlerts
 
 DASHBOARD_BUDGET_BYTES = 300_000
 """Dashboards whose bodies would add more than this to the blueprint's template get a
@@ -128,42 +132,72 @@ def build(
         stacks.append(
             DashboardsStack(app, f"{config.prefix}-dashboards", config=config, **stack_kwargs)
         )
-    home_region = config.env.region if config.env else None
-    if config.audit_trail is not None and signin_stack_needed(config.audit_trail, home_region):
-        assert home_region is not None
-        stacks.append(SignInStack(app, f"{config.prefix}-observability-us-east-1", config=config))
+    if config.needs_us_east_1_stack():
+        stacks.append(
+            GlobalEventsStack(app, f"{config.prefix}-observability-us-east-1", config=config)
+        )
     return stacks
 
 
-class SignInStack(Stack):
-    """The us-east-1 stack that forwards IAM, STS and console sign-in events home.
+class GlobalEventsStack(Stack):
+    """The us-east-1 stack for rules on IAM, STS and console sign-in events.
 
-    Those events reach EventBridge in us-east-1 only; this stack's rules forward
-    them to the home Region's default event bus, where the blueprint's rules
-    notify its topic.
+    Those events reach EventBridge in us-east-1 only. The audit trail's sign-in
+    alerts are forwarded from here to the home Region's default event bus (where
+    the blueprint's rules notify its topic); the ``events:`` rules on such events
+    live here with topics of their own (same names and subscribers, encrypted with
+    a key of this stack), since an SNS target must be in the rule's Region.
     """
 
     def __init__(
         self, scope: Construct, id: str, *, config: Blueprint, **stack_kwargs: Any
     ) -> None:
-        assert config.env is not None
-        assert config.env.region is not None
-        assert config.audit_trail is not None
+        home = config.home_region
+        assert home is not None
         super().__init__(
             scope,
             id,
-            env=Environment(account=config.env.account, region=SIGNIN_EVENTS_REGION),
+            env=Environment(
+                account=config.env.account if config.env else None, region=SIGNIN_EVENTS_REGION
+            ),
             description=(
-                f"Sign-in events of {config.name} ({config.stage}) forwarded to "
-                f"{config.env.region}, made by observability-blueprint"
+                f"Rules on global-service events of {config.name} ({config.stage}), homed in "
+                f"{home}, made by observability-blueprint"
             ),
             **stack_kwargs,
         )
-        self.forwarder = build_signin_forwarder(
-            self,
-            config.audit_trail,
-            name=config.name,
-            stage=config.stage,
-            home_region=config.env.region,
-        )
+        self.forwarder: SignInAlerts | None = None
         """The rules that forward sign-in events to the home Region."""
+        if config.audit_trail is not None and signin_stack_needed(config.audit_trail, home):
+            self.forwarder = build_signin_forwarder(
+                self, config.audit_trail, name=config.name, stage=config.stage, home_region=home
+            )
+        self.events: EventsUnit | None = None
+        """The ``events:`` rules on IAM, STS and console sign-in events."""
+        if config.events is not None and config.global_event_rules():
+            key = BlueprintKey(self, "Key")
+            notifications = Construct(self, "Notifications")
+            topics = {
+                topic.name: NotificationTopic(
+                    notifications,
+                    topic.name,
+                    key=key,
+                    topic_name=f"{config.prefix}-{topic.name}",
+                    display_name=topic.display_name,
+                    subscribers=[
+                        TopicSubscriber(s.kind, s.endpoint)  # type: ignore[arg-type]
+                        for s in topic.subscribers
+                    ],
+                ).topic
+                for topic in config.notifications
+            }
+            self.events = build_events(
+                self,
+                config.events,
+                prefix=config.prefix,
+                topics=topics,
+                alarms={},
+                alarm_naming=config.alarm_naming(),
+                key=key,
+                placement="us-east-1",
+            )

@@ -30,9 +30,10 @@ from pydantic_core import PydanticCustomError
 from observability_blueprint import limits, log_group_rules, names
 from observability_blueprint.alarm_settings import PrefixNaming
 from observability_blueprint.config_alarms import Actions, Alarm, alarm_problems
-from observability_blueprint.config_audit import AuditTrail, audit_problems
+from observability_blueprint.config_audit import AuditTrail, audit_problems, signin_stack_needed
 from observability_blueprint.config_base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
 from observability_blueprint.config_dashboards import Dashboards, dashboard_problems
+from observability_blueprint.config_events import EventsSection, events_problems
 from observability_blueprint.config_hosts import Hosts, hosts_problems
 from observability_blueprint.config_network import Containers, FlowLogs, network_problems
 from observability_blueprint.errors import BlueprintError, Problem
@@ -305,6 +306,8 @@ class Blueprint(StrictModel):
     """The CloudWatch agent on servers, installed and configured by Systems Manager."""
     audit_trail: AuditTrail | None = None
     """CloudTrail into CloudWatch Logs, the CIS alarm pack, Contributor Insights, sign-in alerts."""
+    events: EventsSection | None = None
+    """EventBridge: alerts on AWS events, scheduled operations, automated responses."""
 
     @field_validator("tags")
     @classmethod
@@ -382,6 +385,13 @@ class Blueprint(StrictModel):
                 services=self.services(),
                 fleets=[f.name for f in self.hosts.fleets] if self.hosts else [],
             )
+        if self.events is not None:
+            yield from events_problems(
+                self.events,
+                topics=[t.name for t in self.notifications],
+                alarms=[a.name for a in self.alarms],
+                prefix=self.prefix,
+            )
         if self.hosts is not None:
             yield from hosts_problems(self.hosts, name=self.name, stage=self.stage)
             own = {g.physical_name(self): i for i, g in enumerate(self.log_groups)}
@@ -408,6 +418,27 @@ class Blueprint(StrictModel):
             alarm_names=[a.name for a in self.alarms],
             naming=self.alarm_naming(),
         )
+
+    @property
+    def home_region(self) -> str | None:
+        """The Region of the blueprint's stack, or None when environment-agnostic."""
+        return self.env.region if self.env else None
+
+    def global_event_rules(self) -> list[str]:
+        """Event rules on IAM, STS or console sign-in events (they fire in us-east-1 only)."""
+        return self.events.us_east_1_rules() if self.events else []
+
+    def needs_us_east_1_stack(self) -> bool:
+        """Whether some rules must live in a us-east-1 stack of their own.
+
+        IAM, STS and console sign-in events reach EventBridge in us-east-1 only;
+        a blueprint homed in another Region puts the rules on them there.
+        """
+        region = self.home_region
+        if region is None or region == "us-east-1":
+            return False
+        signin = self.audit_trail is not None and signin_stack_needed(self.audit_trail, region)
+        return signin or bool(self.global_event_rules())
 
     def services(self) -> list[str]:
         """Return the service (unit) names, in the order they first appear."""

@@ -54,6 +54,10 @@ def aws() -> Iterator[None]:
 def _resolve(value: Any, refs: dict[str, str]) -> Any:
     if isinstance(value, dict) and "Ref" in value:
         return refs[value["Ref"]]
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return "-".join(value["Fn::GetAtt"])  # a stand-in name, such as a queue's
+    if isinstance(value, dict):
+        return {k: _resolve(v, refs) for k, v in value.items()}
     if isinstance(value, list):
         return [_resolve(v, refs) for v in value]
     return value
@@ -87,7 +91,7 @@ def test_static_alarms_round_trip_through_the_cloudwatch_api(template: Any) -> N
         assert alarm["ComparisonOperator"] == props["ComparisonOperator"]
         assert alarm["Period"] == props["Period"]
         assert alarm["EvaluationPeriods"] == props["EvaluationPeriods"]
-        assert alarm.get("Dimensions", []) == props.get("Dimensions", [])
+        assert alarm.get("Dimensions", []) == _resolve(props.get("Dimensions", []), refs)
         assert alarm["AlarmActions"] == _resolve(props.get("AlarmActions", []), refs)
         assert alarm.get("OKActions", []) == _resolve(props.get("OKActions", []), refs)
         assert alarm.get("DatapointsToAlarm") == props.get("DatapointsToAlarm")

@@ -133,7 +133,7 @@ def test_runbook_runs_through_eventbridge(full: Synthesized) -> None:
     [rule] = [
         r
         for r in resources(full.template(), "AWS::Events::Rule").values()
-        if r["Properties"]["EventPattern"].get("source") == ["aws.cloudwatch"]
+        if r["Properties"]["EventPattern"].get("resources") == [{"Fn::GetAtt": [alarm_id, "Arn"]}]
     ]
     assert rule["Properties"]["EventPattern"] == {
         "source": ["aws.cloudwatch"],
