@@ -11,6 +11,7 @@ from aws_cdk import App, Stack
 from aws_cdk.assertions import Template
 
 from observability_blueprint import Blueprint, BlueprintStack, add_compliance_checks, build
+from observability_blueprint.report import record_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {
@@ -103,4 +104,6 @@ def synthesize(path: Path, outdir: Path) -> Synthesized:
         app.synth()
     except RuntimeError as error:  # cdk-nag findings fail synthesis
         nag_error = str(error)
+    else:
+        record_checks(outdir, ran=True)  # as app.py does
     return Synthesized(config, stacks, outdir, nag_error)

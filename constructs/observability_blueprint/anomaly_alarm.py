@@ -13,7 +13,7 @@ from observability_blueprint._metrics import metric_facts
 from observability_blueprint.alarm_actions import bind_actions
 from observability_blueprint.alarm_runbook import AlarmRunbook
 from observability_blueprint.errors import BlueprintError, Problem
-from observability_blueprint.static_alarm import check_common, treat_missing
+from observability_blueprint.static_alarm import check_common, described, treat_missing
 
 _DIRECTIONS = {
     "above": cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
@@ -149,7 +149,7 @@ class AnomalyAlarm(Construct):
             datapoints_to_alarm=datapoints_to_alarm,
             treat_missing_data=treat_missing(treat_missing_data),
             alarm_name=alarm_name,
-            alarm_description=rules.describe(description, runbook_url=runbook_url),
+            alarm_description=described(self.node.path, description, runbook_url),
         )
         """The underlying aws-cdk-lib alarm."""
         self.alarm.node.add_dependency(self.detector)

@@ -192,7 +192,9 @@ class ObservabilityBlueprint(Construct):
         self.dashboards: BlueprintDashboards | None = None
         """The dashboards, unless they were placed in a stack of their own."""
         if include_dashboards and plan_dashboards(config, region="us-east-1"):
-            self.dashboards = BlueprintDashboards(self, "Dashboards", config=config)
+            self.dashboards = BlueprintDashboards(
+                self, "Dashboards", config=config, alarm_naming=self.alarm_naming
+            )
 
         self.events: EventsUnit | None = None
         """EventBridge alerts, schedules and responses (those on global-service events
@@ -423,6 +425,12 @@ class ObservabilityBlueprint(Construct):
             name: [r for r in alarm_rules.references(rule) if r in by_name]
             for name, rule in parsed.items()
         }
+        # A composite comes after the composites its rule names and its suppressor.
+        order = {name: list(kids) for name, kids in children.items()}
+        for name in order:
+            settings = by_name[name].suppressor
+            if settings is not None and settings.alarm in by_name:
+                order[name].append(settings.alarm)
         # Noise control: a composite that notifies speaks for its children.
         quiet = {
             child
@@ -498,9 +506,9 @@ class ObservabilityBlueprint(Construct):
             Annotations.of(self).add_warning_v2(
                 "observability-blueprint:duplicate-alarm", str(problem)
             )
-        for name in _composites_in_order(children):
+        for name in _composites_in_order(order):
             alarm = by_name[name]
-            suppressor = None
+            suppressor: cloudwatch.IAlarm | None = None
             if alarm.suppressor is not None:
                 target = alarm.suppressor.alarm
                 suppressor = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Stack
 from constructs import Construct
 
+from observability_blueprint.alarm_settings import AlarmNaming
 from observability_blueprint.blueprint_dashboard import BlueprintDashboard
 from observability_blueprint.config import Blueprint
 from observability_blueprint.dashboard_plan import plan_dashboards
@@ -21,11 +22,20 @@ class BlueprintDashboards(Construct):
     ----------
     config
         The validated blueprint file.
+    alarm_naming
+        The strategy the alarms were named with. Default: ``<name>-<stage>-<alarm>``.
     """
 
-    def __init__(self, scope: Construct, id: str, *, config: Blueprint) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: Blueprint,
+        alarm_naming: AlarmNaming | None = None,
+    ) -> None:
         super().__init__(scope, id)
-        plans = plan_dashboards(config, region=Stack.of(self).region)
+        plans = plan_dashboards(config, region=Stack.of(self).region, alarm_naming=alarm_naming)
         self.dashboards: dict[str, BlueprintDashboard] = {
             plan.key: BlueprintDashboard(self, plan.key, plan=plan) for plan in plans
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import App, Environment, Stack, Validations
+from aws_cdk import App, Environment, Stack, Tags, Validations
 from constructs import Construct
 
 from observability_blueprint.audit_rules import SIGNIN_EVENTS_REGION
@@ -134,8 +134,14 @@ def build(
         )
     if config.needs_us_east_1_stack():
         stacks.append(
-            GlobalEventsStack(app, f"{config.prefix}-observability-us-east-1", config=config)
+            GlobalEventsStack(
+                app, f"{config.prefix}-observability-us-east-1", config=config, **stack_kwargs
+            )
         )
+    for stack in stacks[1:]:
+        # The blueprint construct tags its own stack's resources; the others' here.
+        for key, value in config.tags.items():
+            Tags.of(stack).add(key, value)
     return stacks
 
 

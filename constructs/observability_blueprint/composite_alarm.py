@@ -14,6 +14,7 @@ from observability_blueprint import alarm_settings as rules
 from observability_blueprint.alarm_actions import bind_actions
 from observability_blueprint.alarm_runbook import AlarmRunbook
 from observability_blueprint.errors import BlueprintError, Problem
+from observability_blueprint.static_alarm import described
 
 DEFAULT_SUPPRESSOR_PERIOD = 60
 """Seconds of the suppressor's wait and extension periods when none are given."""
@@ -96,7 +97,7 @@ class RuleCompositeAlarm(Construct):
             "Resource",
             alarm_rule=cloudwatch.AlarmRule.from_string(alarm_rules.render(with_arns)),
             composite_alarm_name=alarm_name,
-            alarm_description=rules.describe(description, runbook_url=runbook_url),
+            alarm_description=described(self.node.path, description, runbook_url),
             actions_suppressor=suppressor,
             actions_suppressor_wait_period=(
                 Duration.seconds(suppressor_wait_period) if suppressor else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -27,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from observability_blueprint import limits, log_group_rules, names
+from observability_blueprint import cis_controls, limits, log_group_rules, names
 from observability_blueprint.alarm_settings import PrefixNaming
 from observability_blueprint.config_alarms import Actions, Alarm, alarm_problems
 from observability_blueprint.config_audit import AuditTrail, audit_problems, signin_stack_needed
@@ -35,7 +36,13 @@ from observability_blueprint.config_base import ERROR_TYPE, LogicalName, StrictM
 from observability_blueprint.config_dashboards import Dashboards, dashboard_problems
 from observability_blueprint.config_events import EventsSection, events_problems
 from observability_blueprint.config_hosts import Hosts, hosts_problems
-from observability_blueprint.config_network import Containers, FlowLogs, network_problems
+from observability_blueprint.config_network import (
+    Containers,
+    FlowLogs,
+    ecs_log_group_name,
+    eks_log_group_names,
+    network_problems,
+)
 from observability_blueprint.errors import BlueprintError, Problem
 from observability_blueprint.metric_filters import (
     MetricFilterSpec,
@@ -394,18 +401,7 @@ class Blueprint(StrictModel):
             )
         if self.hosts is not None:
             yield from hosts_problems(self.hosts, name=self.name, stage=self.stage)
-            own = {g.physical_name(self): i for i, g in enumerate(self.log_groups)}
-            for f_index, fleet in enumerate(self.hosts.fleets):
-                for source in fleet.sources():
-                    physical = fleet.log_group_name(source, name=self.name, stage=self.stage)
-                    if physical in own:
-                        kind = "log_files" if source in fleet.log_files else "windows_events"
-                        index = getattr(fleet, kind).index(source)
-                        yield Problem(
-                            f"hosts.fleets[{f_index}].{kind}[{index}].log_group_name",
-                            f"log group {physical!r} is already made by "
-                            f"log_groups[{own[physical]}]; names must be unique",
-                        )
+        yield from self._physical_name_problems()
         if self.audit_trail is not None:
             yield from audit_problems(self.audit_trail, topics=[t.name for t in self.notifications])
         yield from network_problems(
@@ -414,7 +410,6 @@ class Blueprint(StrictModel):
             name=self.name,
             stage=self.stage,
             topics=[t.name for t in self.notifications],
-            log_group_names=[g.physical_name(self) for g in self.log_groups],
             alarm_names=[a.name for a in self.alarms],
             naming=self.alarm_naming(),
         )
@@ -439,6 +434,92 @@ class Blueprint(StrictModel):
             return False
         signin = self.audit_trail is not None and signin_stack_needed(self.audit_trail, region)
         return signin or bool(self.global_event_rules())
+
+    def _physical_name_problems(self) -> Iterator[Problem]:
+        """Report names the blueprint would create twice across its sections.
+
+        Each section checks its own names; these are the ones two sections could
+        both choose: log groups, alarm names and EventBridge rule names.
+        """
+        for kind, entries in (
+            ("log group", self._log_group_names()),
+            ("alarm", self._alarm_names()),
+            ("EventBridge rule", self._rule_names()),
+        ):
+            first: dict[str, str] = {}
+            for location, name in entries:
+                if name in first and not _same_section(first[name], location):
+                    yield Problem(
+                        location,
+                        f"the {kind} {name!r} would also be made by {first[name]}; give one "
+                        "of them another name",
+                    )
+                first.setdefault(name, location)
+
+    def _log_group_names(self) -> Iterator[tuple[str, str]]:
+        for index, group in enumerate(self.log_groups):
+            yield f"log_groups[{index}].log_group_name", group.physical_name(self)
+        if self.audit_trail is not None and self.audit_trail.created_trail() is not None:
+            yield (
+                "audit_trail.trail.log_group.name",
+                self.audit_trail.log_group_name(self.name, self.stage),
+            )
+        for f_index, fleet in enumerate(self.hosts.fleets if self.hosts else []):
+            for kind in ("log_files", "windows_events"):
+                for index, source in enumerate(getattr(fleet, kind)):
+                    yield (
+                        f"hosts.fleets[{f_index}].{kind}[{index}].log_group_name",
+                        fleet.log_group_name(source, name=self.name, stage=self.stage),
+                    )
+        for index, entry in enumerate(self.flow_logs):
+            yield (
+                f"flow_logs[{index}].log_group_name",
+                entry.physical_log_group_name(self.name, self.stage),
+            )
+        containers = self.containers
+        for index, eks in enumerate(containers.eks if containers else []):
+            for log_group in eks_log_group_names(eks.cluster).values():
+                yield f"containers.eks[{index}].cluster", log_group
+        for index, ecs in enumerate(containers.ecs if containers else []):
+            yield f"containers.ecs[{index}].cluster", ecs_log_group_name(ecs.cluster)
+
+    def _alarm_names(self) -> Iterator[tuple[str, str]]:
+        naming = self.alarm_naming()
+        for index, alarm in enumerate(self.alarms):
+            yield f"alarms[{index}].name", naming.name(alarm.name)
+        cis = self.audit_trail.cis if self.audit_trail else None
+        if cis is not None:
+            selection = cis_controls.select_controls(
+                cis.standard,
+                disabled=cis.disabled,
+                overrides={k: v.to_override() for k, v in cis.overrides.items()},
+                claim_compliance=cis.claim_compliance,
+            )
+            for control in selection.controls:
+                yield "audit_trail.cis", naming.name(f"cis-{control.slug}")
+        events = self.events
+        if events is not None and (events.alerts or events.responses or events.schedules):
+            if events.delivery.dead_letter_queues == "shared":
+                yield "events.delivery", naming.name("events-undelivered")
+            else:
+                for kind in ("alerts", "responses", "schedules"):
+                    for index, item in enumerate(getattr(events, kind)):
+                        yield (
+                            f"events.{kind}[{index}].name",
+                            naming.name(f"{item.name}-undelivered"),
+                        )
+
+    def _rule_names(self) -> Iterator[tuple[str, str]]:
+        if self.events is not None:
+            for kind in ("alerts", "responses"):
+                for index, item in enumerate(getattr(self.events, kind)):
+                    yield f"events.{kind}[{index}].name", f"{self.prefix}-{item.name}"
+        alerts = self.audit_trail.signin_alerts if self.audit_trail else None
+        if alerts is not None:
+            if alerts.root:
+                yield "audit_trail.signin_alerts.root", f"{self.prefix}-root-sign-in"
+            if alerts.failures:
+                yield "audit_trail.signin_alerts.failures", f"{self.prefix}-sign-in-failures"
 
     def services(self) -> list[str]:
         """Return the service (unit) names, in the order they first appear."""
@@ -513,6 +594,12 @@ class Blueprint(StrictModel):
         return cls.from_dict(load_yaml(Path(path)), source=source)
 
 
+def _same_section(first: str, second: str) -> bool:
+    """Whether two locations are in one section that reports its own duplicates."""
+    sections = ("log_groups", "alarms", "flow_logs", "containers", "audit_trail.cis", "events")
+    return any(first.startswith(s) and second.startswith(s) for s in sections)
+
+
 def _duplicates(where: str, values: list[str], *, key: str = "name") -> Iterator[Problem]:
     first: dict[str, int] = {}
     for index, value in enumerate(values):
@@ -528,10 +615,24 @@ def _duplicates(where: str, values: list[str], *, key: str = "name") -> Iterator
 # ------------------------------------------------------------ error rendering
 
 
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "none", "list", "dict"})
+
+
+def _is_union_tag(part: int | str) -> bool:
+    """Whether a location part names a union member (``int``) rather than a key."""
+    return isinstance(part, str) and (
+        part in _UNION_TAGS or "[" in part or part.startswith(("function-", "constrained-"))
+    )
+
+
 def format_location(loc: tuple[int | str, ...]) -> str:
-    """Render a pydantic location as a config path: ``log_groups[1].retention_days``."""
+    """Render a pydantic location as a config path: ``log_groups[1].retention_days``.
+
+    Union member tags that pydantic adds (``threshold.float``) are left out: they
+    are not keys of the file.
+    """
     out = ""
-    for part in loc:
+    for part in (p for p in loc if not _is_union_tag(p)):
         if isinstance(part, int):
             out += f"[{part}]"
         else:
@@ -542,6 +643,7 @@ def format_location(loc: tuple[int | str, ...]) -> str:
 def problems_from(exc: ValidationError) -> list[Problem]:
     """Turn pydantic's errors into problems that name the path, value and what is allowed."""
     problems: list[Problem] = []
+    cross: list[Problem] = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         where = format_location(loc)
@@ -549,7 +651,7 @@ def problems_from(exc: ValidationError) -> list[Problem]:
         kind = error["type"]
         value = error.get("input")
         if "problems" in ctx:
-            problems.extend(ctx["problems"])
+            cross.extend(ctx["problems"])
         elif kind == ERROR_TYPE:
             problems.append(Problem(where, ctx["message"]))
         elif kind == "extra_forbidden":
@@ -560,14 +662,28 @@ def problems_from(exc: ValidationError) -> list[Problem]:
             problems.append(
                 Problem(where, f'{value!r} is a number; this is text: quote it ("{value}")')
             )
+        elif kind == "string_type" and isinstance(value, date):
+            text = value.isoformat()
+            problems.append(
+                Problem(where, f'{text} was read as a date; this is text: quote it ("{text}")')
+            )
+        elif kind == "finite_number":
+            problems.append(Problem(where, f"{value!r} is not a finite number; give a number"))
+        elif kind in ("float_type", "int_type", "float_parsing", "int_parsing") and isinstance(
+            value, str
+        ):
+            problems.append(Problem(where, f"{value!r} is text; give a number (without quotes)"))
         elif kind == "string_pattern_mismatch":
             problems.append(
                 Problem(where, f"{value!r} {_PATTERN_HINTS.get(loc[-1], 'has the wrong form')}")
             )
         else:
             problems.append(Problem(where, f"{value!r} is not valid: {error['msg']}"))
+    # A union reports once per member: keep the first field problem of each location.
     unique: dict[str, Problem] = {}
     for problem in problems:
+        unique.setdefault(problem.location or str(problem), problem)
+    for problem in cross:
         unique.setdefault(str(problem), problem)
     return list(unique.values())
 

@@ -221,15 +221,25 @@ class Alarm(StrictModel):
 
     @model_validator(mode="after")
     def _fields_fit_the_type(self) -> Self:
+        metric_alarms = ("static", "anomaly")
         used_by: dict[str, tuple[str, ...]] = {
-            "metric": ("static", "anomaly"),
+            "metric": metric_alarms,
             "expression": ("static",),
+            "metrics": ("static",),
             "threshold": ("static",),
             "comparison": ("static",),
+            "period": metric_alarms,
+            "statistic": metric_alarms,
+            "evaluation_periods": metric_alarms,
+            "datapoints_to_alarm": metric_alarms,
+            "treat_missing_data": metric_alarms,
+            "band": ("anomaly",),
+            "direction": ("anomaly",),
             "excluded_periods": ("anomaly",),
             "timezone": ("anomaly",),
             "rule": ("composite",),
             "suppressor": ("composite",),
+            "children_keep_actions": ("composite",),
         }
         for key, kinds in used_by.items():
             if key in self.model_fields_set and self.type not in kinds:
@@ -311,6 +321,10 @@ def alarm_problems(
         message = rules.check_alarm_name(naming.name(alarm.name))
         if message:
             yield Problem(f"{where}.name", message)
+        try:
+            rules.describe(alarm.description, runbook_url=alarm.runbook_url)
+        except ValueError as error:
+            yield Problem(f"{where}.description", str(error))
         yield from _metric_problems(where, alarm, filters)
         yield from _kind_problems(where, alarm, names, naming)
         actions = alarm.actions.to_set() if alarm.actions else None
@@ -323,14 +337,24 @@ def alarm_problems(
             ):
                 yield Problem(f"{where}.{problem.location}", problem.message)
     if default_actions is not None:
-        for problem in rules.action_problems(
-            default_actions.to_set(), kind="static", topics=topics
-        ):
+        defaults = default_actions.to_set()
+        for problem in rules.action_problems(defaults, kind="static", topics=topics):
             if (
                 "cannot take" not in problem.message
                 and "acts on the one instance" not in problem.message
             ):
                 yield Problem(f"default_{problem.location}", problem.message)
+        for state, specs in defaults.by_state().items():
+            taken = set().union(*(rules.ACCEPTED_ACTIONS[k][state] for k in rules.ACCEPTED_ACTIONS))
+            for i, spec in enumerate(specs):
+                if spec.kind != "runbook" and spec.kind not in taken:
+                    yield Problem(
+                        f"default_actions.{state}[{i}]",
+                        f"no alarm takes {spec.kind} actions on {state.upper()}, so this default "
+                        f"would be dropped everywhere; on {state.upper()} alarms take "
+                        f"{', '.join(sorted(taken))}",
+                    )
+    yield from _anomaly_model_problems(alarms, filters)
     yield from _composite_graph_problems(alarms)
 
 
@@ -451,6 +475,35 @@ def _kind_problems(
                 yield Problem(f"{where}.suppressor.alarm", "a composite cannot suppress itself")
 
 
+def _anomaly_model_problems(
+    alarms: Sequence[Alarm], filters: Sequence[tuple[str, MetricFilterSpec]]
+) -> Iterator[Problem]:
+    """CloudWatch keeps one anomaly model per metric and statistic: one alarm per model."""
+    first: dict[tuple[object, ...], int] = {}
+    for index, alarm in enumerate(alarms):
+        if alarm.type != "anomaly" or alarm.metric is None:
+            continue
+        ref = alarm.metric
+        if ref.filter is not None:
+            resolved = resolve_filter(ref, filters)
+            if isinstance(resolved, str):
+                continue  # reported with the metric
+            identity: tuple[object, ...] = (resolved[1].namespace, resolved[1].metric_name)
+        else:
+            identity = (ref.namespace, ref.name)
+        identity += (tuple(sorted(ref.dimensions.items())), statistic(alarm, ref))
+        if identity in first:
+            yield Problem(
+                f"alarms[{index}].metric",
+                f"alarms[{first[identity]}] already has the anomaly model of this metric and "
+                "statistic; CloudWatch keeps one model per metric and statistic, so the "
+                "two would share (and overwrite) its excluded periods and time zone. Use one "
+                "alarm (direction: both), or another statistic",
+            )
+        else:
+            first[identity] = index
+
+
 def _composite_graph_problems(alarms: Sequence[Alarm]) -> Iterator[Problem]:
     graph: dict[str, list[str]] = {}
     index = {a.name: i for i, a in enumerate(alarms)}
@@ -461,11 +514,18 @@ def _composite_graph_problems(alarms: Sequence[Alarm]) -> Iterator[Problem]:
             except alarm_rules.AlarmRuleError:
                 continue  # reported by check_rule
             graph[alarm.name] = [r for r in alarm_rules.references(parsed) if r in index]
+            # A composite suppressor must exist first too: the same ordering rules apply.
+            if alarm.suppressor is not None and alarm.suppressor.alarm in index:
+                graph[alarm.name].append(alarm.suppressor.alarm)
+            # A composite suppressor must exist first too: the same ordering rules apply.
+            if alarm.suppressor is not None and alarm.suppressor.alarm in index:
+                graph[alarm.name].append(alarm.suppressor.alarm)
     for cycle in alarm_rules.find_cycles(graph):
         if len(cycle) > 2:  # a self-reference is reported by check_rule
             yield Problem(
                 f"alarms[{index[cycle[0]]}].rule",
-                "composite alarms refer to each other in a cycle: " + " -> ".join(cycle),
+                "composite alarms refer to each other (by rule or suppressor) in a cycle: "
+                + " -> ".join(cycle),
             )
 
 

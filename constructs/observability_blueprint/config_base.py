@@ -45,4 +45,6 @@ class StrictModel(BaseModel):
         strict=True,
         populate_by_name=True,
         use_attribute_docstrings=True,
+        # YAML's .nan and .inf are never a threshold, value or band.
+        allow_inf_nan=False,
     )

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from observability_blueprint import agent_metrics, alarm_rules
+from observability_blueprint.alarm_settings import AlarmNaming
 from observability_blueprint.config import Blueprint, LogGroup
 from observability_blueprint.config_alarms import Alarm, MetricRef, resolve_filter, statistic
 from observability_blueprint.config_dashboards import Dashboards
@@ -67,8 +68,14 @@ def dashboard_name(blueprint: Blueprint, region: str, key: str) -> str:
     return f"{blueprint.prefix}-{region}-{key}"
 
 
-def plan_dashboards(blueprint: Blueprint, *, region: str) -> list[DashboardPlan]:
-    """Return every dashboard the blueprint asks for, split into parts where needed."""
+def plan_dashboards(
+    blueprint: Blueprint, *, region: str, alarm_naming: AlarmNaming | None = None
+) -> list[DashboardPlan]:
+    """Return every dashboard the blueprint asks for, split into parts where needed.
+
+    ``alarm_naming`` must be the strategy the alarms were named with (default:
+    ``<name>-<stage>-<alarm>``): the alarm overview finds alarms by name.
+    """
     settings = blueprint.dashboards or Dashboards()
     plans: list[DashboardPlan] = []
     if settings.services:
@@ -84,7 +91,7 @@ def plan_dashboards(blueprint: Blueprint, *, region: str) -> list[DashboardPlan]
         plans += plan_dashboard(
             key="alarms",
             name=dashboard_name(blueprint, region, "alarms"),
-            sections=alarm_sections(blueprint),
+            sections=alarm_sections(blueprint, alarm_naming or blueprint.alarm_naming()),
             start=settings.start,
         )
     fleets = blueprint.hosts.fleets if blueprint.hosts else []
@@ -280,9 +287,8 @@ def _number(title: str, spec: MetricFilterSpec, stat: str, period: int) -> Widge
 # ------------------------------------------------------------------ alarms
 
 
-def alarm_sections(blueprint: Blueprint) -> list[Section]:
+def alarm_sections(blueprint: Blueprint, naming: AlarmNaming) -> list[Section]:
     """Return a section per top-level composite (with its tree), then the rest."""
-    naming = blueprint.alarm_naming()
     by_name = {a.name: a for a in blueprint.alarms}
     children: dict[str, list[str]] = {}
     for alarm in blueprint.alarms:

@@ -65,8 +65,25 @@ def read_assembly(outdir: str | Path) -> list[StackReport]:
     return reports
 
 
+CHECKS_FILE = "observability-blueprint.json"
+"""Written into the cloud assembly by app.py: which compliance packs ran."""
+
+
+def record_checks(outdir: str | Path, *, ran: bool) -> None:
+    """Note in the assembly whether cdk-nag's AwsSolutions pack ran at synthesis.
+
+    A validation report without findings looks the same whether the pack passed
+    or never ran; this note tells them apart for the report.
+    """
+    packs = ["AwsSolutions"] if ran else []
+    (Path(outdir) / CHECKS_FILE).write_text(json.dumps({"compliance_packs": packs}))
+
+
 def compliance_findings(outdir: str | Path) -> list[str] | None:
-    """Return cdk-nag's findings from the assembly's validation report (None: no report)."""
+    """Return cdk-nag's findings from the assembly (None: the checks did not run)."""
+    marker = Path(outdir) / CHECKS_FILE
+    if not marker.exists() or not json.loads(marker.read_text())["compliance_packs"]:
+        return None
     path = Path(outdir) / "validation-report.json"
     if not path.exists():
         return None
@@ -74,7 +91,7 @@ def compliance_findings(outdir: str | Path) -> list[str] | None:
     return [
         f"{violation['ruleName']}: {construct['constructPath']}"
         for plugin in report.get("pluginReports", [])
-        if plugin.get("pluginName") != "Construct Annotations"
+        if plugin.get("pluginName") == "AwsSolutions"
         for violation in plugin.get("violations", [])
         for construct in violation.get("violatingConstructs", [])
     ]
@@ -114,7 +131,9 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
         else:
             lines.append("  warnings: none")
         lines.append("")
-    if findings is not None:
+    if findings is None:
+        lines.append("compliance (cdk-nag AwsSolutions): not run")
+    else:
         lines.append(
             f"compliance (cdk-nag AwsSolutions): {len(findings)} unacknowledged finding(s)"
             if findings

@@ -33,6 +33,14 @@ def treat_missing(value: str | None) -> cloudwatch.TreatMissingData | None:
     return None if value is None else _TREAT_MISSING[value]
 
 
+def described(path: str, description: str | None, runbook_url: str | None) -> str | None:
+    """Return the description with its runbook link; BlueprintError when it is too long."""
+    try:
+        return rules.describe(description, runbook_url=runbook_url)
+    except ValueError as error:
+        raise BlueprintError.at(f"{path}.description", str(error)) from None
+
+
 def check_common(
     path: str,
     facts: MetricFacts,
@@ -180,7 +188,7 @@ class StaticAlarm(Construct):
             datapoints_to_alarm=datapoints_to_alarm,
             treat_missing_data=treat_missing(treat_missing_data),
             alarm_name=alarm_name,
-            alarm_description=rules.describe(description, runbook_url=runbook_url),
+            alarm_description=described(self.node.path, description, runbook_url),
         )
         """The underlying aws-cdk-lib alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(

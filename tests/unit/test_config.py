@@ -283,7 +283,10 @@ def test_unknown_key_without_a_close_match() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (with_log_group(retention_days="30"), "log_groups[0].retention_days: '30' is not valid"),
+        (
+            with_log_group(retention_days="30"),
+            "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
+        ),
         (with_log_group(encrypted="yes"), "log_groups[0].encrypted: 'yes' is not valid"),
         ({**BASE, "log_groups": {"name": "api"}}, "log_groups: {'name': 'api'} is not valid"),
         (
@@ -490,3 +493,58 @@ def test_subscription_pattern_syntax_error() -> None:
     )
     assert message.startswith("log_groups[0].subscriptions[0].pattern: ")
     assert "^" in message
+
+
+def test_names_two_sections_would_both_create() -> None:
+    data = {
+        "name": "shop",
+        "stage": "dev",
+        "notifications": [{"name": "ops"}],
+        "log_groups": [{"name": "trail", "log_group_name": "/x/trail"}],
+        "audit_trail": {
+            "trail": {"log_group": {"name": "/x/trail"}},
+            "cis": {"topic": "ops"},
+            "signin_alerts": {"topic": "ops"},
+        },
+        "alarms": [
+            {
+                "name": "cis-cloudwatch-1",
+                "metric": {"namespace": "A", "name": "B"},
+                "threshold": 1,
+                "comparison": ">",
+            }
+        ],
+        "events": {
+            "delivery": {"alarm_topic": "ops"},
+            "alerts": [
+                {"name": "root-sign-in", "pattern": {"source": ["aws.signin"]}, "topics": ["ops"]}
+            ],
+        },
+    }
+    assert error_of(data).splitlines() == [
+        "audit_trail.trail.log_group.name: the log group '/x/trail' would also be made by "
+        "log_groups[0].log_group_name; give one of them another name",
+        "audit_trail.cis: the alarm 'shop-dev-cis-cloudwatch-1' would also be made by "
+        "alarms[0].name; give one of them another name",
+        "audit_trail.signin_alerts.root: the EventBridge rule 'shop-dev-root-sign-in' would "
+        "also be made by events.alerts[0].name; give one of them another name",
+    ]
+
+
+def test_unquoted_date_and_quoted_number() -> None:
+    data = with_log_group(retention_days="30")
+    data["alarms"] = [
+        {
+            "name": "lat",
+            "type": "anomaly",
+            "metric": {"namespace": "A", "name": "B"},
+            "excluded_periods": [
+                {"start": __import__("datetime").datetime(2026, 12, 24), "end": "2026-12-25"}
+            ],
+        }
+    ]
+    assert error_of(data).splitlines() == [
+        "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
+        "alarms[0].excluded_periods[0].start: 2026-12-24T00:00:00 was read as a date; this is "
+        'text: quote it ("2026-12-24T00:00:00")',
+    ]

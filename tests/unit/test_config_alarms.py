@@ -282,7 +282,8 @@ def test_composite_cycle() -> None:
         {"name": "b", "type": "composite", "rule": "ALARM(a)"},
     ]
     assert error_of(with_alarms(*alarms)) == (
-        "alarms[1].rule: composite alarms refer to each other in a cycle: a -> b -> a"
+        "alarms[1].rule: composite alarms refer to each other (by rule or suppressor) in a "
+        "cycle: a -> b -> a"
     )
 
 
@@ -366,3 +367,66 @@ def test_rule_too_long_once_names_become_worst_case_arns() -> None:
     message = error_of(with_alarms(*children, composite))
     assert message.startswith("alarms[80].rule: ")
     assert "10240" in message.replace(",", "")
+
+
+def test_suppressor_cycle() -> None:
+    alarms = [
+        static(),
+        {"name": "x", "type": "composite", "rule": "ALARM(cpu)", "suppressor": {"alarm": "y"}},
+        {"name": "y", "type": "composite", "rule": "ALARM(x)"},
+    ]
+    assert error_of(with_alarms(*alarms)) == (
+        "alarms[1].rule: composite alarms refer to each other (by rule or suppressor) in a "
+        "cycle: x -> y -> x"
+    )
+
+
+def test_description_with_runbook_over_1024_characters() -> None:
+    alarm = static(description="d" * 900, runbook_url="https://wiki.example.com/" + "r" * 200)
+    assert error_of(with_alarms(alarm)) == (
+        "alarms[0].description: the description with its runbook link is 1135 characters; "
+        "CloudWatch allows 1024"
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "key"),
+    [
+        ({"type": "composite", "rule": "ALARM(x)", "period": 60}, "period"),
+        ({"type": "composite", "rule": "ALARM(x)", "evaluation_periods": 2}, "evaluation_periods"),
+        ({"band": 3}, "band"),
+        ({"direction": "above"}, "direction"),
+        ({"children_keep_actions": True}, "children_keep_actions"),
+    ],
+)
+def test_settings_of_another_alarm_type_are_refused(settings: dict[str, Any], key: str) -> None:
+    alarm = static(**settings)
+    if alarm.get("type") == "composite":
+        for unused in ("metric", "threshold", "comparison"):
+            alarm.pop(unused)
+    kind = alarm.get("type", "static")
+    assert error_of(with_alarms(alarm)) == f"alarms[0]: {key} is not used by {kind} alarms"
+
+
+def test_default_action_no_alarm_takes() -> None:
+    data = with_alarms(static(), default_actions={"ok": [{"opsitem": {"severity": 2}}]})
+    assert error_of(data) == (
+        "default_actions.ok[0]: no alarm takes opsitem actions on OK, so this default would be "
+        "dropped everywhere; on OK alarms take autoscaling, ec2, lambda, topic"
+    )
+
+
+def test_two_anomaly_alarms_on_one_model() -> None:
+    alarms = [
+        {"name": "up", "type": "anomaly", "metric": CPU, "direction": "above"},
+        {"name": "down", "type": "anomaly", "metric": CPU, "direction": "below"},
+    ]
+    assert error_of(with_alarms(*alarms)).startswith(
+        "alarms[1].metric: alarms[0] already has the anomaly model of this metric and statistic"
+    )
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_threshold_must_be_finite(value: float) -> None:
+    message = error_of(with_alarms(static(threshold=value)))
+    assert message == f"alarms[0].threshold: {value!r} is not a finite number; give a number"

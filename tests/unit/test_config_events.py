@@ -122,7 +122,7 @@ events:
       topics: [security]
     # IAM, STS and console sign-in events reach EventBridge in us-east-1 only:
     # these two rules go to the blueprint's us-east-1 stack.
-    - name: root-sign-in
+    - name: root-console-login
       pattern:
         source: [aws.signin]
         detail-type: [AWS Console Sign In via CloudTrail]
@@ -321,7 +321,7 @@ def test_the_small_snippet_is_valid() -> None:
 
 
 def test_rules_on_global_services_are_marked_for_us_east_1() -> None:
-    assert section(FULL).us_east_1_rules() == ["root-sign-in", "iam-policy-changes"]
+    assert section(FULL).us_east_1_rules() == ["root-console-login", "iam-policy-changes"]
 
 
 def test_on_alarm_builds_the_state_change_pattern() -> None:

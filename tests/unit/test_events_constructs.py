@@ -108,16 +108,16 @@ def test_regional_rules_schedules_and_what_was_left_for_us_east_1(built: Built) 
     template = built.template("Full")
     names = set(rules(template))
     assert "payments-prod-ec2-state" in names
-    assert "payments-prod-root-sign-in" not in names
+    assert "payments-prod-root-console-login" not in names
     assert len(names) == 7 + 3
-    assert built.full.left_out == ("root-sign-in", "iam-policy-changes")
+    assert built.full.left_out == ("root-console-login", "iam-policy-changes")
     template.resource_count_is("AWS::Scheduler::Schedule", 5)
 
 
 def test_the_us_east_1_placement_builds_only_the_global_service_rules(built: Built) -> None:
     template = built.template("Global")
     assert set(rules(template)) == {
-        "payments-prod-root-sign-in",
+        "payments-prod-root-console-login",
         "payments-prod-iam-policy-changes",
     }
     template.resource_count_is("AWS::Scheduler::Schedule", 0)

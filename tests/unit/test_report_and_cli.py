@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -83,7 +84,9 @@ def _run_app(blueprint: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "app.py"],
         cwd=ROOT,
         env={
-            **__import__("os").environ,
+            **os.environ,
+            # The venv's Node 24 first, as the Makefile does.
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             "CDK_CONTEXT_JSON": f'{{"blueprint": "{blueprint}"}}',
             "CDK_OUTDIR": str(outdir),
         },
@@ -125,3 +128,30 @@ def test_cli_test_pattern(
     capsys.readouterr()
     assert main(["test-pattern", "{ $.a = }", str(log)]) == 2
     assert "^" in capsys.readouterr().err
+
+
+def test_app_explains_a_stack_over_500_resources(tmp_path: Path) -> None:
+    groups = "".join(f"  - {{name: svc{i:03}, structured_logs: {{}}}}\n" for i in range(80))
+    big = tmp_path / "blueprint.yaml"
+    big.write_text(f"name: big\nstage: dev\nlog_groups:\n{groups}")
+    result = _run_app(big, tmp_path / "out")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith(
+        "CloudFormation takes at most 500 resources per stack: split the workload into "
+        "several blueprint files (one per team or service group)"
+    )
+    assert "is greater than allowed maximum of 500" in result.stderr
+
+
+def test_report_says_when_compliance_checks_did_not_run(tmp_path: Path, small: Synthesized) -> None:
+    import shutil
+
+    from observability_blueprint.report import compliance_findings, record_checks
+
+    outdir = tmp_path / "assembly"
+    shutil.copytree(small.outdir, outdir)
+    record_checks(outdir, ran=False)
+    assert compliance_findings(outdir) is None
+    text = render(read_assembly(outdir), findings=compliance_findings(outdir))
+    assert "compliance (cdk-nag AwsSolutions): not run" in text
