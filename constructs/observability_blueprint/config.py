@@ -184,7 +184,7 @@ class StructuredLogs(StrictModel):
     """Error, latency, 5xx/4xx and response-size metrics from JSON logs, per service."""
 
     namespace: str | None = None
-    """Metric namespace. Default: <name>-<stage> of the blueprint."""
+    """Metric namespace. Default: <name>-<stage>/<service>."""
     fields: StructuredLogFieldNames = StructuredLogFieldNames()
     """The JSON field names."""
     error_levels: list[str] = list(DEFAULT_ERROR_LEVELS)
@@ -348,7 +348,9 @@ class Blueprint(StrictModel):
     def metric_namespace(self, log_group: LogGroup) -> str:
         """Return the namespace of a log group's structured-log metrics."""
         structured = log_group.structured_logs
-        return (structured.namespace if structured else None) or self.prefix
+        # One namespace per service by default, so each service's dashboard section
+        # (a SEARCH over the namespace) shows that service alone.
+        return (structured.namespace if structured else None) or f"{self.prefix}/{log_group.unit()}"
 
     def filter_specs(self, log_group: LogGroup) -> list[MetricFilterSpec]:
         """Return every metric filter of a log group: its own, then the structured ones."""
@@ -556,8 +558,20 @@ class Blueprint(StrictModel):
                 "set log_class: STANDARD or remove structured_logs",
             )
         specs = self.filter_specs(group)
+        own = [f.name for f in group.metric_filters]
+        structured_names = [s.name for s in specs[len(own) :]]
         for problem in log_group_filter_problems(specs, log_class=group.log_class):
-            yield Problem(f"{where}.{problem.location}", problem.message)
+            clash = _index_of(problem.location)
+            if clash is not None and clash >= len(own):
+                # The clash is with a filter structured_logs adds: point at the user's one.
+                name = specs[clash].name
+                yield Problem(
+                    f"{where}.metric_filters[{own.index(name)}].name",
+                    f"{name!r} is the name of a filter structured_logs adds "
+                    f"({', '.join(structured_names)}); give this filter another name",
+                )
+            else:
+                yield Problem(f"{where}.{problem.location}", problem.message)
 
     # ----------------------------------------------------------------- loading
 
@@ -592,6 +606,12 @@ class Blueprint(StrictModel):
 
         source = str(path)
         return cls.from_dict(load_yaml(Path(path)), source=source)
+
+
+def _index_of(location: str) -> int | None:
+    """The index in ``metric_filters[i].name``, or None for other locations."""
+    match = re.fullmatch(r"metric_filters\[(\d+)\]\.name", location)
+    return int(match.group(1)) if match else None
 
 
 def _same_section(first: str, second: str) -> bool:

@@ -182,7 +182,9 @@ def _graph(
         if (w.namespace, w.metric) != (spec.namespace, spec.metric_name):
             continue
         if w.alarm.type == "static" and w.alarm.threshold is not None:
-            thresholds.append(Threshold(float(w.alarm.threshold), f"{w.alarm.name} threshold"))
+            where = ", ".join(f"{k}={v}" for k, v in w.dimensions)
+            label = f"{w.alarm.name} threshold" + (f" ({where})" if where else "")
+            thresholds.append(Threshold(float(w.alarm.threshold), label))
         elif w.alarm.type == "anomaly":
             metric_id = f"m{index}"
             metrics.append(

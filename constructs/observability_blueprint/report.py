@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from observability_blueprint import limits, prices
 
@@ -22,7 +23,8 @@ class StackReport:
     resources: dict[str, int]
     template_bytes: int
     warnings: tuple[str, ...]
-    cost: tuple[prices.CostLine, ...] = ()
+    cost_items: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """The template's resources (logical id, resource), for the account-wide estimate."""
 
     @property
     def total(self) -> int:
@@ -59,7 +61,10 @@ def read_assembly(outdir: str | Path) -> list[StackReport]:
                 resources=dict(sorted(resources.items())),
                 template_bytes=len(body),
                 warnings=warnings,
-                cost=tuple(prices.estimate(template.get("Resources", {}))),
+                cost_items=tuple(
+                    (f"{name}/{logical_id}", resource)
+                    for logical_id, resource in template.get("Resources", {}).items()
+                ),
             )
         )
     return reports
@@ -124,13 +129,15 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
                 f"  {'':<{width}}  over the inline limit: cdk deploy uploads it to the "
                 "bootstrap bucket, so the account must be bootstrapped"
             )
-        lines.extend(prices.render(list(report.cost)))
         if report.warnings:
             lines.append(f"  warnings ({len(report.warnings)}):")
             lines.extend(f"    {w}" for w in report.warnings)
         else:
             lines.append("  warnings: none")
         lines.append("")
+    # One estimate for the whole assembly: the free tier is the account's, once.
+    lines.append("All stacks")
+    lines.extend(prices.render(prices.estimate(dict(i for r in reports for i in r.cost_items))))
     if findings is None:
         lines.append("compliance (cdk-nag AwsSolutions): not run")
     else:

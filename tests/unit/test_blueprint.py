@@ -63,24 +63,39 @@ def test_logical_ids_are_stable(small: Synthesized) -> None:
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_nothing_is_lost_on_stack_deletion(examples: dict[str, Synthesized], example: str) -> None:
     synthesized = examples[example]
-    for resource_type in ("AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::S3::Bucket"):
-        for logical_id, resource in resources(synthesized.template(), resource_type).items():
+    kept = ("AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::S3::Bucket", "AWS::SQS::Queue")
+    checked = 0
+    for stack in synthesized.stacks:
+        for logical_id, resource in synthesized.template_json(stack)["Resources"].items():
+            if resource["Type"] not in kept:
+                continue
+            checked += 1
             if logical_id.startswith("BlueprintServicescheckoutdataprotectionaudit"):
                 assert resource["DeletionPolicy"] == "Delete"  # removal_policy: destroy
             else:
                 assert resource["DeletionPolicy"] == "Retain", logical_id
+                assert resource["UpdateReplacePolicy"] == "Retain", logical_id
+    assert checked >= 5
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_tags_reach_every_taggable_resource(examples: dict[str, Synthesized], example: str) -> None:
     synthesized = examples[example]
     expected = [{"Key": k, "Value": v} for k, v in sorted(synthesized.config.tags.items())]
-    taggable = ("AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::SNS::Topic", "AWS::IAM::Role")
+    taggable = (
+        "AWS::Logs::LogGroup",
+        "AWS::KMS::Key",
+        "AWS::SNS::Topic",
+        "AWS::IAM::Role",
+        "AWS::SQS::Queue",
+        "AWS::Events::Rule",
+    )
     checked = 0
-    for resource in synthesized.template_json()["Resources"].values():
-        if resource["Type"] in taggable:
-            assert resource["Properties"]["Tags"] == expected, resource["Type"]
-            checked += 1
+    for stack in synthesized.stacks:
+        for resource in synthesized.template_json(stack)["Resources"].values():
+            if resource["Type"] in taggable:
+                assert resource["Properties"]["Tags"] == expected, resource["Type"]
+                checked += 1
     assert checked >= 4
 
 

@@ -81,7 +81,7 @@ def test_structured_logs_add_five_named_filters() -> None:
         "response-bytes",
     ]
     assert all(s.filter_name == f"shop-dev-{s.name}" for s in specs)
-    assert {s.namespace for s in specs[1:]} == {"shop-dev"}
+    assert {s.namespace for s in specs[1:]} == {"shop-dev/api"}
 
 
 def test_python_api_model_validate_accepts_a_dict() -> None:
@@ -238,7 +238,11 @@ def test_duplicate_filter_names_in_one_log_group() -> None:
 
 def test_structured_filter_name_clashing_with_own_filter() -> None:
     message = error_of(with_log_group(metric_filters=[filter_(name="latency")], structured_logs={}))
-    assert "'latency' is already the name of metric_filters[0]" in message
+    assert message == (
+        "log_groups[0].metric_filters[0].name: 'latency' is the name of a filter "
+        "structured_logs adds (errors, latency, status-5xx, status-4xx, response-bytes); give "
+        "this filter another name"
+    )
 
 
 @pytest.mark.parametrize(

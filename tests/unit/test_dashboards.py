@@ -184,7 +184,7 @@ def test_error_graph_shows_the_alarm_threshold(small: Synthesized) -> None:
         and w["properties"]["view"] == "timeSeries"
     )
     assert errors["properties"]["annotations"]["horizontal"] == [
-        {"value": 5, "label": "api-errors threshold", "yAxis": "left"}
+        {"value": 5, "label": "api-errors threshold (Service=api)", "yAxis": "left"}
     ]
     [[search]] = errors["properties"]["metrics"]
     assert search["expression"] == "SEARCH('{Shop/Api,Service} MetricName=\"Errors\"', 'Sum', 300)"
