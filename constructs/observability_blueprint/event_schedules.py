@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from zoneinfo import available_timezones
 
+from observability_blueprint.alarm_settings import LAMBDA_ARN_RE, OPSITEM_CATEGORIES
 from observability_blueprint.errors import Problem
 from observability_blueprint.limits import closest
 
@@ -226,16 +227,6 @@ _MAX_CONCURRENCY_RE: Final = re.compile(r"[1-9][0-9]*|[1-9][0-9]?%|100%")
 _MAX_ERRORS_RE: Final = re.compile(r"0|[1-9][0-9]*|[0-9]%|[1-9][0-9]%|100%")
 _TAG_KEY_RE: Final = re.compile(r"[\w .:/=+\-@]{1,128}")
 DOCUMENT_NAME_RE: Final = re.compile(r"[A-Za-z0-9_.\-]{3,128}")
-LAMBDA_ARN_RE: Final = re.compile(
-    r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]+)?"
-)
-OPSITEM_CATEGORIES: Final[tuple[str, ...]] = (
-    "Availability",
-    "Cost",
-    "Performance",
-    "Recovery",
-    "Security",
-)
 INSTANCE_ID_RE: Final = re.compile(r"i-[0-9a-f]{8}(?:[0-9a-f]{9})?")
 
 
