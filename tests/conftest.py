@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from support import EXAMPLES, Synthesized, synthesize
+
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -76,3 +78,27 @@ def _offline() -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+# The shipped examples, synthesized once for the whole run (unit and integration).
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
+    """Both shipped example files, each synthesized once."""
+    return {
+        name: synthesize(path, tmp_path_factory.mktemp(name.replace("/", "-")))
+        for name, path in EXAMPLES.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def full(examples: dict[str, Synthesized]) -> Synthesized:
+    """examples/full.yaml, synthesized."""
+    return examples["examples/full.yaml"]
+
+
+@pytest.fixture(scope="session")
+def small(examples: dict[str, Synthesized]) -> Synthesized:
+    """blueprint.yaml, synthesized."""
+    return examples["blueprint.yaml"]

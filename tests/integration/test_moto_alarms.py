@@ -7,14 +7,13 @@ PutMetricAlarm and are read back with DescribeAlarms.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from support import EXAMPLES, synthesize
+from support import EXAMPLES, Synthesized
 
 pytestmark = pytest.mark.integration
 REGION = "eu-west-1"
@@ -38,11 +37,10 @@ _FIELDS = (
 )
 
 
-@pytest.fixture(scope="module", params=sorted(EXAMPLES))
-def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    name = request.param
-    synthesized = synthesize(EXAMPLES[name], Path(tmp_path_factory.mktemp("moto-alarms")))
-    return synthesized.template_json()
+@pytest.fixture(params=sorted(EXAMPLES))
+def template(request: pytest.FixtureRequest, examples: dict[str, Synthesized]) -> Any:
+    """The main stack's template of each example (synthesized once for the run)."""
+    return examples[request.param].template_json()
 
 
 @pytest.fixture
