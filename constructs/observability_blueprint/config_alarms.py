@@ -8,10 +8,10 @@ rule's child an alarm of this file, cycles) are in :func:`alarm_problems`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Annotated, Literal, Self
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from pydantic import Field, model_validator
 
@@ -533,11 +533,6 @@ def _timezones() -> set[str]:
     return available_timezones() or {"UTC"}
 
 
-def zone(name: str) -> ZoneInfo:
-    """Return the time zone of an anomaly model."""
-    return ZoneInfo(name)
-
-
 def treat_missing_data(alarm: Alarm, *, from_filter: bool) -> str | None:
     """Return the missing-data policy: notBreaching on filter metrics unless given."""
     if alarm.treat_missing_data is not None:
@@ -548,8 +543,3 @@ def treat_missing_data(alarm: Alarm, *, from_filter: bool) -> str | None:
 def statistic(alarm: Alarm, ref: MetricRef) -> str:
     """Return the statistic for one metric of an alarm."""
     return ref.statistic or alarm.statistic or ("Sum" if ref.filter else "Average")
-
-
-def named(mapping: Mapping[str, MetricRef]) -> list[tuple[str, MetricRef]]:
-    """Return the metrics of an expression in a stable order."""
-    return sorted(mapping.items())
