@@ -12,6 +12,7 @@ Typical use::
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -375,9 +376,19 @@ class Blueprint(StrictModel):
         if message:
             yield Problem("stage", message)
         yield from _duplicates("notifications", [t.name for t in self.notifications])
-        yield from _duplicates("log_groups", [g.name for g in self.log_groups])
-        yield from _duplicates(
-            "log_groups", [g.physical_name(self) for g in self.log_groups], key="log_group_name"
+        same_name = list(_duplicates("log_groups", [g.name for g in self.log_groups]))
+        yield from same_name
+        # A second log group of the same name also has the same default physical
+        # name: say it once.
+        echoed = {p.location.removesuffix(".name") for p in same_name}
+        yield from (
+            p
+            for p in _duplicates(
+                "log_groups",
+                [g.physical_name(self) for g in self.log_groups],
+                key="log_group_name",
+            )
+            if p.location.removesuffix(".log_group_name") not in echoed
         )
         for index, group in enumerate(self.log_groups):
             yield from self._log_group_problems(f"log_groups[{index}]", group)
@@ -597,7 +608,10 @@ class Blueprint(StrictModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise BlueprintError(problems_from(exc), source=source) from None
+            problems = problems_from(exc)
+            seen = {str(p) for p in problems}
+            problems += [p for p in _checks_despite(data, exc) if str(p) not in seen]
+            raise BlueprintError(problems, source=source) from None
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Blueprint:
@@ -606,6 +620,52 @@ class Blueprint(StrictModel):
 
         source = str(path)
         return cls.from_dict(load_yaml(Path(path)), source=source)
+
+
+def _checks_despite(data: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    """Run the whole-file checks even though some fields are wrong.
+
+    The whole-file checks (unknown filters, duplicate names, evaluation windows)
+    need a model, which pydantic builds only when every field is valid. To report
+    everything at once, the wrong keys are left out (their defaults apply) and
+    the file is validated again; problems at or around a left-out key are dropped,
+    since they would only echo it. When a wrong value cannot simply be left out
+    (a missing key, a whole list item), the whole-file checks wait for the fix.
+    """
+    cleaned = copy.deepcopy(data)
+    removed: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = [p for p in error["loc"] if not _is_union_tag(p)]
+        if error["type"] == "missing" or not loc or isinstance(loc[-1], int):
+            return []
+        parent: Any = cleaned
+        for part in loc[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return []
+        if not isinstance(parent, dict) or loc[-1] not in parent:
+            return []
+        del parent[loc[-1]]
+        removed.append(format_location(tuple(loc)))
+    try:
+        Blueprint.model_validate(cleaned)
+    except ValidationError as second:
+        if any("problems" not in (e.get("ctx") or {}) for e in second.errors()):
+            return []
+        return [
+            p
+            for p in problems_from(second)
+            if not any(_related(p.location, where) for where in removed)
+        ]
+    return []
+
+
+def _related(first: str, second: str) -> bool:
+    """Whether one config path is the other or lies inside it."""
+    return any(
+        a == b or a.startswith((f"{b}.", f"{b}[")) for a, b in ((first, second), (second, first))
+    )
 
 
 def _index_of(location: str) -> int | None:

@@ -552,3 +552,39 @@ def test_unquoted_date_and_quoted_number() -> None:
         "alarms[0].excluded_periods[0].start: 2026-12-24T00:00:00 was read as a date; this is "
         'text: quote it ("2026-12-24T00:00:00")',
     ]
+
+
+def test_whole_file_checks_run_despite_a_wrong_field() -> None:
+    """All problems at once: a type error elsewhere does not hide a bad reference."""
+    data = with_log_group(retention_days="30", structured_logs={})
+    data["alarms"] = [
+        {
+            "name": "a",
+            "metric": {"filter": "nope"},
+            "threshold": 1,
+            "comparison": ">",
+            "evaluation_periods": 2,
+            "datapoints_to_alarm": 3,
+        }
+    ]
+    assert error_of(data).splitlines() == [
+        "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
+        "alarms[0].metric.filter: 'nope' is not a metric filter of this blueprint; known "
+        "filters: errors, latency, response-bytes, status-4xx, status-5xx",
+        "alarms[0].datapoints_to_alarm: 3 must be between 1 and evaluation_periods (2)",
+    ]
+
+
+def test_whole_file_checks_wait_when_a_wrong_field_cannot_be_left_out() -> None:
+    data = with_log_group(metric_filters=[filter_(dimensions={"A": "$.a"}, default_value=0)])
+    data["log_groups"].append({"retention_days": 30})  # no name: the item cannot stand
+    assert error_of(data) == "log_groups[1].name: is required but missing"
+
+
+def test_problems_around_a_left_out_field_are_not_echoed() -> None:
+    data = with_log_group(retention_days="30")
+    data["log_groups"].append({"name": "api", "retention_days": 30})
+    assert error_of(data).splitlines() == [
+        "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
+        "log_groups[1].name: 'api' is already used by log_groups[0]; names must be unique",
+    ]
