@@ -47,6 +47,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, get_args
 
+from observability_blueprint._quoted import read_quoted
 from observability_blueprint.filter_patterns._errors import caret_lines
 from observability_blueprint.limits import closest
 
@@ -553,19 +554,10 @@ class _Parser:
     def quoted_name(self) -> str:
         text = self.text
         opening = self.pos
-        pos = opening + 1
-        chars: list[str] = []
-        while pos < len(text):
-            char = text[pos]
-            if char == '"':
-                self.pos = pos + 1
-                return "".join(chars)
-            if char == "\\" and pos + 1 < len(text) and text[pos + 1] in '"\\':
-                chars.append(text[pos + 1])
-                pos += 2
-                continue
-            chars.append(char)
-            pos += 1
+        found = read_quoted(text, opening)
+        if found is not None:
+            content, self.pos = found
+            return content
         raise AlarmRuleError(
             text,
             len(text),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from observability_blueprint._quoted import read_quoted
 from observability_blueprint.filter_patterns._errors import FilterPatternError
 
 WHITESPACE = frozenset(" \t\n\r\f\v")
@@ -83,19 +84,10 @@ class Scanner:
         """
         text = self.text
         opening = self.pos
-        pos = opening + 1
-        chars: list[str] = []
-        while pos < len(text):
-            char = text[pos]
-            if char == '"':
-                self.pos = pos + 1
-                return "".join(chars)
-            if char == "\\" and pos + 1 < len(text) and text[pos + 1] in '"\\':
-                chars.append(text[pos + 1])
-                pos += 2
-                continue
-            chars.append(char)
-            pos += 1
+        found = read_quoted(text, opening)
+        if found is not None:
+            content, self.pos = found
+            return content
         raise FilterPatternError(
             text,
             len(text),
