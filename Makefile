@@ -40,7 +40,7 @@ $(CDK_STAMP): | $(PY_STAMP)
 	@rm -f $(VENV)/.cdk-cli-* && touch $@
 
 synth: setup
-	$(BIN)/cdk synth --all --quiet --no-notices --no-version-reporting \
+	$(BIN)/cdk synth --quiet --no-notices --no-version-reporting \
 		--output $(OUTDIR) -c blueprint=$(BLUEPRINT)
 	$(BIN)/obs-blueprint report $(OUTDIR)
 

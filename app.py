@@ -6,43 +6,35 @@ cdk synth -c blueprint=examples/full.yaml     # default: blueprint.yaml
 
 import sys
 
-from aws_cdk import App
+from observability_blueprint.cli.node import use_installed_node
 
-from observability_blueprint import Blueprint, BlueprintError
-from observability_blueprint.blueprint_stack import add_compliance_checks, build
-from observability_blueprint.report import record_checks
+use_installed_node()  # before aws_cdk starts jsii
+
+from aws_cdk import App  # noqa: E402
+
+from observability_blueprint import Blueprint, BlueprintError  # noqa: E402
+from observability_blueprint.blueprint.stacks import (  # noqa: E402
+    add_compliance_checks,
+    build,
+    synthesize,
+)
+from observability_blueprint.cli.report import record_checks  # noqa: E402
 
 
 def main() -> int:
     """Build and synthesize the app; print bad input as one message, no traceback."""
     app = App()
     path = app.node.try_get_context("blueprint") or "blueprint.yaml"
+    checks = app.node.try_get_context("compliance_checks") not in (False, "false")
     try:
         config = Blueprint.from_yaml(path)
         build(app, config)
+        if checks:
+            add_compliance_checks(app)
+        synthesize(app)
     except BlueprintError as error:
-        print(error if error.source else f"{path}: {error}", file=sys.stderr)
+        print(error if error.source else error.with_source(path), file=sys.stderr)
         return 1
-    checks = app.node.try_get_context("compliance_checks") not in (False, "false")
-    if checks:
-        add_compliance_checks(app)
-    try:
-        app.synth()
-    except RuntimeError as error:
-        text = str(error)
-        if "ValidationFailed" in text:
-            # cdk-nag has printed its findings above; the traceback adds nothing.
-            print(f"{path}: compliance checks failed: {text}", file=sys.stderr)
-            return 1
-        if "TooManyResourcesInStack" in text:
-            print(
-                f"{path}: {text.split('TooManyResourcesInStack: ')[-1].splitlines()[0]}. "
-                "CloudFormation takes at most 500 resources per stack: split the workload "
-                "into several blueprint files (one per team or service group)",
-                file=sys.stderr,
-            )
-            return 1
-        raise
     record_checks(app.outdir, ran=checks)
     return 0
 

@@ -19,7 +19,7 @@ from pathlib import Path
 # Runnable from a checkout without installing the package: constructs/ is the source root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "constructs"))
 
-from observability_blueprint.filter_patterns import parse
+from observability_blueprint.rules.filter_patterns import parse
 
 LINES = 100_000
 REPEATS = 5

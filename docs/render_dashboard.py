@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 
 from observability_blueprint import Blueprint
-from observability_blueprint.dashboard_model import GRID_WIDTH, DashboardPlan
-from observability_blueprint.dashboard_plan import plan_dashboards
+from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
+from observability_blueprint.rules.dashboard_model import GRID_WIDTH, DashboardPlan
 
 COLOURS = {
     "text": "#eceff1",

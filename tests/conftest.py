@@ -15,7 +15,11 @@ from typing import Any
 
 import pytest
 
-from support import EXAMPLES, Synthesized, synthesize
+from observability_blueprint.cli.node import use_installed_node
+
+use_installed_node()  # before support imports aws_cdk: jsii starts Node on that import
+
+from support import EXAMPLES, Synthesized, synthesize  # noqa: E402
 
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",

@@ -11,7 +11,7 @@ from aws_cdk import App, Stack
 from aws_cdk.assertions import Template
 
 from observability_blueprint import Blueprint, BlueprintStack, add_compliance_checks, build
-from observability_blueprint.report import record_checks
+from observability_blueprint.cli.report import record_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {

@@ -1,8 +1,14 @@
 """observability-blueprint: a workload's whole observability baseline as CDK constructs.
 
-The package re-exports its public API; each construct lives in its own module.
-Names are imported on first use, so the pure modules (config, filter patterns,
-limits) and the command line load without starting aws-cdk-lib's jsii runtime.
+Every public construct and the value types their arguments take are importable
+from here and listed in ``__all__``; nothing else in the package is public API.
+
+The package is layered, one folder a floor (see the README's Development section):
+``rules/`` (pure logic), ``config/`` (the blueprint file), the construct areas
+(``logs/``, ``alarms/``, ``dashboards/``, ``audit/``, ``hosts/``, ``network/``,
+``containers/``, ``events/``, ``notifications/``, ``security/``), ``blueprint/``
+(composition) and ``cli/``. Names are imported on first use, so the pure
+modules and the command line load without starting aws-cdk-lib's jsii runtime.
 """
 
 from __future__ import annotations
@@ -11,62 +17,246 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from observability_blueprint.blueprint import ObservabilityBlueprint, ServiceUnit
-    from observability_blueprint.blueprint_key import BlueprintKey
-    from observability_blueprint.blueprint_stack import (
+    from observability_blueprint.alarms import (
+        AlarmRunbook,
+        AnomalyAlarm,
+        ArnAlarmAction,
+        RuleCompositeAlarm,
+        StaticAlarm,
+    )
+    from observability_blueprint.audit import (
+        AuditTrail,
+        CisAlarmPack,
+        SignInAlerts,
+        TrailContributorInsights,
+    )
+    from observability_blueprint.blueprint.audit import AuditResources
+    from observability_blueprint.blueprint.dashboards import BlueprintDashboards
+    from observability_blueprint.blueprint.events import EventsUnit
+    from observability_blueprint.blueprint.hosts import BuiltHosts
+    from observability_blueprint.blueprint.observability_blueprint import (
+        ObservabilityBlueprint,
+        ServiceUnit,
+    )
+    from observability_blueprint.blueprint.stacks import (
         BlueprintStack,
+        DashboardsStack,
+        GlobalEventsStack,
         add_compliance_checks,
         build,
+        synthesize,
     )
-    from observability_blueprint.config import Blueprint
-    from observability_blueprint.errors import BlueprintError, Problem
-    from observability_blueprint.managed_log_group import (
+    from observability_blueprint.config.blueprint import Blueprint
+    from observability_blueprint.containers import EcsContainerInsights, EksObservability
+    from observability_blueprint.dashboards import BlueprintDashboard
+    from observability_blueprint.events import (
+        AutomatedResponse,
+        EventAlert,
+        EventDelivery,
+        ScheduledAction,
+        ScheduledTask,
+        TemplateInput,
+    )
+    from observability_blueprint.hosts import (
+        AgentAssociation,
+        AgentMode,
+        HostIdentity,
+        VpcEndpoints,
+    )
+    from observability_blueprint.logs import (
         DataProtectionSettings,
         ManagedLogGroup,
+        StructuredLogMetrics,
     )
-    from observability_blueprint.metric_filters import MetricFilterSpec, PatternExamples
-    from observability_blueprint.notification_topic import NotificationTopic, TopicSubscriber
-    from observability_blueprint.structured_log_metrics import StructuredLogMetrics
-    from observability_blueprint.structured_logs import StructuredLogFields
+    from observability_blueprint.network import RejectedRemoteAccessAlarm, VpcFlowLogs
+    from observability_blueprint.notifications import NotificationTopic, TopicSubscriber
+    from observability_blueprint.rules.agent_config import AgentConfig, LogFile, WindowsEventLog
+    from observability_blueprint.rules.alarm_rules import AlarmRuleError
+    from observability_blueprint.rules.alarm_settings import (
+        ActionSet,
+        ActionSpec,
+        AlarmKind,
+        AlarmNaming,
+        PrefixNaming,
+    )
+    from observability_blueprint.rules.audit import (
+        DataEventSelection,
+        InsightRuleSpec,
+        ManagementEvents,
+        TrailSettings,
+    )
+    from observability_blueprint.rules.cis_controls import ControlOverride
+    from observability_blueprint.rules.dashboard_model import DashboardPlan
+    from observability_blueprint.rules.errors import BlueprintError, Problem
+    from observability_blueprint.rules.event_patterns import EventExamples
+    from observability_blueprint.rules.event_schedules import (
+        CommandAction,
+        InstanceTargets,
+        LambdaAction,
+        NotifyAction,
+        OpsItemAction,
+        Permission,
+        RunbookAction,
+    )
+    from observability_blueprint.rules.filter_patterns import FilterPatternError
+    from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
+    from observability_blueprint.rules.ssm_schedules import AssociationTarget, CommandOutput
+    from observability_blueprint.rules.structured_logs import StructuredLogFields
+    from observability_blueprint.security import BlueprintKey
 
-_EXPORTS = {
-    "Blueprint": "config",
-    "BlueprintError": "errors",
-    "BlueprintKey": "blueprint_key",
-    "BlueprintStack": "blueprint_stack",
-    "DataProtectionSettings": "managed_log_group",
-    "ManagedLogGroup": "managed_log_group",
-    "MetricFilterSpec": "metric_filters",
-    "NotificationTopic": "notification_topic",
-    "ObservabilityBlueprint": "blueprint",
-    "PatternExamples": "metric_filters",
-    "Problem": "errors",
-    "ServiceUnit": "blueprint",
-    "StructuredLogFields": "structured_logs",
-    "StructuredLogMetrics": "structured_log_metrics",
-    "TopicSubscriber": "notification_topic",
-    "add_compliance_checks": "blueprint_stack",
-    "build": "blueprint_stack",
+_EXPORTS: dict[str, str] = {
+    "ActionSet": "rules.alarm_settings",
+    "ActionSpec": "rules.alarm_settings",
+    "AgentAssociation": "hosts",
+    "AgentConfig": "rules.agent_config",
+    "AgentMode": "hosts",
+    "AlarmKind": "rules.alarm_settings",
+    "AlarmNaming": "rules.alarm_settings",
+    "AlarmRuleError": "rules.alarm_rules",
+    "AlarmRunbook": "alarms",
+    "AnomalyAlarm": "alarms",
+    "ArnAlarmAction": "alarms",
+    "AssociationTarget": "rules.ssm_schedules",
+    "AuditResources": "blueprint.audit",
+    "AuditTrail": "audit",
+    "AutomatedResponse": "events",
+    "Blueprint": "config.blueprint",
+    "BlueprintDashboard": "dashboards",
+    "BlueprintDashboards": "blueprint.dashboards",
+    "BlueprintError": "rules.errors",
+    "BlueprintKey": "security",
+    "BlueprintStack": "blueprint.stacks",
+    "BuiltHosts": "blueprint.hosts",
+    "CisAlarmPack": "audit",
+    "CommandAction": "rules.event_schedules",
+    "CommandOutput": "rules.ssm_schedules",
+    "ControlOverride": "rules.cis_controls",
+    "DashboardPlan": "rules.dashboard_model",
+    "DashboardsStack": "blueprint.stacks",
+    "DataEventSelection": "rules.audit",
+    "DataProtectionSettings": "logs",
+    "EcsContainerInsights": "containers",
+    "EksObservability": "containers",
+    "EventAlert": "events",
+    "EventDelivery": "events",
+    "EventExamples": "rules.event_patterns",
+    "EventsUnit": "blueprint.events",
+    "FilterPatternError": "rules.filter_patterns",
+    "GlobalEventsStack": "blueprint.stacks",
+    "HostIdentity": "hosts",
+    "InsightRuleSpec": "rules.audit",
+    "InstanceTargets": "rules.event_schedules",
+    "LambdaAction": "rules.event_schedules",
+    "LogFile": "rules.agent_config",
+    "ManagedLogGroup": "logs",
+    "ManagementEvents": "rules.audit",
+    "MetricFilterSpec": "rules.metric_filters",
+    "NotificationTopic": "notifications",
+    "NotifyAction": "rules.event_schedules",
+    "ObservabilityBlueprint": "blueprint.observability_blueprint",
+    "OpsItemAction": "rules.event_schedules",
+    "PatternExamples": "rules.metric_filters",
+    "Permission": "rules.event_schedules",
+    "PrefixNaming": "rules.alarm_settings",
+    "Problem": "rules.errors",
+    "RejectedRemoteAccessAlarm": "network",
+    "RuleCompositeAlarm": "alarms",
+    "RunbookAction": "rules.event_schedules",
+    "ScheduledAction": "events",
+    "ScheduledTask": "events",
+    "ServiceUnit": "blueprint.observability_blueprint",
+    "SignInAlerts": "audit",
+    "StaticAlarm": "alarms",
+    "StructuredLogFields": "rules.structured_logs",
+    "StructuredLogMetrics": "logs",
+    "TemplateInput": "events",
+    "TopicSubscriber": "notifications",
+    "TrailContributorInsights": "audit",
+    "TrailSettings": "rules.audit",
+    "VpcEndpoints": "hosts",
+    "VpcFlowLogs": "network",
+    "WindowsEventLog": "rules.agent_config",
+    "add_compliance_checks": "blueprint.stacks",
+    "build": "blueprint.stacks",
+    "synthesize": "blueprint.stacks",
 }
+"""Public name -> the module (under this package) that defines it."""
 
 __all__ = [
+    "ActionSet",
+    "ActionSpec",
+    "AgentAssociation",
+    "AgentConfig",
+    "AgentMode",
+    "AlarmKind",
+    "AlarmNaming",
+    "AlarmRuleError",
+    "AlarmRunbook",
+    "AnomalyAlarm",
+    "ArnAlarmAction",
+    "AssociationTarget",
+    "AuditResources",
+    "AuditTrail",
+    "AutomatedResponse",
     "Blueprint",
+    "BlueprintDashboard",
+    "BlueprintDashboards",
     "BlueprintError",
     "BlueprintKey",
     "BlueprintStack",
+    "BuiltHosts",
+    "CisAlarmPack",
+    "CommandAction",
+    "CommandOutput",
+    "ControlOverride",
+    "DashboardPlan",
+    "DashboardsStack",
+    "DataEventSelection",
     "DataProtectionSettings",
+    "EcsContainerInsights",
+    "EksObservability",
+    "EventAlert",
+    "EventDelivery",
+    "EventExamples",
+    "EventsUnit",
+    "FilterPatternError",
+    "GlobalEventsStack",
+    "HostIdentity",
+    "InsightRuleSpec",
+    "InstanceTargets",
+    "LambdaAction",
+    "LogFile",
     "ManagedLogGroup",
+    "ManagementEvents",
     "MetricFilterSpec",
     "NotificationTopic",
+    "NotifyAction",
     "ObservabilityBlueprint",
+    "OpsItemAction",
     "PatternExamples",
+    "Permission",
+    "PrefixNaming",
     "Problem",
+    "RejectedRemoteAccessAlarm",
+    "RuleCompositeAlarm",
+    "RunbookAction",
+    "ScheduledAction",
+    "ScheduledTask",
     "ServiceUnit",
+    "SignInAlerts",
+    "StaticAlarm",
     "StructuredLogFields",
     "StructuredLogMetrics",
+    "TemplateInput",
     "TopicSubscriber",
+    "TrailContributorInsights",
+    "TrailSettings",
+    "VpcEndpoints",
+    "VpcFlowLogs",
+    "WindowsEventLog",
     "add_compliance_checks",
     "build",
+    "synthesize",
 ]
 
 

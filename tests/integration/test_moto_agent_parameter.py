@@ -18,9 +18,9 @@ import pytest
 from aws_cdk import DefaultStackSynthesizer, Stack
 from moto import mock_aws
 
-from observability_blueprint.agent_association import BuiltHosts, build_hosts
-from observability_blueprint.agent_config import AgentConfig, check_parameter_name
-from observability_blueprint.config_hosts import Hosts
+from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
+from observability_blueprint.config.hosts import Hosts
+from observability_blueprint.rules.agent_config import AgentConfig, check_parameter_name
 from support import new_app
 
 pytestmark = pytest.mark.integration

@@ -23,12 +23,12 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk.assertions import Template
 from moto import mock_aws
 
-from observability_blueprint.alarm_settings import PrefixNaming
-from observability_blueprint.automated_response import build_events
-from observability_blueprint.blueprint_key import BlueprintKey
-from observability_blueprint.config_events import EventsSection
-from observability_blueprint.event_patterns import matches
-from observability_blueprint.notification_topic import NotificationTopic
+from observability_blueprint.blueprint.events import build_events
+from observability_blueprint.config.events import EventsSection
+from observability_blueprint.notifications.notification_topic import NotificationTopic
+from observability_blueprint.rules.alarm_settings import PrefixNaming
+from observability_blueprint.rules.event_patterns import matches
+from observability_blueprint.security.blueprint_key import BlueprintKey
 from support import new_app
 
 pytestmark = pytest.mark.integration

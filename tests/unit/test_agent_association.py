@@ -17,21 +17,19 @@ from aws_cdk import CfnParameter, Stack
 from cfnlint.api import ManualArgs, lint
 
 from observability_blueprint import add_compliance_checks
-from observability_blueprint.agent_association import (
+from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
+from observability_blueprint.config.hosts import Hosts
+from observability_blueprint.hosts.agent_association import (
     AGENT_PACKAGE,
     INSTALL_DOCUMENT,
     MANAGE_DOCUMENT,
     AgentAssociation,
-    BuiltHosts,
-    build_hosts,
     document_content,
 )
-from observability_blueprint.agent_config import AgentConfig, LogFile, check_parameter_name
-from observability_blueprint.blueprint_key import BlueprintKey
-from observability_blueprint.config_hosts import Hosts
-from observability_blueprint.errors import BlueprintError
-from observability_blueprint.managed_log_group import ManagedLogGroup
-from observability_blueprint.ssm_schedules import (
+from observability_blueprint.logs.managed_log_group import ManagedLogGroup
+from observability_blueprint.rules.agent_config import AgentConfig, LogFile, check_parameter_name
+from observability_blueprint.rules.errors import BlueprintError
+from observability_blueprint.rules.ssm_schedules import (
     AssociationTarget,
     CommandOutput,
     check_association_name,
@@ -39,6 +37,7 @@ from observability_blueprint.ssm_schedules import (
     rate_minutes,
     target_problems,
 )
+from observability_blueprint.security.blueprint_key import BlueprintKey
 from support import new_app, new_stack
 
 LINUX_CONFIG = AgentConfig(

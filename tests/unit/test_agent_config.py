@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from observability_blueprint.agent_config import (
+from observability_blueprint.rules.agent_config import (
     ADVANCED_TIER_MAX_BYTES,
     AGENT_POLICY,
     AGENT_POLICY_PARAMETER_RESOURCE,
@@ -37,8 +37,8 @@ from observability_blueprint.agent_config import (
     parameter_tier,
     resolve_metric,
 )
-from observability_blueprint.agent_metrics import APPENDED_DIMENSIONS, HOST_METRICS, NAMESPACE
-from observability_blueprint.errors import BlueprintError
+from observability_blueprint.rules.agent_metrics import APPENDED_DIMENSIONS, HOST_METRICS, NAMESPACE
+from observability_blueprint.rules.errors import BlueprintError
 
 # ----------------------------------------------------- documented schema fields
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observability_blueprint.alarm_rules import (
+from observability_blueprint.rules.alarm_rules import (
     ALARM_RULE_MAX_LENGTH,
     AT_LEAST_STATES,
     CHILD_ALARMS_MAX,

@@ -12,10 +12,10 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
 
 from observability_blueprint import Blueprint, BlueprintError, ObservabilityBlueprint
-from observability_blueprint.alarm_settings import ActionSet, ActionSpec
-from observability_blueprint.anomaly_alarm import AnomalyAlarm
-from observability_blueprint.composite_alarm import RuleCompositeAlarm
-from observability_blueprint.static_alarm import StaticAlarm
+from observability_blueprint.alarms.anomaly_alarm import AnomalyAlarm
+from observability_blueprint.alarms.composite_alarm import RuleCompositeAlarm
+from observability_blueprint.alarms.static_alarm import StaticAlarm
+from observability_blueprint.rules.alarm_settings import ActionSet, ActionSpec
 from support import Synthesized, assert_blueprint_warns, new_stack, resources
 
 

@@ -29,16 +29,16 @@ from observability_blueprint import (
     TopicSubscriber,
     add_compliance_checks,
 )
-from observability_blueprint.alarm_settings import PrefixNaming
-from observability_blueprint.audit_rules import DataEventSelection, InsightRuleSpec
-from observability_blueprint.audit_trail import (
+from observability_blueprint.audit.audit_trail import AuditTrail
+from observability_blueprint.audit.trail_insights import TrailContributorInsights
+from observability_blueprint.blueprint.audit import (
     AuditResources,
-    AuditTrail,
     build_audit,
     build_signin_forwarder,
 )
-from observability_blueprint.config_audit import AuditTrail as AuditSection
-from observability_blueprint.trail_insights import TrailContributorInsights
+from observability_blueprint.config.audit import AuditTrail as AuditSection
+from observability_blueprint.rules.alarm_settings import PrefixNaming
+from observability_blueprint.rules.audit import DataEventSelection, InsightRuleSpec
 from support import new_app, new_stack, resources
 
 ACCOUNT = "111122223333"

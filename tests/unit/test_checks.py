@@ -74,7 +74,7 @@ def test_cfn_lint_is_really_checking() -> None:
 def test_managed_policy_acknowledgement_matches_cdk_nag(tmp_path: object) -> None:
     from aws_cdk import aws_iam as iam
 
-    from observability_blueprint.nag import acknowledge_managed_policy
+    from observability_blueprint.security.nag import acknowledge_managed_policy
 
     app = new_app(tmp_path)  # type: ignore[arg-type]
     stack = Stack(app, "Control")

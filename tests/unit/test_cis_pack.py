@@ -23,10 +23,10 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
 
 from observability_blueprint import BlueprintError, ManagedLogGroup
-from observability_blueprint.alarm_settings import PrefixNaming
-from observability_blueprint.audit_rules import TrailSettings
-from observability_blueprint.cis_alarm_pack import CisAlarmPack
-from observability_blueprint.cis_controls import (
+from observability_blueprint.audit.cis_alarm_pack import CisAlarmPack
+from observability_blueprint.rules.alarm_settings import PrefixNaming
+from observability_blueprint.rules.audit import TrailSettings
+from observability_blueprint.rules.cis_controls import (
     DEFAULT_NAMESPACE,
     DEFAULT_STANDARD,
     ControlOverride,
@@ -35,11 +35,11 @@ from observability_blueprint.cis_controls import (
     standard_source,
     standards,
 )
-from observability_blueprint.filter_patterns import parse
-from observability_blueprint.metric_filters import MetricFilterSpec, pattern_problems
+from observability_blueprint.rules.filter_patterns import parse
+from observability_blueprint.rules.metric_filters import MetricFilterSpec, pattern_problems
 from support import ROOT, new_stack, resources
 
-DATA = ROOT / "constructs" / "observability_blueprint" / "data" / "cis_controls.json"
+DATA = ROOT / "constructs" / "observability_blueprint" / "rules" / "data" / "cis_controls.json"
 FACTS = ROOT.parent / "shared" / "reference" / "aws-facts.md"
 
 

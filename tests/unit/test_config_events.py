@@ -9,14 +9,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from observability_blueprint.config import problems_from
-from observability_blueprint.config_events import (
+from observability_blueprint.config.blueprint import problems_from
+from observability_blueprint.config.events import (
     EventsSection,
     alarm_state_pattern,
     events_problems,
 )
-from observability_blueprint.event_patterns import matches
-from observability_blueprint.event_schedules import RunbookAction
+from observability_blueprint.rules.event_patterns import matches
+from observability_blueprint.rules.event_schedules import RunbookAction
 
 # The snippet for examples/full.yaml: every option (topics oncall and security,
 # alarm ledger-host-status, as in that file).

@@ -13,15 +13,15 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from observability_blueprint.agent_config import AgentConfig, check_parameter_name
-from observability_blueprint.config import problems_from
-from observability_blueprint.config_hosts import (
+from observability_blueprint.config.blueprint import problems_from
+from observability_blueprint.config.hosts import (
     DEFAULT_SCHEDULE,
     INTERFACE_ENDPOINT_SERVICES,
     Hosts,
     hosts_problems,
 )
-from observability_blueprint.errors import Problem
+from observability_blueprint.rules.agent_config import AgentConfig, check_parameter_name
+from observability_blueprint.rules.errors import Problem
 
 # The snippet for examples/full.yaml: every option, placeholder ids.
 FULL_YAML = """

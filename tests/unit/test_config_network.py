@@ -7,17 +7,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from observability_blueprint import flow_log_fields as flf
-from observability_blueprint.config import problems_from
-from observability_blueprint.config_base import StrictModel
-from observability_blueprint.config_network import (
-    Containers,
-    FlowLogs,
-    eks_log_group_names,
-    network_problems,
-    oidc_issuer,
-)
-from observability_blueprint.errors import BlueprintError, Problem
+from observability_blueprint.config.base import StrictModel
+from observability_blueprint.config.blueprint import problems_from
+from observability_blueprint.config.network import Containers, FlowLogs, network_problems
+from observability_blueprint.rules import flow_log_fields as flf
+from observability_blueprint.rules.containers import eks_log_group_names, oidc_issuer
+from observability_blueprint.rules.errors import BlueprintError, Problem
 
 VPC = "vpc-0123456789abcdef0"
 OIDC = (

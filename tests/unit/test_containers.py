@@ -19,10 +19,10 @@ from aws_cdk.assertions import Annotations, Match, Template
 from cfnlint.api import ManualArgs, lint
 
 from observability_blueprint import BlueprintError, BlueprintKey
-from observability_blueprint.blueprint_stack import add_compliance_checks
-from observability_blueprint.config_network import check_eks_cluster_name
-from observability_blueprint.ecs_container_insights import EcsContainerInsights
-from observability_blueprint.eks_observability import EksObservability
+from observability_blueprint.blueprint.stacks import add_compliance_checks
+from observability_blueprint.containers.ecs_container_insights import EcsContainerInsights
+from observability_blueprint.containers.eks_observability import EksObservability
+from observability_blueprint.rules.containers import check_eks_cluster_name
 from support import new_app, new_stack, resources
 
 OIDC = (

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
-from observability_blueprint import Blueprint, BlueprintError, agent_metrics
-from observability_blueprint.dashboard_model import (
+from observability_blueprint import Blueprint, BlueprintError
+from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
+from observability_blueprint.rules import agent_metrics
+from observability_blueprint.rules.dashboard_model import (
     ALARMS_PER_STATUS_WIDGET_MAX,
     GRID_WIDTH,
     METRICS_PER_DASHBOARD_MAX,
@@ -24,7 +26,6 @@ from observability_blueprint.dashboard_model import (
     pack,
     plan_dashboard,
 )
-from observability_blueprint.dashboard_plan import plan_dashboards
 from support import ROOT, Synthesized, resources
 
 
@@ -350,7 +351,7 @@ def test_bad_dashboard_settings(settings: dict[str, Any], message: str) -> None:
 
 
 def test_large_dashboards_move_to_a_stack_of_their_own() -> None:
-    from observability_blueprint.blueprint_stack import DashboardsStack, build, dashboards_size
+    from observability_blueprint.blueprint.stacks import DashboardsStack, build, dashboards_size
     from support import new_app
 
     config = Blueprint.from_dict(_services(3))
@@ -371,7 +372,7 @@ def test_large_dashboards_move_to_a_stack_of_their_own() -> None:
 
 
 def test_estimate_is_an_upper_bound(small: Synthesized) -> None:
-    from observability_blueprint.dashboard_model import estimate_body_bytes
+    from observability_blueprint.rules.dashboard_model import estimate_body_bytes
 
     for plan in plan_dashboards(small.config, region="us-east-1"):
         body = json.dumps(body_of(small, plan.key))

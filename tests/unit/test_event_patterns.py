@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from observability_blueprint.event_patterns import (
+from observability_blueprint.rules.event_patterns import (
     EventExamples,
     check_pattern,
     example_problems,

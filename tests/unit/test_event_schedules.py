@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from observability_blueprint.event_schedules import (
+from observability_blueprint.rules.event_schedules import (
     CommandAction,
     InstanceTargets,
     LambdaAction,

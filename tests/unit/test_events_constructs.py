@@ -16,20 +16,21 @@ from aws_cdk.assertions import Template
 from cfnlint.api import ManualArgs, lint
 
 from observability_blueprint import add_compliance_checks
-from observability_blueprint.alarm_settings import PrefixNaming
-from observability_blueprint.automated_response import AutomatedResponse, EventsUnit, build_events
-from observability_blueprint.blueprint_key import BlueprintKey
-from observability_blueprint.config_events import EventsSection
-from observability_blueprint.errors import BlueprintError
-from observability_blueprint.event_alert import EventAlert
-from observability_blueprint.event_delivery import EventDelivery
-from observability_blueprint.event_schedules import (
+from observability_blueprint.blueprint.events import EventsUnit, build_events
+from observability_blueprint.config.events import EventsSection
+from observability_blueprint.events.automated_response import AutomatedResponse
+from observability_blueprint.events.event_alert import EventAlert
+from observability_blueprint.events.event_delivery import EventDelivery
+from observability_blueprint.events.scheduled_task import ScheduledTask
+from observability_blueprint.notifications.notification_topic import NotificationTopic
+from observability_blueprint.rules.alarm_settings import PrefixNaming
+from observability_blueprint.rules.errors import BlueprintError
+from observability_blueprint.rules.event_schedules import (
     InstanceTargets,
     NotifyAction,
     RunbookAction,
 )
-from observability_blueprint.notification_topic import NotificationTopic
-from observability_blueprint.scheduled_task import ScheduledTask
+from observability_blueprint.security.blueprint_key import BlueprintKey
 from support import new_app, new_stack, resources
 
 # The blueprint-file snippets live with the config tests; read them from there.

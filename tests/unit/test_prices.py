@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from observability_blueprint.prices import CostLine, estimate, render
+from observability_blueprint.rules.prices import CostLine, estimate, render
 
 
 def alarm(**props: Any) -> dict[str, Any]:

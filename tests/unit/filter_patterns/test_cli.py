@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from observability_blueprint.filter_patterns.cli import test_pattern_main as run_test_pattern
+from observability_blueprint.cli.test_pattern import test_pattern_main as run_test_pattern
 
 ACCESS_LOG = (
     '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 404 2326\n'

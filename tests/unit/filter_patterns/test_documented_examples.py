@@ -23,7 +23,7 @@ import json
 
 import pytest
 
-from observability_blueprint.filter_patterns import FilterPatternError, parse
+from observability_blueprint.rules.filter_patterns import FilterPatternError, parse
 
 
 def _single_line(document: object) -> str:

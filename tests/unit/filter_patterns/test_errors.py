@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from observability_blueprint.filter_patterns import (
+from observability_blueprint.rules.filter_patterns import (
     MAX_PATTERN_LENGTH,
     FilterPatternError,
     parse,

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observability_blueprint.filter_patterns import FilterPattern, FilterPatternError, parse
+from observability_blueprint.rules.filter_patterns import FilterPattern, FilterPatternError, parse
 
 FAST = settings(max_examples=300, deadline=None)
 

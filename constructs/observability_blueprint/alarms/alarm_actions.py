@@ -1,0 +1,118 @@
+"""Turning action settings into what CloudWatch alarms call.
+
+Every action is bound by ARN (SNS topics by reference), so the actions need no
+lookups and work for resources this stack does not own. Lambda functions get
+the permission CloudWatch alarms need to invoke them; runbooks, which an alarm
+cannot start, get an :class:`~observability_blueprint.alarms.alarm_runbook.AlarmRunbook`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import jsii
+from aws_cdk import Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
+from observability_blueprint.rules.alarm_settings import ActionSet, ActionSpec
+from observability_blueprint.rules.errors import BlueprintError
+
+
+@jsii.implements(cloudwatch.IAlarmAction)
+class ArnAlarmAction:
+    """An alarm action given by its ARN."""
+
+    def __init__(self, arn: str) -> None:
+        self._arn = arn
+
+    def bind(self, scope: Construct, alarm: cloudwatch.IAlarm) -> cloudwatch.AlarmActionConfig:
+        """Return the ARN for the alarm's action list."""
+        return cloudwatch.AlarmActionConfig(alarm_action_arn=self._arn)
+
+
+def action_arn(spec: ActionSpec, *, scope: Construct, topics: Mapping[str, sns.ITopic]) -> str:
+    """Return the ARN CloudWatch calls for an action (not for runbooks)."""
+    stack = Stack.of(scope)
+    if spec.topic is not None:
+        if spec.topic.startswith("arn:"):
+            return spec.topic
+        if spec.topic not in topics:
+            raise BlueprintError.at(
+                scope.node.path,
+                f"topic {spec.topic!r} is not known here; pass it in topics= "
+                f"(known: {', '.join(sorted(topics)) or 'none'})",
+            )
+        return topics[spec.topic].topic_arn
+    if spec.lambda_arn is not None:
+        return spec.lambda_arn
+    if spec.ec2 is not None:
+        return f"arn:{stack.partition}:automate:{stack.region}:ec2:{spec.ec2}"
+    if spec.autoscaling_policy_arn is not None:
+        return spec.autoscaling_policy_arn
+    if spec.opsitem_severity is not None:
+        category = f"#CATEGORY={spec.opsitem_category}" if spec.opsitem_category else ""
+        return (
+            f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:opsitem:"
+            f"{spec.opsitem_severity}{category}"
+        )
+    if spec.incident_response_plan is not None:
+        return (
+            f"arn:{stack.partition}:ssm-incidents::{stack.account}:responseplan/"
+            f"{spec.incident_response_plan}"
+        )
+    raise ValueError(f"{spec.kind} is not an alarm action")
+
+
+_ADDERS: Mapping[str, Callable[[cloudwatch.AlarmBase], Callable[..., None]]] = {
+    "alarm": lambda a: a.add_alarm_action,
+    "ok": lambda a: a.add_ok_action,
+    "insufficient_data": lambda a: a.add_insufficient_data_action,
+}
+_STATE_VALUES: Mapping[str, str] = {
+    "alarm": "ALARM",
+    "ok": "OK",
+    "insufficient_data": "INSUFFICIENT_DATA",
+}
+
+
+def bind_actions(
+    alarm: cloudwatch.AlarmBase,
+    actions: ActionSet,
+    *,
+    scope: Construct,
+    topics: Mapping[str, sns.ITopic],
+) -> list[AlarmRunbook]:
+    """Add the actions to ``alarm``; return the runbook rules created in ``scope``."""
+    runbooks: list[AlarmRunbook] = []
+    invoked: set[str] = set()
+    for state, specs in actions.by_state().items():
+        for index, spec in enumerate(specs):
+            if spec.runbook is not None:
+                runbooks.append(
+                    AlarmRunbook(
+                        scope,
+                        f"Runbook{_STATE_VALUES[state].title().replace('_', '')}{index}",
+                        alarm=alarm,
+                        state=_STATE_VALUES[state],
+                        document=spec.runbook,
+                        parameters=spec.runbook_parameters,
+                    )
+                )
+                continue
+            _ADDERS[state](alarm)(ArnAlarmAction(action_arn(spec, scope=scope, topics=topics)))
+            if spec.lambda_arn is not None and spec.lambda_arn not in invoked:
+                invoked.add(spec.lambda_arn)
+                lambda_.CfnPermission(
+                    scope,
+                    f"InvokePermission{len(invoked)}",
+                    action="lambda:InvokeFunction",
+                    function_name=spec.lambda_arn,
+                    principal="lambda.alarms.cloudwatch.amazonaws.com",
+                    source_arn=alarm.alarm_arn,
+                    source_account=Stack.of(scope).account,
+                )
+    return runbooks

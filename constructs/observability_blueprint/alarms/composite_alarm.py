@@ -1,0 +1,119 @@
+"""A composite alarm whose rule is written as AWS writes it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration, Token
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from observability_blueprint.alarms.alarm_actions import bind_actions
+from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
+from observability_blueprint.alarms.static_alarm import described
+from observability_blueprint.rules import alarm_rules
+from observability_blueprint.rules import alarm_settings as rules
+from observability_blueprint.rules.errors import BlueprintError, Problem
+
+DEFAULT_SUPPRESSOR_PERIOD = 60
+"""Seconds of the suppressor's wait and extension periods when none are given."""
+
+
+class RuleCompositeAlarm(Construct):
+    """A composite alarm from a rule such as ``ALARM(errors) AND NOT OK(db)``.
+
+    The rule is parsed (syntax errors show the position); names of alarms in
+    ``alarms`` become those alarms' ARNs in the template, so CloudFormation
+    creates the children first (a rule naming alarms by plain name fails the
+    first deploy); ARNs of other alarms are kept as written.
+
+    Parameters
+    ----------
+    rule
+        ALARM(), OK(), INSUFFICIENT_DATA(), TRUE, FALSE, AT_LEAST(...), AND, OR, NOT.
+    alarms
+        Alarms the rule may name, by name.
+    suppressor
+        While this alarm is in ALARM, the composite's actions are suppressed.
+    suppressor_wait_period, suppressor_extension_period
+        Seconds. Default: 60 each.
+    alarm_name, description, runbook_url
+        As for the other alarms.
+    actions
+        SNS, Lambda, OpsItem and Incident Manager on ALARM; SNS and Lambda otherwise;
+        runbooks through EventBridge.
+    topics
+        Topics that actions name, by name.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        rule: str,
+        alarms: Mapping[str, cloudwatch.IAlarm],
+        suppressor: cloudwatch.IAlarm | None = None,
+        suppressor_wait_period: int = DEFAULT_SUPPRESSOR_PERIOD,
+        suppressor_extension_period: int = DEFAULT_SUPPRESSOR_PERIOD,
+        alarm_name: str | None = None,
+        description: str | None = None,
+        runbook_url: str | None = None,
+        actions: rules.ActionSet | None = None,
+        topics: Mapping[str, sns.ITopic] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        actions = actions or rules.ActionSet()
+        topics = topics or {}
+        at = self.node.path
+        problems = [
+            Problem(f"{at}.rule", message)
+            for message in alarm_rules.check_rule(
+                rule,
+                known=list(alarms),
+                own_name=alarm_name or id,
+                arn_length=lambda name: alarm_rules.worst_case_alarm_arn_length(
+                    _literal_name(alarms[name]) or name if name in alarms else name
+                ),
+            )
+        ]
+        if alarm_name is not None and (message := rules.check_alarm_name(alarm_name)):
+            problems.append(Problem(f"{at}.alarm_name", message))
+        problems += [
+            Problem(f"{at}.{p.location}", p.message)
+            for p in rules.action_problems(actions, kind="composite", topics=list(topics))
+        ]
+        if problems:
+            raise BlueprintError(problems)
+        parsed = alarm_rules.parse(rule)
+        self.children = tuple(r for r in alarm_rules.references(parsed) if r in alarms)
+        """Names of the blueprint alarms the rule refers to."""
+        with_arns = alarm_rules.substitute(
+            parsed, {name: alarms[name].alarm_arn for name in self.children}
+        )
+        self.alarm = cloudwatch.CompositeAlarm(
+            self,
+            "Resource",
+            alarm_rule=cloudwatch.AlarmRule.from_string(alarm_rules.render(with_arns)),
+            composite_alarm_name=alarm_name,
+            alarm_description=described(self.node.path, description, runbook_url),
+            actions_suppressor=suppressor,
+            actions_suppressor_wait_period=(
+                Duration.seconds(suppressor_wait_period) if suppressor else None
+            ),
+            actions_suppressor_extension_period=(
+                Duration.seconds(suppressor_extension_period) if suppressor else None
+            ),
+        )
+        """The underlying aws-cdk-lib composite alarm."""
+        self.runbooks: list[AlarmRunbook] = bind_actions(
+            self.alarm, actions, scope=self, topics=topics
+        )
+        """EventBridge rules that start runbooks on state changes."""
+
+
+def _literal_name(alarm: cloudwatch.IAlarm) -> str | None:
+    """The alarm's physical name when it is known at synthesis (not a token)."""
+    name = alarm.alarm_name
+    return None if Token.is_unresolved(name) else name

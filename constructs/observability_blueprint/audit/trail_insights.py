@@ -1,0 +1,98 @@
+"""Contributor Insights rules over CloudTrail records: who calls what, who fails most."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from aws_cdk import Names, Stack, Token
+from aws_cdk import aws_cloudwatch as cloudwatch
+from constructs import Construct
+
+from observability_blueprint.rules import audit as audit_rules
+from observability_blueprint.rules import limits
+from observability_blueprint.rules.audit import TOP_CALLERS, TOP_ERRORS, InsightRuleSpec
+from observability_blueprint.rules.errors import BlueprintError, Problem
+
+DEFAULT_RULES: tuple[InsightRuleSpec, ...] = (TOP_CALLERS, TOP_ERRORS)
+"""Top API callers (identity ARN and event name) and top error codes by caller."""
+
+
+class TrailContributorInsights(Construct):
+    """Contributor Insights rules (``AWS::CloudWatch::InsightRule``) on a trail's log group.
+
+    Each rule body is JSON, checked before synthesis: at most 4 keys and 4
+    filters, 8,192 characters (counted with the longest log group name when the
+    name is not known yet). Rules are billed per matched event; ``enabled``
+    creates them disabled.
+
+    Parameters
+    ----------
+    log_group_name
+        The log group the trail delivers to (an existing trail's works too).
+    rules
+        Default: top callers and top error codes.
+    rule_name_prefix
+        Physical names are ``<prefix>-<rule name>``. Default: derived from the path.
+    enabled
+        Create the rules enabled. Default: True.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        log_group_name: str,
+        rules: Sequence[InsightRuleSpec] = DEFAULT_RULES,
+        rule_name_prefix: str | None = None,
+        enabled: bool = True,
+    ) -> None:
+        super().__init__(scope, id)
+        at = self.node.path
+        # An unresolved name is counted at its longest, so the body fits whatever it becomes.
+        measured = (
+            "x" * limits.LOG_GROUP_NAME_MAX
+            if Token.is_unresolved(log_group_name)
+            else log_group_name
+        )
+        prefix = rule_name_prefix or Names.unique_resource_name(self, max_length=64, separator="-")
+        problems: list[Problem] = []
+        seen: set[str] = set()
+        for index, rule in enumerate(rules):
+            where = f"{at}.rules[{index}]"
+            if rule.name in seen:
+                problems.append(Problem(f"{where}.name", f"{rule.name!r} is used twice"))
+            seen.add(rule.name)
+            if (rule.aggregate_on == "Sum") != (rule.value_of is not None):
+                problems.append(
+                    Problem(f"{where}.value_of", "is needed with aggregate_on Sum, and only then")
+                )
+            body = rule.body([measured])
+            problems += [
+                Problem(f"{where}.{p.location}", p.message)
+                for p in audit_rules.insight_rule_problems(body)
+            ]
+            if message := audit_rules.check_insight_rule_name(f"{prefix}-{rule.name}"):
+                problems.append(Problem(f"{at}.rule_name_prefix", message))
+        if not rules:
+            problems.append(Problem(f"{at}.rules", "no rule given"))
+        if problems:
+            raise BlueprintError(problems)
+
+        self.rules: dict[str, cloudwatch.CfnInsightRule] = {}
+        """The rules by name."""
+        stack = Stack.of(self)
+        for rule in rules:
+            body = rule.body([log_group_name])
+            self.rules[rule.name] = cloudwatch.CfnInsightRule(
+                self,
+                rule.name,
+                rule_name=f"{prefix}-{rule.name}",
+                rule_state="ENABLED" if enabled else "DISABLED",
+                rule_body=(
+                    stack.to_json_string(body)
+                    if Token.is_unresolved(log_group_name)
+                    else json.dumps(body, separators=(",", ":"))
+                ),
+            )

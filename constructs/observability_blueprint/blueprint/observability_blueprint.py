@@ -1,0 +1,561 @@
+"""The whole blueprint file as one construct: one unit per service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from observability_blueprint.alarms.anomaly_alarm import AnomalyAlarm
+from observability_blueprint.alarms.composite_alarm import RuleCompositeAlarm
+from observability_blueprint.alarms.static_alarm import StaticAlarm
+from observability_blueprint.blueprint.audit import AuditResources, build_audit
+from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
+from observability_blueprint.blueprint.dashboards import BlueprintDashboards
+from observability_blueprint.blueprint.events import EventsUnit, Placement, build_events
+from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
+from observability_blueprint.config import alarms as cfg_alarms
+from observability_blueprint.config import blueprint as cfg
+from observability_blueprint.config.network import EcsCluster, EksCluster, FlowLogs
+from observability_blueprint.containers.ecs_container_insights import EcsContainerInsights
+from observability_blueprint.containers.eks_observability import EksObservability
+from observability_blueprint.logs.managed_log_group import DataProtectionSettings, ManagedLogGroup
+from observability_blueprint.logs.structured_log_metrics import StructuredLogMetrics
+from observability_blueprint.network.vpc_flow_logs import RejectedRemoteAccessAlarm, VpcFlowLogs
+from observability_blueprint.notifications.notification_topic import (
+    NotificationTopic,
+    TopicSubscriber,
+)
+from observability_blueprint.rules import alarm_rules
+from observability_blueprint.rules.alarm_settings import (
+    ActionSet,
+    AlarmKind,
+    AlarmNaming,
+    WatchedMetric,
+    duplicate_alarms,
+)
+from observability_blueprint.rules.metric_filters import PatternExamples, metric_collisions
+from observability_blueprint.security.blueprint_key import BlueprintKey
+
+
+class ServiceUnit(Construct):
+    """What the blueprint creates for one service: its log groups and their metrics.
+
+    A unit is the grain at which a large blueprint can later be split across
+    stacks, so nothing in one unit reaches into another's internals.
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.log_groups: dict[str, ManagedLogGroup] = {}
+        """Log groups of the service, by their name in the blueprint file."""
+        self.structured_metrics: dict[str, StructuredLogMetrics] = {}
+        """Structured-log metrics, by log group name."""
+
+
+class ObservabilityBlueprint(Construct):
+    """Everything a blueprint file describes, built from a validated :class:`Blueprint`.
+
+    Construct IDs are public API (changing one replaces a resource): the key is
+    ``Key``, topics live under ``Notifications/<topic name>``, and each service
+    is a :class:`ServiceUnit` under ``Services/<service>`` holding its log groups
+    by their names in the file.
+
+    Parameters
+    ----------
+    config
+        The validated blueprint file (``Blueprint.from_yaml(path)``).
+    alarm_naming
+        Gives alarms their physical names. Default: ``<name>-<stage>-<alarm>``.
+    include_dashboards
+        Create the dashboards here. Default: yes (``build`` places them in their own
+        stack when they would crowd this one's template).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: cfg.Blueprint,
+        alarm_naming: AlarmNaming | None = None,
+        include_dashboards: bool = True,
+    ) -> None:
+        super().__init__(scope, id)
+        self.config = config
+        self.alarm_naming: AlarmNaming = alarm_naming or config.alarm_naming()
+        """The naming strategy of alarms."""
+        for key, value in config.tags.items():
+            Tags.of(self).add(key, value)
+
+        trail = config.audit_trail.created_trail() if config.audit_trail else None
+        needs_key = bool(config.notifications) or bool(trail and trail.log_group.encrypted)
+        needs_key = needs_key or any(
+            item.encrypted
+            for item in (
+                *config.log_groups,
+                *config.flow_logs,
+                *(s for f in (config.hosts.fleets if config.hosts else ()) for s in f.sources()),
+                *(config.containers.eks if config.containers else ()),
+                *(config.containers.ecs if config.containers else ()),
+            )
+        )
+        self.key: BlueprintKey | None = BlueprintKey(self, "Key") if needs_key else None
+        """The blueprint's customer-managed key, when anything needs one."""
+
+        self.topics: dict[str, NotificationTopic] = {}
+        """Notification topics, by name."""
+        if config.notifications:
+            assert self.key is not None
+            notifications = Construct(self, "Notifications")
+            for topic in config.notifications:
+                self.topics[topic.name] = NotificationTopic(
+                    notifications,
+                    topic.name,
+                    key=self.key,
+                    topic_name=f"{config.prefix}-{topic.name}",
+                    display_name=topic.display_name,
+                    subscribers=[
+                        TopicSubscriber(s.kind, s.endpoint)  # type: ignore[arg-type]
+                        for s in topic.subscribers
+                    ],
+                )
+
+        self.services: dict[str, ServiceUnit] = {}
+        """One unit per service, by name."""
+        services = Construct(self, "Services")
+        # A log group that receives another's data-protection findings is made
+        # first, so the policy can reference it (and CloudFormation orders them).
+        audit_names = {
+            g.data_protection.audit_log_group for g in config.log_groups if g.data_protection
+        }
+        ordered = sorted(
+            config.log_groups, key=lambda g: g.physical_name(config) not in audit_names
+        )
+        self._by_physical_name: dict[str, ManagedLogGroup] = {}
+        for group in ordered:
+            unit_name = group.unit()
+            unit = self.services.get(unit_name) or ServiceUnit(services, unit_name)
+            self.services[unit_name] = unit
+            unit.log_groups[group.name] = self._log_group(unit, group)
+            self._by_physical_name[group.physical_name(config)] = unit.log_groups[group.name]
+            if group.structured_logs:
+                unit.structured_metrics[group.name] = self._structured(unit, group)
+
+        self.alarms: dict[str, StaticAlarm | AnomalyAlarm | RuleCompositeAlarm] = {}
+        """Alarms by name."""
+        if config.alarms:
+            self._build_alarms()
+
+        self.flow_logs: dict[str, VpcFlowLogs] = {}
+        """VPC flow logs, by entry name."""
+        if config.flow_logs:
+            network = Construct(self, "Network")
+            for entry in config.flow_logs:
+                self.flow_logs[entry.name] = self._flow_logs(network, entry)
+        self.eks: dict[str, EksObservability] = {}
+        """Container Insights on EKS clusters, by cluster name."""
+        self.ecs: dict[str, EcsContainerInsights] = {}
+        """Container Insights on ECS clusters, by cluster name."""
+        if config.containers and (config.containers.eks or config.containers.ecs):
+            containers = Construct(self, "Containers")
+            if config.containers.eks:
+                eks_scope = Construct(containers, "Eks")
+                for eks in config.containers.eks:
+                    self.eks[eks.cluster] = self._eks(eks_scope, eks)
+            if config.containers.ecs:
+                ecs_scope = Construct(containers, "Ecs")
+                for ecs in config.containers.ecs:
+                    self.ecs[ecs.cluster] = self._ecs(ecs_scope, ecs)
+
+        self.hosts: BuiltHosts | None = None
+        """The CloudWatch agent fleets, host identity and VPC endpoints."""
+        if config.hosts is not None:
+            self.hosts = build_hosts(
+                self, config.hosts, name=config.name, stage=config.stage, key=self.key
+            )
+
+        self.audit: AuditResources | None = None
+        """The audit trail, CIS alarms, Contributor Insights and sign-in rules."""
+        if config.audit_trail is not None:
+            self.audit = build_audit(
+                self,
+                config.audit_trail,
+                name=config.name,
+                stage=config.stage,
+                key=self.key,
+                topics=self.topics,
+                alarm_naming=self.alarm_naming,
+                home_region=config.env.region if config.env else None,
+            )
+
+        self.dashboards: BlueprintDashboards | None = None
+        """The dashboards, unless they were placed in a stack of their own."""
+        if include_dashboards and plan_dashboards(config, region="us-east-1"):
+            self.dashboards = BlueprintDashboards(
+                self, "Dashboards", config=config, alarm_naming=self.alarm_naming
+            )
+
+        self.events: EventsUnit | None = None
+        """EventBridge alerts, schedules and responses (those on global-service events
+        live in the us-east-1 stack when the blueprint is homed elsewhere)."""
+        if config.events is not None:
+            region = config.home_region
+            placement: Placement = "regional" if config.needs_us_east_1_stack() else "all"
+            self.events = build_events(
+                self,
+                config.events,
+                prefix=config.prefix,
+                topics={name: topic.topic for name, topic in self.topics.items()},
+                alarms={name: alarm.alarm for name, alarm in self.alarms.items()},
+                alarm_naming=self.alarm_naming,
+                key=self.key,
+                placement=placement,
+            )
+            global_rules = config.global_event_rules()
+            if region is None and global_rules:
+                Annotations.of(self).add_warning_v2(
+                    "observability-blueprint:global-event-rules",
+                    f"Rules {', '.join(global_rules)} match IAM, STS or console sign-in events, "
+                    "which reach EventBridge in us-east-1 only: deploy this stack to us-east-1, "
+                    "or set env.region so the blueprint puts them in a us-east-1 stack.",
+                )
+
+        for problem in metric_collisions(
+            metric
+            for unit in self.services.values()
+            for log_group in unit.log_groups.values()
+            for metric in log_group.published_metrics
+        ):
+            Annotations.of(self).add_warning_v2(
+                "observability-blueprint:metric-collision", str(problem)
+            )
+
+    def _log_group(self, unit: ServiceUnit, group: cfg.LogGroup) -> ManagedLogGroup:
+        config = self.config
+        data_protection = None
+        if group.data_protection:
+            dp = group.data_protection
+            audit: logs.ILogGroup | None = None
+            if dp.audit_log_group in self._by_physical_name:
+                audit = self._by_physical_name[dp.audit_log_group].log_group
+            elif dp.audit_log_group:
+                audit = logs.LogGroup.from_log_group_name(
+                    unit, f"{group.name}Audit", dp.audit_log_group
+                )
+            data_protection = DataProtectionSettings(
+                identifiers=tuple(dp.identifiers), custom=dict(dp.custom), audit_log_group=audit
+            )
+        managed = ManagedLogGroup(
+            unit,
+            group.name,
+            log_group_name=group.physical_name(config),
+            retention_days=group.retention_days,
+            log_class=group.log_class,
+            encryption_key=self.key if group.encrypted else None,
+            removal_policy=_removal(group.removal_policy),
+            deletion_protection=group.deletion_protection,
+            data_protection=data_protection,
+        )
+        for metric_filter in group.metric_filters:
+            managed.add_metric_filter(
+                metric_filter.to_spec(filter_name=config.filter_name(metric_filter.name))
+            )
+        for index, subscription in enumerate(group.subscriptions):
+            managed.add_subscription(
+                f"Subscription{index}",
+                destination_arn=subscription.destination_arn,
+                pattern=subscription.pattern,
+                role_arn=subscription.role_arn,
+                filter_name=f"{config.prefix}-{group.name}-{index}",
+            )
+        return managed
+
+    def _structured(self, unit: ServiceUnit, group: cfg.LogGroup) -> StructuredLogMetrics:
+        structured = group.structured_logs
+        assert structured is not None
+        return StructuredLogMetrics(
+            unit,
+            f"{group.name}Metrics",
+            log_group=unit.log_groups[group.name],
+            namespace=self.config.metric_namespace(group),
+            fields=structured.to_fields(),
+            error_levels=tuple(structured.error_levels),
+            filter_name_prefix=self.config.prefix,
+            query_name="/".join(
+                dict.fromkeys((self.config.prefix, unit.node.id, group.name, "failed-requests"))
+            ),
+        )
+
+    # ------------------------------------------------------------------ alarms
+
+    def _metric(self, alarm: cfg_alarms.Alarm, ref: cfg_alarms.MetricRef) -> cloudwatch.Metric:
+        namespace, name = ref.namespace, ref.name
+        if ref.filter is not None:
+            resolved = cfg_alarms.resolve_filter(ref, self._filters)
+            assert not isinstance(resolved, str), resolved  # checked by the config model
+            namespace, name = resolved[1].namespace, resolved[1].metric_name
+        assert namespace is not None
+        assert name is not None
+        return cloudwatch.Metric(
+            namespace=namespace,
+            metric_name=name,
+            dimensions_map=dict(ref.dimensions) or None,
+            statistic=cfg_alarms.statistic(alarm, ref),
+            period=Duration.seconds(alarm.period),
+        )
+
+    def default_actions(self, kind: AlarmKind, *, single_instance: bool = False) -> ActionSet:
+        """Return the file's default actions as an alarm of ``kind`` can take them.
+
+        EC2 actions are dropped unless the alarm watches one instance's metric.
+        """
+        defaults = self.config.default_actions
+        if defaults is None:
+            return ActionSet()
+        actions = defaults.to_set().only_accepted(kind)
+        if single_instance:
+            return actions
+        return ActionSet(
+            **{
+                state: tuple(a for a in specs if a.ec2 is None)
+                for state, specs in actions.by_state().items()
+            }
+        )
+
+    def _actions(self, alarm: cfg_alarms.Alarm, quiet: set[str]) -> ActionSet:
+        if alarm.actions is not None:
+            return alarm.actions.to_set()
+        if alarm.name in quiet:
+            return ActionSet()
+        return self.default_actions(
+            alarm.type, single_instance=cfg_alarms.is_single_instance(alarm)
+        )
+
+    # ----------------------------------------------------- network, containers
+
+    def _flow_logs(self, scope: Construct, entry: FlowLogs) -> VpcFlowLogs:
+        config = self.config
+        alarm = None
+        settings = entry.rejected_ssh_rdp_alarm
+        if settings is not None:
+            examples = settings.examples
+            alarm = RejectedRemoteAccessAlarm(
+                ports=tuple(settings.ports),
+                threshold=float(settings.threshold),
+                period=settings.period,
+                evaluation_periods=settings.evaluation_periods,
+                datapoints_to_alarm=settings.datapoints_to_alarm,
+                namespace=config.prefix,
+                metric_name=f"RejectedSshRdp-{entry.name}",
+                filter_name=f"{config.prefix}-{entry.alarm_key()}",
+                alarm_name=self.alarm_naming.name(entry.alarm_key()),
+                description=settings.description,
+                runbook_url=settings.runbook_url,
+                actions=(
+                    settings.actions.to_set()
+                    if settings.actions is not None
+                    else self.default_actions("static")
+                ),
+                examples=(
+                    PatternExamples(tuple(examples.match), tuple(examples.no_match))
+                    if examples
+                    else None
+                ),
+            )
+        return VpcFlowLogs(
+            scope,
+            entry.name,
+            vpc_ids=entry.vpc_ids,
+            subnet_ids=entry.subnet_ids,
+            network_interface_ids=entry.eni_ids,
+            traffic_type=entry.traffic_type,
+            log_format=entry.log_format,
+            aggregation_interval=entry.aggregation_interval,
+            log_group_name=entry.physical_log_group_name(config.name, config.stage),
+            retention_days=entry.retention_days,
+            encryption_key=self.key if entry.encrypted else None,
+            removal_policy=_removal(entry.removal_policy),
+            queries=entry.queries,
+            query_name_prefix=f"{config.prefix}/vpc-flow-logs/{entry.name}",
+            rejected_remote_access_alarm=alarm,
+            topics={name: topic.topic for name, topic in self.topics.items()},
+        )
+
+    def _eks(self, scope: Construct, entry: EksCluster) -> EksObservability:
+        return EksObservability(
+            scope,
+            entry.cluster,
+            cluster_name=entry.cluster,
+            oidc_provider_arn=entry.oidc_provider_arn,
+            addon_version=entry.addon_version,
+            configuration_values=entry.configuration,
+            application_signals=entry.application_signals,
+            pod_identity_agent=entry.pod_identity_agent,
+            retention_days=entry.retention_days,
+            performance_retention_days=entry.performance_retention_days,
+            encryption_key=self.key if entry.encrypted else None,
+            removal_policy=_removal(entry.removal_policy),
+        )
+
+    def _ecs(self, scope: Construct, entry: EcsCluster) -> EcsContainerInsights:
+        return EcsContainerInsights(
+            scope,
+            entry.cluster,
+            cluster=entry.cluster,
+            mode=entry.mode,
+            retention_days=entry.retention_days,
+            encryption_key=self.key if entry.encrypted else None,
+            removal_policy=_removal(entry.removal_policy),
+        )
+
+    def _build_alarms(self) -> None:
+        config = self.config
+        self._filters = config.all_filters()
+        naming = self.alarm_naming
+        topics = {name: topic.topic for name, topic in self.topics.items()}
+        scope = Construct(self, "Alarms")
+        by_name = {a.name: a for a in config.alarms}
+        parsed = {
+            a.name: alarm_rules.parse(a.rule)
+            for a in config.alarms
+            if a.type == "composite" and a.rule
+        }
+        children = {
+            name: [r for r in alarm_rules.references(rule) if r in by_name]
+            for name, rule in parsed.items()
+        }
+        # A composite comes after the composites its rule names and its suppressor.
+        order = {name: list(kids) for name, kids in children.items()}
+        for name in order:
+            settings = by_name[name].suppressor
+            if settings is not None and settings.alarm in by_name:
+                order[name].append(settings.alarm)
+        # Noise control: a composite that notifies speaks for its children.
+        quiet = {
+            child
+            for name, kids in children.items()
+            if not by_name[name].children_keep_actions
+            and not self._actions(by_name[name], set()).is_empty()
+            for child in kids
+        }
+        watched: list[WatchedMetric] = []
+        for alarm in config.alarms:
+            if alarm.type == "composite":
+                continue
+            common: dict[str, Any] = {
+                "evaluation_periods": alarm.evaluation_periods,
+                "datapoints_to_alarm": alarm.datapoints_to_alarm,
+                "alarm_name": naming.name(alarm.name),
+                "description": alarm.description,
+                "runbook_url": alarm.runbook_url,
+                "actions": self._actions(alarm, quiet),
+                "topics": topics,
+            }
+            refs = [alarm.metric] if alarm.metric else list(alarm.metrics.values())
+            from_filter = any(r.filter is not None for r in refs)
+            common["from_metric_filter"] = from_filter
+            common["treat_missing_data"] = cfg_alarms.treat_missing_data(
+                alarm, from_filter=from_filter
+            )
+            if alarm.type == "anomaly":
+                assert alarm.metric is not None
+                self.alarms[alarm.name] = AnomalyAlarm(
+                    scope,
+                    alarm.name,
+                    metric=self._metric(alarm, alarm.metric),
+                    band=alarm.band,
+                    direction=alarm.direction,
+                    excluded_periods=[(r.start, r.end) for r in alarm.excluded_periods],
+                    timezone=alarm.timezone,
+                    **common,
+                )
+                continue
+            assert alarm.threshold is not None
+            assert alarm.comparison is not None
+            metric: cloudwatch.IMetric
+            if alarm.metric is not None:
+                metric = self._metric(alarm, alarm.metric)
+            else:
+                metric = cloudwatch.MathExpression(
+                    expression=alarm.expression or "",
+                    using_metrics={
+                        metric_id: self._metric(alarm, ref)
+                        for metric_id, ref in sorted(alarm.metrics.items())
+                    },
+                    period=Duration.seconds(alarm.period),
+                )
+            static = StaticAlarm(
+                scope,
+                alarm.name,
+                metric=metric,
+                threshold=float(alarm.threshold),
+                comparison=alarm.comparison,
+                **common,
+            )
+            self.alarms[alarm.name] = static
+            watched.append(
+                WatchedMetric(
+                    static.node.path,
+                    static.facts.identity,
+                    alarm.comparison,
+                    float(alarm.threshold),
+                )
+            )
+        for problem in duplicate_alarms(watched):
+            Annotations.of(self).add_warning_v2(
+                "observability-blueprint:duplicate-alarm", str(problem)
+            )
+        for name in _composites_in_order(order):
+            alarm = by_name[name]
+            suppressor: cloudwatch.IAlarm | None = None
+            if alarm.suppressor is not None:
+                target = alarm.suppressor.alarm
+                suppressor = (
+                    cloudwatch.Alarm.from_alarm_arn(scope, f"{name}Suppressor", target)
+                    if target.startswith("arn:")
+                    else self.alarms[target].alarm
+                )
+            self.alarms[name] = RuleCompositeAlarm(
+                scope,
+                name,
+                rule=alarm.rule or "",
+                alarms={n: a.alarm for n, a in self.alarms.items()},
+                suppressor=suppressor,
+                suppressor_wait_period=alarm.suppressor.wait_period if alarm.suppressor else 60,
+                suppressor_extension_period=(
+                    alarm.suppressor.extension_period if alarm.suppressor else 60
+                ),
+                alarm_name=naming.name(name),
+                description=alarm.description,
+                runbook_url=alarm.runbook_url,
+                actions=self._actions(alarm, quiet),
+                topics=topics,
+            )
+
+
+def _removal(policy: str) -> RemovalPolicy:
+    """Map the file's ``retain`` / ``destroy`` to aws-cdk-lib's removal policy."""
+    return RemovalPolicy.DESTROY if policy == "destroy" else RemovalPolicy.RETAIN
+
+
+def _composites_in_order(children: dict[str, list[str]]) -> list[str]:
+    """Order composites so each comes after the composites its rule names."""
+    ordered: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        done.add(name)
+        for child in children.get(name, []):
+            if child in children:
+                visit(child)
+        ordered.append(name)
+
+    for name in children:
+        visit(name)
+    return ordered

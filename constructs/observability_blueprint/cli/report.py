@@ -1,0 +1,160 @@
+"""The synth report: what each stack holds, measured against CloudFormation's limits.
+
+Pure module: reads a cloud assembly directory (``cdk.out``), no aws_cdk import.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from observability_blueprint.rules import limits, prices
+
+
+@dataclass(frozen=True)
+class StackReport:
+    """What one synthesized stack contains."""
+
+    name: str
+    environment: str
+    resources: dict[str, int]
+    template_bytes: int
+    warnings: tuple[str, ...]
+    cost_items: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """The template's resources (logical id, resource), for the account-wide estimate."""
+
+    @property
+    def total(self) -> int:
+        """Number of resources in the template."""
+        return sum(self.resources.values())
+
+
+def read_assembly(outdir: str | Path) -> list[StackReport]:
+    """Read every stack of the cloud assembly in ``outdir``."""
+    root = Path(outdir)
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    reports = []
+    for name, artifact in manifest.get("artifacts", {}).items():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        template_path = root / artifact["properties"]["templateFile"]
+        body = template_path.read_bytes()
+        template = json.loads(body)
+        resources = Counter(r["Type"] for r in template.get("Resources", {}).values())
+        metadata = dict(artifact.get("metadata", {}))
+        if "additionalMetadataFile" in artifact:
+            extra = root / artifact["additionalMetadataFile"]
+            metadata.update(json.loads(extra.read_text(encoding="utf-8")))
+        warnings = tuple(
+            f"{path}: {entry['data']}"
+            for path, entries in metadata.items()
+            for entry in entries
+            if entry.get("type") == "aws:cdk:warning"
+        )
+        reports.append(
+            StackReport(
+                name=artifact.get("displayName", name),
+                environment=artifact.get("environment", ""),
+                resources=dict(sorted(resources.items())),
+                template_bytes=len(body),
+                warnings=warnings,
+                cost_items=tuple(
+                    (f"{name}/{logical_id}", resource)
+                    for logical_id, resource in template.get("Resources", {}).items()
+                ),
+            )
+        )
+    return reports
+
+
+CHECKS_FILE = "observability-blueprint.json"
+"""Written into the cloud assembly by app.py: which compliance packs ran."""
+
+
+def record_checks(outdir: str | Path, *, ran: bool) -> None:
+    """Note in the assembly whether cdk-nag's AwsSolutions pack ran at synthesis.
+
+    A validation report without findings looks the same whether the pack passed
+    or never ran; this note tells them apart for the report.
+    """
+    packs = ["AwsSolutions"] if ran else []
+    (Path(outdir) / CHECKS_FILE).write_text(json.dumps({"compliance_packs": packs}))
+
+
+def compliance_findings(outdir: str | Path) -> list[str] | None:
+    """Return cdk-nag's findings from the assembly (None: the checks did not run)."""
+    marker = Path(outdir) / CHECKS_FILE
+    if not marker.exists() or not json.loads(marker.read_text())["compliance_packs"]:
+        return None
+    path = Path(outdir) / "validation-report.json"
+    if not path.exists():
+        return None
+    report = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        f"{violation['ruleName']}: {construct['constructPath']}"
+        for plugin in report.get("pluginReports", [])
+        if plugin.get("pluginName") == "AwsSolutions"
+        for violation in plugin.get("violations", [])
+        for construct in violation.get("violatingConstructs", [])
+    ]
+
+
+def render(reports: list[StackReport], *, findings: list[str] | None = None) -> str:
+    """Return the report as plain text tables, one per stack."""
+    lines: list[str] = []
+    for report in reports:
+        env = report.environment.removeprefix("aws://")
+        env = "environment-agnostic" if env == "unknown-account/unknown-region" else env
+        lines.append(f"Stack {report.name} ({env})")
+        width = max([len(t) for t in report.resources] + [len("resources")])
+        for resource_type, count in report.resources.items():
+            lines.append(f"  {resource_type:<{width}}  {count:>5}")
+        lines.append(f"  {'-' * width}  -----")
+        lines.append(
+            f"  {'resources':<{width}}  {report.total:>5}  of {limits.STACK_RESOURCES_MAX} "
+            f"({_percent(report.total, limits.STACK_RESOURCES_MAX)})"
+        )
+        lines.append(
+            f"  {'template':<{width}}  {report.template_bytes:>5,} bytes: "
+            f"{_percent(report.template_bytes, limits.TEMPLATE_BODY_INLINE_MAX)} of the "
+            f"{limits.TEMPLATE_BODY_INLINE_MAX:,}-byte inline limit, "
+            f"{_percent(report.template_bytes, limits.TEMPLATE_BODY_S3_MAX)} of the "
+            f"{limits.TEMPLATE_BODY_S3_MAX:,}-byte limit from S3"
+        )
+        if report.template_bytes > limits.TEMPLATE_BODY_INLINE_MAX:
+            lines.append(
+                f"  {'':<{width}}  over the inline limit: cdk deploy uploads it to the "
+                "bootstrap bucket, so the account must be bootstrapped"
+            )
+        if report.warnings:
+            lines.append(f"  warnings ({len(report.warnings)}):")
+            lines.extend(f"    {w}" for w in report.warnings)
+        else:
+            lines.append("  warnings: none")
+        lines.append("")
+    # One estimate for the whole assembly: the free tier is the account's, once.
+    lines.append("All stacks")
+    lines.extend(prices.render(prices.estimate(dict(i for r in reports for i in r.cost_items))))
+    if findings is None:
+        lines.append("compliance (cdk-nag AwsSolutions): not run")
+    else:
+        lines.append(
+            f"compliance (cdk-nag AwsSolutions): {len(findings)} unacknowledged finding(s)"
+            if findings
+            else "compliance (cdk-nag AwsSolutions): no unacknowledged findings"
+        )
+        lines.extend(f"  {f}" for f in findings)
+    largest = max(reports, key=lambda r: r.template_bytes, default=None)
+    if largest:
+        lines.append(
+            f"{len(reports)} stack(s); largest template {largest.name}, "
+            f"{largest.template_bytes:,} bytes"
+        )
+    return "\n".join(lines)
+
+
+def _percent(value: int, limit: int) -> str:
+    return f"{100 * value / limit:.1f}%"

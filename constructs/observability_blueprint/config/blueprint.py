@@ -1,0 +1,823 @@
+"""The blueprint file: a strict pydantic model of what the workload needs.
+
+The model knows nothing of CDK. Field rules call the pure checks that the
+constructs use too, so a rule reads the same from YAML and from Python; rules
+that span several items (unique names, limits per log group) run once the
+fields are valid. Every problem is reported at once, each with its config path.
+
+Typical use::
+
+    blueprint = Blueprint.from_yaml("blueprint.yaml")   # raises BlueprintError
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from observability_blueprint.config.alarms import Actions, Alarm, alarm_problems
+from observability_blueprint.config.audit import AuditTrail, audit_problems, signin_stack_needed
+from observability_blueprint.config.base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
+from observability_blueprint.config.dashboards import Dashboards, dashboard_problems
+from observability_blueprint.config.events import EventsSection, events_problems
+from observability_blueprint.config.hosts import Hosts, hosts_problems
+from observability_blueprint.config.network import (
+    Containers,
+    FlowLogs,
+    network_problems,
+)
+from observability_blueprint.rules import cis_controls, limits, names
+from observability_blueprint.rules import log_groups as log_group_rules
+from observability_blueprint.rules.alarm_settings import PrefixNaming
+from observability_blueprint.rules.containers import ecs_log_group_name, eks_log_group_names
+from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.metric_filters import (
+    MetricFilterSpec,
+    PatternExamples,
+    check_pattern,
+    log_group_filter_problems,
+    metric_filter_problems,
+)
+from observability_blueprint.rules.structured_logs import (
+    DEFAULT_ERROR_LEVELS,
+    StructuredLogFields,
+    field_problems,
+    structured_log_filters,
+)
+
+DEFAULT_RETENTION_DAYS = 365
+"""Retention when a log group names none: one year, a common audit requirement."""
+
+
+class Env(StrictModel):
+    """Where the stacks deploy. Without it, the stacks are environment-agnostic."""
+
+    account: str | None = Field(default=None, pattern=r"^\d{12}$")
+    """Twelve-digit AWS account id, quoted in YAML."""
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")
+    """AWS Region such as eu-west-1."""
+
+
+class Subscriber(StrictModel):
+    """One subscriber of a topic: exactly one of the keys."""
+
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    """E-mail address; the recipient must confirm the subscription."""
+    https: str | None = Field(default=None, pattern=r"^https://\S+$")
+    """HTTPS endpoint (for example a chat or paging webhook)."""
+    sqs: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:\S+$")
+    """SQS queue ARN."""
+    lambda_: str | None = Field(
+        default=None,
+        alias="lambda",
+        pattern=r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:\S+$",
+    )
+    """Lambda function ARN."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        given = [key for key in ("email", "https", "sqs", "lambda_") if getattr(self, key)]
+        if len(given) != 1:
+            raise fail(
+                f"give exactly one of email, https, sqs, lambda (got {len(given)}: "
+                f"{', '.join(k.rstrip('_') for k in given) or 'none'})"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which protocol this subscriber uses: email, https, sqs or lambda."""
+        return next(k.rstrip("_") for k in ("email", "https", "sqs", "lambda_") if getattr(self, k))
+
+    @property
+    def endpoint(self) -> str:
+        """The address, URL or ARN of the subscriber."""
+        return str(getattr(self, "lambda_" if self.kind == "lambda" else self.kind))
+
+
+class Topic(StrictModel):
+    """A notification topic: SSL-only, encrypted with the blueprint's key."""
+
+    name: LogicalName
+    """Name used by alarms to refer to the topic; the physical name is <name>-<stage>-<this>."""
+    display_name: str | None = Field(default=None, max_length=100)
+    """Shown as the sender of e-mail and SMS notifications."""
+    subscribers: list[Subscriber] = []
+    """Who is told."""
+
+
+class Examples(StrictModel):
+    """Log events the pattern must and must not match, checked at synthesis."""
+
+    match: list[str] = []
+    no_match: list[str] = []
+
+
+class MetricFilter(StrictModel):
+    """A metric filter on the log group."""
+
+    name: LogicalName
+    """Unique within the log group; the physical filter name is <name>-<stage>-<this>."""
+    pattern: str
+    """CloudWatch Logs filter pattern: terms, JSON ({ $.level = "ERROR" }) or space-delimited."""
+    namespace: str
+    """Metric namespace."""
+    metric: str
+    """Metric name."""
+    value: str | int | float = "1"
+    """What a matching event adds: a number, a JSON selector ($.latency_ms) or a field ($bytes)."""
+    default_value: float | int | None = None
+    """Published for minutes with events but no match. Not allowed with dimensions."""
+    unit: str | None = None
+    """CloudWatch unit, such as Count, Milliseconds or Bytes."""
+    dimensions: dict[str, str] = {}
+    """Up to 3 dimensions, each taken from the event ($.service)."""
+    examples: Examples | None = None
+    """Events the pattern must and must not match, checked at synthesis."""
+
+    def to_spec(self, *, filter_name: str | None = None) -> MetricFilterSpec:
+        """Return the construct-level settings of this filter."""
+        return MetricFilterSpec(
+            name=self.name,
+            pattern=self.pattern,
+            namespace=self.namespace,
+            metric_name=self.metric,
+            metric_value=str(self.value),
+            default_value=None if self.default_value is None else float(self.default_value),
+            unit=self.unit,
+            dimensions=dict(self.dimensions),
+            filter_name=filter_name,
+            examples=(
+                PatternExamples(tuple(self.examples.match), tuple(self.examples.no_match))
+                if self.examples
+                else None
+            ),
+        )
+
+
+class StructuredLogFieldNames(StrictModel):
+    """Field names of the service's JSON log events (defaults: Powertools for AWS Lambda)."""
+
+    level: str = "level"
+    service: str = "service"
+    xray_trace_id: str = "xray_trace_id"
+    latency_ms: str = "latency_ms"
+    status_code: str = "status_code"
+    response_bytes: str = "response_bytes"
+    request_id: str = "request_id"
+
+
+class StructuredLogs(StrictModel):
+    """Error, latency, 5xx/4xx and response-size metrics from JSON logs, per service."""
+
+    namespace: str | None = None
+    """Metric namespace. Default: <name>-<stage>/<service>."""
+    fields: StructuredLogFieldNames = StructuredLogFieldNames()
+    """The JSON field names."""
+    error_levels: list[str] = list(DEFAULT_ERROR_LEVELS)
+    """Levels that count as errors."""
+
+    def to_fields(self) -> StructuredLogFields:
+        """Return the pure field-name settings."""
+        return StructuredLogFields(**self.fields.model_dump())
+
+
+class DataProtection(StrictModel):
+    """Mask sensitive data in the log group's events."""
+
+    identifiers: list[str] = list(limits.DEFAULT_DATA_IDENTIFIERS)
+    """Managed data identifiers to mask. Default: e-mail addresses and credentials."""
+    custom: dict[str, str] = {}
+    """Custom identifiers: name -> regular expression."""
+    audit_log_group: Annotated[str, checked(log_group_rules.check_log_group_name)] | None = None
+    """Log group (by name) that receives the audit findings. Default: none."""
+
+    @field_validator("identifiers")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in limits.MANAGED_DATA_IDENTIFIERS]
+        if unknown:
+            hints = [
+                f"{u!r} (did you mean {s!r}?)"
+                if (s := limits.closest(u, limits.MANAGED_DATA_IDENTIFIERS))
+                else repr(u)
+                for u in unknown
+            ]
+            raise fail(
+                f"{', '.join(hints)} {'is' if len(unknown) == 1 else 'are'} not a managed data "
+                "identifier; use names such as EmailAddress, AwsSecretKey, IpAddress, "
+                "CreditCardNumber (see the CloudWatch Logs list of managed data identifiers)"
+            )
+        if not value:
+            raise fail("name at least one identifier")
+        return value
+
+
+class Subscription(StrictModel):
+    """A subscription filter streaming matching events elsewhere."""
+
+    destination_arn: Annotated[str, checked(log_group_rules.check_subscription_destination)]
+    """Lambda function, Kinesis stream, Firehose delivery stream or Logs destination ARN."""
+    pattern: Annotated[str, checked(check_pattern)] = ""
+    """Filter pattern; empty forwards every event."""
+    role_arn: Annotated[str, checked(log_group_rules.check_role_arn)] | None = None
+    """Role CloudWatch Logs assumes for Kinesis or Firehose. Default: one is created."""
+
+
+class LogGroup(StrictModel):
+    """A log group the blueprint owns: retention, retention on delete, filters."""
+
+    name: LogicalName
+    """Short name used in construct ids and physical names."""
+    log_group_name: Annotated[str, checked(log_group_rules.check_log_group_name)] | None = None
+    """Exact physical name, for names a service fixes (/aws/lambda/<function>).
+    Default: /<name>/<stage>/<this name>."""
+    service: LogicalName | None = None
+    """The service (unit) this log group belongs to. Default: its own name."""
+    retention_days: Annotated[int, checked(log_group_rules.check_retention)] | None = (
+        DEFAULT_RETENTION_DAYS
+    )
+    """Days events are kept; null keeps them forever. Default: 365."""
+    log_class: Literal["STANDARD", "INFREQUENT_ACCESS"] = "STANDARD"
+    """Log class; INFREQUENT_ACCESS is cheaper but has no metric or subscription filters."""
+    encrypted: bool = False
+    """Encrypt with the blueprint's customer-managed KMS key."""
+    removal_policy: Literal["retain", "destroy"] = "retain"
+    """What happens to the log group when the stack is deleted. Default: retain."""
+    deletion_protection: bool = False
+    """Refuse DeleteLogGroup calls until the protection is turned off."""
+    data_protection: DataProtection | None = None
+    """Mask sensitive data. Default: off."""
+    subscriptions: list[Subscription] = Field(
+        default=[], max_length=limits.SUBSCRIPTION_FILTERS_PER_LOG_GROUP
+    )
+    """Subscription filters, at most 2."""
+    metric_filters: list[MetricFilter] = []
+    """Metric filters on this log group."""
+    structured_logs: StructuredLogs | None = None
+    """Derive the standard service metrics from JSON logs."""
+
+    def physical_name(self, blueprint: Blueprint) -> str:
+        """Return the log group's name in AWS."""
+        return self.log_group_name or names.default_log_group_name(
+            blueprint.name, blueprint.stage, self.name
+        )
+
+    def unit(self) -> str:
+        """Return the name of the unit (service) the log group belongs to."""
+        return self.service or self.name
+
+
+_TAG_KEY_RE = re.compile(r"[\w.:/=+\-@ ]{1,128}")
+
+
+class Blueprint(StrictModel):
+    """A workload's observability baseline, as written in the blueprint file."""
+
+    name: Annotated[str, checked(names.check_part)]
+    """Workload name; with stage, the prefix of every physical name the blueprint chooses."""
+    stage: Annotated[str, checked(names.check_part)]
+    """Deployment stage such as dev or prod."""
+    env: Env | None = None
+    """Account and Region. Default: environment-agnostic stacks."""
+    tags: dict[str, str] = {}
+    """Tags applied to every taggable resource."""
+    notifications: list[Topic] = []
+    """SNS topics alarms and rules notify."""
+    log_groups: list[LogGroup] = []
+    """Log groups with their retention, filters and subscriptions."""
+    alarms: list[Alarm] = []
+    """Static, anomaly-detection and composite alarms."""
+    default_actions: Actions | None = None
+    """Actions of every alarm that names none, filtered to what each kind accepts."""
+    dashboards: Dashboards | None = None
+    """Which dashboards to create. Default: services and alarms."""
+    flow_logs: list[FlowLogs] = []
+    """VPC flow logs into CloudWatch Logs, with saved queries and an opt-in SSH/RDP alarm."""
+    containers: Containers | None = None
+    """Container Insights for EKS clusters (the observability add-on) and ECS clusters."""
+    hosts: Hosts | None = None
+    """The CloudWatch agent on servers, installed and configured by Systems Manager."""
+    audit_trail: AuditTrail | None = None
+    """CloudTrail into CloudWatch Logs, the CIS alarm pack, Contributor Insights, sign-in alerts."""
+    events: EventsSection | None = None
+    """EventBridge: alerts on AWS events, scheduled operations, automated responses."""
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, tag_value in value.items():
+            if not _TAG_KEY_RE.fullmatch(key) or key.lower().startswith("aws:"):
+                raise fail(
+                    f"{key!r} is not a tag key; use 1 to 128 letters, digits, spaces and "
+                    "_ . : / = + - @, not starting with aws:"
+                )
+            if len(tag_value) > 256:
+                raise fail(f"the value of tag {key!r} is {len(tag_value)} characters; at most 256")
+        return value
+
+    @model_validator(mode="after")
+    def _whole_file(self) -> Self:
+        problems = list(self._problems())
+        if problems:
+            raise PydanticCustomError(
+                ERROR_TYPE,
+                "{message}",
+                {"message": "\n".join(map(str, problems)), "problems": problems},
+            )
+        return self
+
+    @property
+    def prefix(self) -> str:
+        """``<name>-<stage>``, the start of every physical name the blueprint chooses."""
+        return names.prefix(self.name, self.stage)
+
+    def metric_namespace(self, log_group: LogGroup) -> str:
+        """Return the namespace of a log group's structured-log metrics."""
+        structured = log_group.structured_logs
+        # One namespace per service by default, so each service's dashboard section
+        # (a SEARCH over the namespace) shows that service alone.
+        return (structured.namespace if structured else None) or f"{self.prefix}/{log_group.unit()}"
+
+    def filter_specs(self, log_group: LogGroup) -> list[MetricFilterSpec]:
+        """Return every metric filter of a log group: its own, then the structured ones."""
+        specs = [f.to_spec() for f in log_group.metric_filters]
+        structured = log_group.structured_logs
+        if structured:
+            specs.extend(
+                structured_log_filters(
+                    namespace=self.metric_namespace(log_group),
+                    fields=structured.to_fields(),
+                    error_levels=tuple(structured.error_levels),
+                )
+            )
+        return [replace(spec, filter_name=self.filter_name(spec.name)) for spec in specs]
+
+    def filter_name(self, metric_filter: str) -> str:
+        """Return the physical name of a metric filter: ``<name>-<stage>-<filter>``."""
+        return f"{self.prefix}-{metric_filter}"
+
+    def _problems(self) -> Iterator[Problem]:
+        message = names.check_prefix(self.name, self.stage)
+        if message:
+            yield Problem("stage", message)
+        yield from _duplicates("notifications", [t.name for t in self.notifications])
+        same_name = list(_duplicates("log_groups", [g.name for g in self.log_groups]))
+        yield from same_name
+        # A second log group of the same name also has the same default physical
+        # name: say it once.
+        echoed = {p.location.removesuffix(".name") for p in same_name}
+        yield from (
+            p
+            for p in _duplicates(
+                "log_groups",
+                [g.physical_name(self) for g in self.log_groups],
+                key="log_group_name",
+            )
+            if p.location.removesuffix(".log_group_name") not in echoed
+        )
+        for index, group in enumerate(self.log_groups):
+            yield from self._log_group_problems(f"log_groups[{index}]", group)
+        yield from alarm_problems(
+            self.alarms,
+            filters=self.all_filters(),
+            topics=[t.name for t in self.notifications],
+            default_actions=self.default_actions,
+            naming=self.alarm_naming(),
+        )
+        if self.dashboards is not None:
+            yield from dashboard_problems(
+                self.dashboards,
+                services=self.services(),
+                fleets=[f.name for f in self.hosts.fleets] if self.hosts else [],
+            )
+        if self.events is not None:
+            yield from events_problems(
+                self.events,
+                topics=[t.name for t in self.notifications],
+                alarms=[a.name for a in self.alarms],
+                prefix=self.prefix,
+            )
+        if self.hosts is not None:
+            yield from hosts_problems(self.hosts, name=self.name, stage=self.stage)
+        yield from self._physical_name_problems()
+        if self.audit_trail is not None:
+            yield from audit_problems(self.audit_trail, topics=[t.name for t in self.notifications])
+        yield from network_problems(
+            self.flow_logs,
+            self.containers,
+            name=self.name,
+            stage=self.stage,
+            topics=[t.name for t in self.notifications],
+            alarm_names=[a.name for a in self.alarms],
+            naming=self.alarm_naming(),
+        )
+
+    @property
+    def home_region(self) -> str | None:
+        """The Region of the blueprint's stack, or None when environment-agnostic."""
+        return self.env.region if self.env else None
+
+    def global_event_rules(self) -> list[str]:
+        """Event rules on IAM, STS or console sign-in events (they fire in us-east-1 only)."""
+        return self.events.us_east_1_rules() if self.events else []
+
+    def needs_us_east_1_stack(self) -> bool:
+        """Whether some rules must live in a us-east-1 stack of their own.
+
+        IAM, STS and console sign-in events reach EventBridge in us-east-1 only;
+        a blueprint homed in another Region puts the rules on them there.
+        """
+        region = self.home_region
+        if region is None or region == "us-east-1":
+            return False
+        signin = self.audit_trail is not None and signin_stack_needed(self.audit_trail, region)
+        return signin or bool(self.global_event_rules())
+
+    def _physical_name_problems(self) -> Iterator[Problem]:
+        """Report names the blueprint would create twice across its sections.
+
+        Each section checks its own names; these are the ones two sections could
+        both choose: log groups, alarm names and EventBridge rule names.
+        """
+        for kind, entries in (
+            ("log group", self._log_group_names()),
+            ("alarm", self._alarm_names()),
+            ("EventBridge rule", self._rule_names()),
+        ):
+            first: dict[str, str] = {}
+            for location, name in entries:
+                if name in first and not _same_section(first[name], location):
+                    yield Problem(
+                        location,
+                        f"the {kind} {name!r} would also be made by {first[name]}; give one "
+                        "of them another name",
+                    )
+                first.setdefault(name, location)
+
+    def _log_group_names(self) -> Iterator[tuple[str, str]]:
+        for index, group in enumerate(self.log_groups):
+            yield f"log_groups[{index}].log_group_name", group.physical_name(self)
+        if self.audit_trail is not None and self.audit_trail.created_trail() is not None:
+            yield (
+                "audit_trail.trail.log_group.name",
+                self.audit_trail.log_group_name(self.name, self.stage),
+            )
+        for f_index, fleet in enumerate(self.hosts.fleets if self.hosts else []):
+            for kind in ("log_files", "windows_events"):
+                for index, source in enumerate(getattr(fleet, kind)):
+                    yield (
+                        f"hosts.fleets[{f_index}].{kind}[{index}].log_group_name",
+                        fleet.log_group_name(source, name=self.name, stage=self.stage),
+                    )
+        for index, entry in enumerate(self.flow_logs):
+            yield (
+                f"flow_logs[{index}].log_group_name",
+                entry.physical_log_group_name(self.name, self.stage),
+            )
+        containers = self.containers
+        for index, eks in enumerate(containers.eks if containers else []):
+            for log_group in eks_log_group_names(eks.cluster).values():
+                yield f"containers.eks[{index}].cluster", log_group
+        for index, ecs in enumerate(containers.ecs if containers else []):
+            yield f"containers.ecs[{index}].cluster", ecs_log_group_name(ecs.cluster)
+
+    def _alarm_names(self) -> Iterator[tuple[str, str]]:
+        naming = self.alarm_naming()
+        for index, alarm in enumerate(self.alarms):
+            yield f"alarms[{index}].name", naming.name(alarm.name)
+        cis = self.audit_trail.cis if self.audit_trail else None
+        if cis is not None:
+            selection = cis_controls.select_controls(
+                cis.standard,
+                disabled=cis.disabled,
+                overrides={k: v.to_override() for k, v in cis.overrides.items()},
+                claim_compliance=cis.claim_compliance,
+            )
+            for control in selection.controls:
+                yield "audit_trail.cis", naming.name(f"cis-{control.slug}")
+        events = self.events
+        if events is not None and (events.alerts or events.responses or events.schedules):
+            if events.delivery.dead_letter_queues == "shared":
+                yield "events.delivery", naming.name("events-undelivered")
+            else:
+                for kind in ("alerts", "responses", "schedules"):
+                    for index, item in enumerate(getattr(events, kind)):
+                        yield (
+                            f"events.{kind}[{index}].name",
+                            naming.name(f"{item.name}-undelivered"),
+                        )
+
+    def _rule_names(self) -> Iterator[tuple[str, str]]:
+        if self.events is not None:
+            for kind in ("alerts", "responses"):
+                for index, item in enumerate(getattr(self.events, kind)):
+                    yield f"events.{kind}[{index}].name", f"{self.prefix}-{item.name}"
+        alerts = self.audit_trail.signin_alerts if self.audit_trail else None
+        if alerts is not None:
+            if alerts.root:
+                yield "audit_trail.signin_alerts.root", f"{self.prefix}-root-sign-in"
+            if alerts.failures:
+                yield "audit_trail.signin_alerts.failures", f"{self.prefix}-sign-in-failures"
+
+    def services(self) -> list[str]:
+        """Return the service (unit) names, in the order they first appear."""
+        return list(dict.fromkeys(g.unit() for g in self.log_groups))
+
+    def all_filters(self) -> list[tuple[str, MetricFilterSpec]]:
+        """Return every metric filter of the blueprint with its log group's name."""
+        return [(g.name, spec) for g in self.log_groups for spec in self.filter_specs(g)]
+
+    def alarm_naming(self) -> PrefixNaming:
+        """Return the naming strategy of alarms: ``<name>-<stage>-<alarm>``."""
+        return PrefixNaming(self.prefix)
+
+    def _log_group_problems(self, where: str, group: LogGroup) -> Iterator[Problem]:
+        if group.structured_logs:
+            structured = group.structured_logs
+            for problem in field_problems(structured.to_fields(), tuple(structured.error_levels)):
+                yield Problem(f"{where}.structured_logs.{problem.location}", problem.message)
+        for index, metric_filter in enumerate(group.metric_filters):
+            for problem in metric_filter_problems(metric_filter.to_spec()):
+                yield Problem(
+                    f"{where}.metric_filters[{index}].{problem.location}", problem.message
+                )
+        if group.log_class != "STANDARD" and group.subscriptions:
+            yield Problem(
+                f"{where}.subscriptions",
+                f"a log group of class {group.log_class} cannot have subscription filters; "
+                "set log_class: STANDARD or remove them",
+            )
+        if group.log_class != "STANDARD" and group.structured_logs:
+            yield Problem(
+                f"{where}.structured_logs",
+                f"a log group of class {group.log_class} cannot have metric filters; "
+                "set log_class: STANDARD or remove structured_logs",
+            )
+        specs = self.filter_specs(group)
+        own = [f.name for f in group.metric_filters]
+        structured_names = [s.name for s in specs[len(own) :]]
+        for problem in log_group_filter_problems(specs, log_class=group.log_class):
+            clash = _index_of(problem.location)
+            if clash is not None and clash >= len(own):
+                # The clash is with a filter structured_logs adds: point at the user's one.
+                name = specs[clash].name
+                yield Problem(
+                    f"{where}.metric_filters[{own.index(name)}].name",
+                    f"{name!r} is the name of a filter structured_logs adds "
+                    f"({', '.join(structured_names)}); give this filter another name",
+                )
+            else:
+                yield Problem(f"{where}.{problem.location}", problem.message)
+
+    # ----------------------------------------------------------------- loading
+
+    @classmethod
+    def from_dict(cls, data: object, *, source: str | None = None) -> Blueprint:
+        """Validate parsed data; raise BlueprintError listing every problem."""
+        if data is None:
+            raise BlueprintError(
+                [Problem("", "the file is empty; it needs at least `name` and `stage`")],
+                source=source,
+            )
+        if not isinstance(data, dict):
+            raise BlueprintError(
+                [
+                    Problem(
+                        "",
+                        f"the top level is a {type(data).__name__}; a blueprint is a mapping "
+                        "with keys such as name, stage, log_groups",
+                    )
+                ],
+                source=source,
+            )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = problems_from(exc)
+            seen = {str(p) for p in problems}
+            problems += [p for p in _checks_despite(data, exc) if str(p) not in seen]
+            raise BlueprintError(problems, source=source) from None
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Blueprint:
+        """Read and validate a blueprint file; raise BlueprintError on any problem."""
+        from observability_blueprint.config.yaml_loading import load_yaml
+
+        source = str(path)
+        return cls.from_dict(load_yaml(Path(path)), source=source)
+
+
+def _checks_despite(data: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    """Run the whole-file checks even though some fields are wrong.
+
+    The whole-file checks (unknown filters, duplicate names, evaluation windows)
+    need a model, which pydantic builds only when every field is valid. To report
+    everything at once, the wrong keys are left out (their defaults apply) and
+    the file is validated again; problems at or around a left-out key are dropped,
+    since they would only echo it. When a wrong value cannot simply be left out
+    (a missing key, a whole list item), the whole-file checks wait for the fix.
+    """
+    cleaned = copy.deepcopy(data)
+    removed: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = [p for p in error["loc"] if not _is_union_tag(p)]
+        if error["type"] == "missing" or not loc or isinstance(loc[-1], int):
+            return []
+        parent: Any = cleaned
+        for part in loc[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return []
+        if not isinstance(parent, dict) or loc[-1] not in parent:
+            return []
+        del parent[loc[-1]]
+        removed.append(format_location(tuple(loc)))
+    try:
+        Blueprint.model_validate(cleaned)
+    except ValidationError as second:
+        if any("problems" not in (e.get("ctx") or {}) for e in second.errors()):
+            return []
+        return [
+            p
+            for p in problems_from(second)
+            if not any(_related(p.location, where) for where in removed)
+        ]
+    return []
+
+
+def _related(first: str, second: str) -> bool:
+    """Whether one config path is the other or lies inside it."""
+    return any(
+        a == b or a.startswith((f"{b}.", f"{b}[")) for a, b in ((first, second), (second, first))
+    )
+
+
+def _index_of(location: str) -> int | None:
+    """The index in ``metric_filters[i].name``, or None for other locations."""
+    match = re.fullmatch(r"metric_filters\[(\d+)\]\.name", location)
+    return int(match.group(1)) if match else None
+
+
+def _same_section(first: str, second: str) -> bool:
+    """Whether two locations are in one section that reports its own duplicates."""
+    sections = ("log_groups", "alarms", "flow_logs", "containers", "audit_trail.cis", "events")
+    return any(first.startswith(s) and second.startswith(s) for s in sections)
+
+
+def _duplicates(where: str, values: list[str], *, key: str = "name") -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value in first:
+            yield Problem(
+                f"{where}[{index}].{key}",
+                f"{value!r} is already used by {where}[{first[value]}]; names must be unique",
+            )
+        else:
+            first[value] = index
+
+
+# ------------------------------------------------------------ error rendering
+
+
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "none", "list", "dict"})
+
+
+def _is_union_tag(part: int | str) -> bool:
+    """Whether a location part names a union member (``int``) rather than a key."""
+    return isinstance(part, str) and (
+        part in _UNION_TAGS or "[" in part or part.startswith(("function-", "constrained-"))
+    )
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """Render a pydantic location as a config path: ``log_groups[1].retention_days``.
+
+    Union member tags that pydantic adds (``threshold.float``) are left out: they
+    are not keys of the file.
+    """
+    out = ""
+    for part in (p for p in loc if not _is_union_tag(p)):
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into problems that name the path, value and what is allowed."""
+    problems: list[Problem] = []
+    cross: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        where = format_location(loc)
+        ctx = error.get("ctx") or {}
+        kind = error["type"]
+        value = error.get("input")
+        if "problems" in ctx:
+            cross.extend(ctx["problems"])
+        elif kind == ERROR_TYPE:
+            problems.append(Problem(where, ctx["message"]))
+        elif kind == "extra_forbidden":
+            problems.append(Problem(where, _unknown_key(loc)))
+        elif kind == "missing":
+            problems.append(Problem(where, "is required but missing"))
+        elif kind == "string_type" and isinstance(value, int | float):
+            problems.append(
+                Problem(where, f'{value!r} is a number; this is text: quote it ("{value}")')
+            )
+        elif kind == "string_type" and isinstance(value, date):
+            text = value.isoformat()
+            problems.append(
+                Problem(where, f'{text} was read as a date; this is text: quote it ("{text}")')
+            )
+        elif kind == "finite_number":
+            problems.append(Problem(where, f"{value!r} is not a finite number; give a number"))
+        elif kind in ("float_type", "int_type", "float_parsing", "int_parsing") and isinstance(
+            value, str
+        ):
+            problems.append(Problem(where, f"{value!r} is text; give a number (without quotes)"))
+        elif kind == "string_pattern_mismatch":
+            problems.append(
+                Problem(where, f"{value!r} {_PATTERN_HINTS.get(loc[-1], 'has the wrong form')}")
+            )
+        else:
+            problems.append(Problem(where, f"{value!r} is not valid: {error['msg']}"))
+    # A union reports once per member: keep the first field problem of each location.
+    unique: dict[str, Problem] = {}
+    for problem in problems:
+        unique.setdefault(problem.location or str(problem), problem)
+    for problem in cross:
+        unique.setdefault(str(problem), problem)
+    return list(unique.values())
+
+
+_PATTERN_HINTS: dict[int | str, str] = {
+    "account": "is not an AWS account id; use the 12 digits, quoted",
+    "region": "is not an AWS Region; use a name such as eu-west-1",
+    "email": "is not an e-mail address",
+    "https": "is not an HTTPS URL; it must start with https://",
+    "sqs": "is not an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)",
+    "lambda": "is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+}
+
+
+def _unknown_key(loc: tuple[int | str, ...]) -> str:
+    key = str(loc[-1])
+    model = _model_at(loc[:-1])
+    if model is None:
+        return "unknown key"
+    allowed = [field.alias or name for name, field in model.model_fields.items()]
+    suggestion = limits.closest(key, allowed)
+    hint = f"did you mean {suggestion!r}? " if suggestion else ""
+    return f"unknown key {key!r}; {hint}allowed keys: {', '.join(allowed)}"
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Find the model class that validates the mapping at ``loc``."""
+    current: Any = Blueprint
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            if part not in fields:
+                return None
+            current = fields[part].annotation
+        else:
+            current = _element(current)
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    from typing import get_args
+
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    origin = getattr(annotation, "__origin__", None)
+    if origin in (list, dict) or not args:
+        return annotation
+    models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+    return models[0] if models else annotation
+
+
+def _element(annotation: Any) -> Any:
+    from typing import get_args
+
+    args = get_args(_unwrap(annotation))
+    return args[-1] if args else None

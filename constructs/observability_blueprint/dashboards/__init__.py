@@ -1,0 +1,5 @@
+"""CloudWatch dashboards laid out from a planned grid."""
+
+from observability_blueprint.dashboards.blueprint_dashboard import BlueprintDashboard
+
+__all__ = ["BlueprintDashboard"]

@@ -1,0 +1,132 @@
+"""A CloudWatch dashboard built from a plan, row by row."""
+
+from __future__ import annotations
+
+import re
+
+from aws_cdk import Duration, Token
+from aws_cdk import aws_cloudwatch as cloudwatch
+from constructs import Construct
+
+from observability_blueprint.rules.dashboard_model import (
+    DashboardPlan,
+    PlotExpression,
+    PlotMetric,
+    Widget,
+    check_dashboard_name,
+)
+from observability_blueprint.rules.errors import BlueprintError
+
+
+class BlueprintDashboard(Construct):
+    """A dashboard whose widgets and layout come from a :class:`DashboardPlan`.
+
+    Each planned row becomes one ``add_widgets`` call, so aws-cdk-lib places the
+    widgets exactly where the plan computed them. Alarms are referenced by name
+    (their ARNs are built, not looked up), so a dashboard can live in another
+    stack than its alarms.
+
+    Parameters
+    ----------
+    plan
+        The planned dashboard (see ``dashboard_plan.plan_dashboards``).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, plan: DashboardPlan) -> None:
+        super().__init__(scope, id)
+        if not Token.is_unresolved(plan.name) and (message := check_dashboard_name(plan.name)):
+            raise BlueprintError.at(f"{self.node.path}.name", message)
+        self.plan = plan
+        self.dashboard = cloudwatch.Dashboard(
+            self,
+            "Resource",
+            dashboard_name=plan.name,
+            start=plan.start,
+            period_override=(
+                cloudwatch.PeriodOverride.AUTO
+                if plan.period_override == "auto"
+                else cloudwatch.PeriodOverride.INHERIT
+            ),
+        )
+        """The underlying aws-cdk-lib dashboard."""
+        self._alarms: dict[str, cloudwatch.IAlarm] = {}
+        for row in plan.rows:
+            self.dashboard.add_widgets(*(self._widget(w) for w in row))
+
+    def _alarm(self, name: str) -> cloudwatch.IAlarm:
+        if name not in self._alarms:
+            self._alarms[name] = cloudwatch.Alarm.from_alarm_name(
+                self, f"Alarm{len(self._alarms)}", name
+            )
+        return self._alarms[name]
+
+    def _widget(self, widget: Widget) -> cloudwatch.IWidget:
+        width, height = widget.width, widget.height
+        if widget.kind == "text":
+            return cloudwatch.TextWidget(markdown=widget.markdown, width=width, height=height)
+        if widget.kind == "alarm_status":
+            return cloudwatch.AlarmStatusWidget(
+                title=widget.title,
+                alarms=[self._alarm(name) for name in widget.alarms],
+                sort_by=cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+                width=width,
+                height=height,
+            )
+        if widget.kind == "log_query":
+            return cloudwatch.LogQueryWidget(
+                title=widget.title,
+                log_group_names=list(widget.log_groups),
+                query_string=widget.query,
+                view=cloudwatch.LogQueryVisualizationType.TABLE,
+                width=width,
+                height=height,
+            )
+        metrics = _metrics(widget)
+        period = Duration.seconds(widget.period) if widget.period else None
+        if widget.kind == "single_value":
+            return cloudwatch.SingleValueWidget(
+                title=widget.title, metrics=metrics, period=period, width=width, height=height
+            )
+        return cloudwatch.GraphWidget(
+            title=widget.title,
+            left=metrics,
+            left_annotations=[
+                cloudwatch.HorizontalAnnotation(value=t.value, label=t.label)
+                for t in widget.thresholds
+            ]
+            or None,
+            period=period,
+            width=width,
+            height=height,
+        )
+
+
+def _metrics(widget: Widget) -> list[cloudwatch.IMetric]:
+    by_id: dict[str, cloudwatch.Metric] = {}
+    out: list[cloudwatch.IMetric] = []
+    period = Duration.seconds(widget.period) if widget.period else None
+    for plotted in widget.metrics:
+        if isinstance(plotted, PlotMetric):
+            metric = cloudwatch.Metric(
+                namespace=plotted.namespace,
+                metric_name=plotted.name,
+                dimensions_map=dict(plotted.dimensions) or None,
+                statistic=plotted.statistic,
+                label=plotted.label,
+                period=period,
+            )
+            if plotted.id is not None:
+                by_id[plotted.id] = metric
+            out.append(metric)
+            continue
+        assert isinstance(plotted, PlotExpression)
+        used = {i: m for i, m in by_id.items() if re.search(rf"\b{i}\b", plotted.expression)}
+        out.append(
+            cloudwatch.MathExpression(
+                expression=plotted.expression,
+                label=plotted.label,
+                using_metrics=used,
+                period=period,
+            )
+        )
+    return out

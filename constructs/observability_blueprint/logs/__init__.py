@@ -1,0 +1,6 @@
+"""Log groups kept safe by default, their metric filters, and metrics from structured logs."""
+
+from observability_blueprint.logs.managed_log_group import DataProtectionSettings, ManagedLogGroup
+from observability_blueprint.logs.structured_log_metrics import StructuredLogMetrics
+
+__all__ = ["DataProtectionSettings", "ManagedLogGroup", "StructuredLogMetrics"]

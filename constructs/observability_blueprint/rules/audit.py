@@ -1,0 +1,533 @@
+"""The rules an audit trail's settings must meet, and the policies it needs.
+
+Pure module: no aws_cdk import. The config model (``config_audit``) and the
+constructs (``audit_trail``, ``cis_alarm_pack``, ``trail_insights``) call the
+same checks, so a rule reads the same from YAML and from Python. Sources: the
+CloudTrail user guide ("Amazon S3 bucket policy for CloudTrail", "Configure AWS
+KMS key policies for CloudTrail", "Sending events to CloudWatch Logs"), the
+S3 bucket naming rules and lifecycle configuration rules, and the Contributor
+Insights rule syntax and quotas.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from observability_blueprint.rules.errors import Problem
+
+ManagementEvents = Literal["all", "read_only", "write_only", "none"]
+MANAGEMENT_EVENTS: Final[tuple[str, ...]] = ("all", "read_only", "write_only", "none")
+
+TRAIL_NAME_RE: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]")
+BUCKET_NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+BUCKET_ARN_RE: Final = re.compile(r"arn:aws[a-z-]*:s3:::(?P<name>[^/:]+)")
+KMS_KEY_ARN_RE: Final = re.compile(
+    r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+    r"[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+)
+ORGANIZATION_ID_RE: Final = re.compile(r"o-[a-z0-9]{10,32}")
+S3_DATA_RESOURCE_RE: Final = re.compile(r"arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*")
+LAMBDA_DATA_RESOURCE_RE: Final = re.compile(
+    r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]+)?"
+)
+DATA_RESOURCES_PER_SELECTOR_MAX: Final = 250
+
+# Contributor Insights (CloudWatch quotas; "Contributor Insights rule syntax").
+INSIGHT_RULE_BODY_MAX: Final = 8192
+INSIGHT_RULE_KEYS_MAX: Final = 4
+INSIGHT_RULE_FILTERS_MAX: Final = 4
+INSIGHT_RULE_LOG_GROUPS_MAX: Final = 20
+INSIGHT_RULE_NAME_MAX: Final = 128
+INSIGHT_FILTER_OPERATORS: Final[tuple[str, ...]] = (
+    "In",
+    "NotIn",
+    "StartsWith",
+    "GreaterThan",
+    "LessThan",
+    "EqualTo",
+    "NotEqualTo",
+    "IsPresent",
+)
+
+CLOUDTRAIL_PRINCIPAL: Final = "cloudtrail.amazonaws.com"
+SIGNIN_EVENTS_REGION: Final = "us-east-1"
+"""IAM, STS and console sign-in events reach EventBridge only in this Region."""
+
+
+# ------------------------------------------------------------------ trail
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrailSettings:
+    """What a trail records: enough to tell whether the CIS alarms get their data.
+
+    Parameters
+    ----------
+    multi_region
+        The trail records events of every Region.
+    management_events
+        ``all``, ``read_only``, ``write_only`` or ``none``.
+    organization
+        The trail is an organization trail.
+    """
+
+    multi_region: bool = True
+    management_events: ManagementEvents = "all"
+    organization: bool = False
+
+
+def cis_trail_problems(settings: TrailSettings) -> list[Problem]:
+    """Return why Security Hub would fail the CloudWatch controls on this trail.
+
+    Security Hub's CloudWatch.1-14 need a multi-Region trail that records read and
+    write management events and delivers to the log group carrying the filters;
+    otherwise the controls are FAILED, or the alarms see no data. Locations are
+    the settings' names (``multi_region``, ``management_events``).
+    """
+    problems: list[Problem] = []
+    if not settings.multi_region:
+        problems.append(
+            Problem(
+                "multi_region",
+                "false: the CIS alarms need a multi-Region trail (Security Hub reports "
+                "CloudWatch.1-14 as FAILED otherwise, and console sign-ins and IAM changes, "
+                "recorded in us-east-1, would be missed); set multi_region: true or disable "
+                "the CIS pack",
+            )
+        )
+    if settings.management_events != "all":
+        problems.append(
+            Problem(
+                "management_events",
+                f"{settings.management_events!r}: the CIS alarms need read and write "
+                "management events (Security Hub reports CloudWatch.1-14 as FAILED otherwise, "
+                "and the filters count nothing they do not see); set management_events: all "
+                "or disable the CIS pack",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataEventSelection:
+    """Data events a trail records besides management events.
+
+    Parameters
+    ----------
+    s3
+        ``"all"`` or S3 object resources: a bucket ARN, ``/`` and an optional key
+        prefix (``arn:aws:s3:::my-bucket/uploads/``).
+    lambda_functions
+        ``"all"`` or Lambda function ARNs.
+    read_write
+        ``all``, ``read_only`` or ``write_only``.
+    """
+
+    s3: tuple[str, ...] = ()
+    lambda_functions: tuple[str, ...] = ()
+    read_write: Literal["all", "read_only", "write_only"] = "all"
+
+    def is_empty(self) -> bool:
+        """True when no data event is selected."""
+        return not (self.s3 or self.lambda_functions)
+
+
+def check_trail_name(name: str) -> str | None:
+    """Return why ``name`` cannot name a trail, or None."""
+    if not TRAIL_NAME_RE.fullmatch(name) or re.search(r"[._-]{2}", name):
+        return (
+            f"{name!r} is not a trail name; use 3 to 128 letters, digits, '.', '_' and '-', "
+            "starting and ending with a letter or digit, without two separators in a row"
+        )
+    return None
+
+
+def check_organization_id(value: str) -> str | None:
+    """Return why ``value`` is not an AWS Organizations id (``o-`` and 10-32 characters)."""
+    if not ORGANIZATION_ID_RE.fullmatch(value):
+        return f"{value!r} is not an organization id; it looks like o-a1b2c3d4e5"
+    return None
+
+
+def management_event_problems(management_events: str, *, data_events: bool) -> list[Problem]:
+    """Return what is wrong with the management event setting of a trail."""
+    if management_events not in MANAGEMENT_EVENTS:
+        return [
+            Problem(
+                "management_events",
+                f"{management_events!r} is not a management event setting; use one of "
+                + ", ".join(MANAGEMENT_EVENTS),
+            )
+        ]
+    if management_events == "none" and not data_events:
+        return [
+            Problem(
+                "management_events",
+                "'none' without data events: the trail would record nothing; record "
+                "management events or add data events",
+            )
+        ]
+    return []
+
+
+def check_s3_data_resource(value: str) -> str | None:
+    """Return why ``value`` cannot select S3 data events (bucket ARN with ``/`` and prefix)."""
+    if value == "all" or S3_DATA_RESOURCE_RE.fullmatch(value):
+        return None
+    return (
+        f"{value!r} is not an S3 data event resource; use 'all' or a bucket ARN followed by "
+        "'/' and an optional key prefix (arn:aws:s3:::my-bucket/ or arn:aws:s3:::my-bucket/logs/)"
+    )
+
+
+def check_lambda_data_resource(value: str) -> str | None:
+    """Return why ``value`` cannot select Lambda data events."""
+    if value == "all" or LAMBDA_DATA_RESOURCE_RE.fullmatch(value):
+        return None
+    return (
+        f"{value!r} is not a Lambda data event resource; use 'all' or a function ARN "
+        "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)"
+    )
+
+
+def data_resource_problems(values: Sequence[str], *, kind: str) -> list[Problem]:
+    """Return what is wrong with one list of data event resources (``s3`` or ``lambda``).
+
+    Locations are ``[i]`` (relative to the list) or empty for the list itself.
+    """
+    check = check_s3_data_resource if kind == "s3" else check_lambda_data_resource
+    problems = [
+        Problem(f"[{index}]", message)
+        for index, value in enumerate(values)
+        if (message := check(value))
+    ]
+    if "all" in values and len(values) > 1:
+        problems.append(Problem("", "'all' already selects every resource; list nothing else"))
+    if len(values) > DATA_RESOURCES_PER_SELECTOR_MAX:
+        problems.append(
+            Problem(
+                "",
+                f"{len(values)} resources; an event selector takes at most "
+                f"{DATA_RESOURCES_PER_SELECTOR_MAX}",
+            )
+        )
+    return problems
+
+
+# ------------------------------------------------------------ bucket and key
+
+
+def bucket_name_of(reference: str) -> str | None:
+    """Return the bucket name an S3 bucket name or bucket ARN refers to, or None."""
+    match = BUCKET_ARN_RE.fullmatch(reference)
+    name = match.group("name") if match else reference
+    if BUCKET_NAME_RE.fullmatch(name) and ".." not in name:
+        return name
+    return None
+
+
+def check_bucket_reference(reference: str) -> str | None:
+    """Return why ``reference`` names no S3 bucket (a bucket name or ``arn:aws:s3:::NAME``)."""
+    if bucket_name_of(reference) is not None:
+        return None
+    if reference.startswith("arn:"):
+        return (
+            f"{reference!r} is not an S3 bucket ARN; use arn:aws:s3:::BUCKET (no Region, no "
+            "account, no key) or the bucket name alone"
+        )
+    return (
+        f"{reference!r} is not an S3 bucket name; use 3 to 63 lowercase letters, digits, "
+        "'.' and '-', starting and ending with a letter or digit, or the bucket ARN "
+        "(arn:aws:s3:::BUCKET)"
+    )
+
+
+def check_kms_key_arn(arn: str) -> str | None:
+    """Return why ``arn`` is not a KMS key ARN."""
+    if not KMS_KEY_ARN_RE.fullmatch(arn):
+        return (
+            f"{arn!r} is not a KMS key ARN; use arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (a "
+            "multi-Region key's id starts with mrk-)"
+        )
+    return None
+
+
+def lifecycle_problems(
+    *, glacier_after_days: int | None, expire_after_days: int | None
+) -> list[Problem]:
+    """Return what is wrong with the trail bucket's lifecycle, located by setting name.
+
+    S3 refuses an expiration that is not later than a transition, and a
+    transition that comes after the expiration would never happen.
+    """
+    problems: list[Problem] = []
+    for where, days in (
+        ("glacier_after_days", glacier_after_days),
+        ("expire_after_days", expire_after_days),
+    ):
+        if days is not None and days < 1:
+            problems.append(Problem(where, f"{days} must be at least 1 day (or null for never)"))
+    if (
+        glacier_after_days is not None
+        and expire_after_days is not None
+        and glacier_after_days >= 1
+        and expire_after_days >= 1
+        and glacier_after_days >= expire_after_days
+    ):
+        problems.append(
+            Problem(
+                "glacier_after_days",
+                f"{glacier_after_days} is not before expire_after_days ({expire_after_days}): "
+                "objects would expire before they reach Glacier; move them to Glacier earlier, "
+                "expire them later, or set glacier_after_days: null",
+            )
+        )
+    return problems
+
+
+def trail_arn(*, partition: str, region: str, account: str, trail_name: str) -> str:
+    """Return the ARN of a trail: ``arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME``."""
+    return f"arn:{partition}:cloudtrail:{region}:{account}:trail/{trail_name}"
+
+
+def bucket_policy_statements(
+    *,
+    bucket_name: str,
+    partition: str,
+    account: str,
+    trail_arn: str,
+    organization_id: str | None = None,
+    key_prefix: str | None = None,
+) -> list[dict[str, Any]]:
+    """Return the bucket policy statements CloudTrail needs to deliver to ``bucket_name``.
+
+    As the CloudTrail user guide writes them, with ``aws:SourceArn`` naming the one
+    trail (confused-deputy protection). An organization trail also writes under
+    ``AWSLogs/<organization id>/``.
+    """
+    bucket_arn = f"arn:{partition}:s3:::{bucket_name}"
+    prefix = f"{key_prefix}/" if key_prefix else ""
+    principal = {"Service": CLOUDTRAIL_PRINCIPAL}
+    write_condition = {
+        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}
+    }
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "AWSCloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+        },
+        {
+            "Sid": "AWSCloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/{prefix}AWSLogs/{account}/*",
+            "Condition": write_condition,
+        },
+    ]
+    if organization_id:
+        statements.append(
+            {
+                "Sid": "AWSCloudTrailOrganizationWrite",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": "s3:PutObject",
+                "Resource": f"{bucket_arn}/{prefix}AWSLogs/{organization_id}/*",
+                "Condition": write_condition,
+            }
+        )
+    return statements
+
+
+def key_policy_statements(*, partition: str, account: str, trail_arn: str) -> list[dict[str, Any]]:
+    """Return the key policy statements that let CloudTrail encrypt and the account decrypt.
+
+    CloudTrail may generate data keys and describe the key for this one trail
+    (``aws:SourceArn``) and only under a CloudTrail encryption context of this
+    account; principals of the account (through their IAM policies) may decrypt
+    the log files, also only under that context.
+    """
+    trails_of_account = f"arn:{partition}:cloudtrail:*:{account}:trail/*"
+    context = {"kms:EncryptionContext:aws:cloudtrail:arn": trails_of_account}
+    principal = {"Service": CLOUDTRAIL_PRINCIPAL}
+    return [
+        {
+            "Sid": "AllowCloudTrailToEncryptLogs",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}, "StringLike": context},
+        },
+        {
+            "Sid": "AllowCloudTrailToDescribeKey",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+        },
+        {
+            "Sid": "AllowAccountToDecryptLogFiles",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+            "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": account}, "StringLike": context},
+        },
+    ]
+
+
+# ----------------------------------------------------- Contributor Insights
+
+
+@dataclass(frozen=True, kw_only=True)
+class InsightRuleSpec:
+    """One Contributor Insights rule over CloudTrail records.
+
+    Parameters
+    ----------
+    name
+        Logical name; the construct ID and the end of the physical name.
+    keys
+        Up to 4 JSON fields identifying a contributor (``$.userIdentity.arn``).
+    filters
+        Up to 4 filters as Contributor Insights writes them
+        (``{"Match": "$.errorCode", "IsPresent": True}``).
+    aggregate_on
+        ``Count`` events or ``Sum`` the field ``value_of``.
+    value_of
+        The field summed with ``aggregate_on="Sum"``.
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    filters: tuple[Mapping[str, Any], ...] = ()
+    aggregate_on: Literal["Count", "Sum"] = "Count"
+    value_of: str | None = None
+
+    def body(self, log_group_names: Sequence[str]) -> dict[str, Any]:
+        """Return the rule body reading ``log_group_names``."""
+        return insight_rule_body(
+            log_group_names=log_group_names,
+            keys=self.keys,
+            filters=self.filters,
+            aggregate_on=self.aggregate_on,
+            value_of=self.value_of,
+        )
+
+
+TOP_CALLERS: Final = InsightRuleSpec(name="top-callers", keys=("$.userIdentity.arn", "$.eventName"))
+"""Who calls which API most: the identity ARN and event name of every CloudTrail record."""
+TOP_ERRORS: Final = InsightRuleSpec(
+    name="top-errors",
+    keys=("$.errorCode", "$.userIdentity.arn"),
+    filters=({"Match": "$.errorCode", "IsPresent": True},),
+)
+"""Which error codes whom most: records that carry an errorCode, by code and caller."""
+
+
+def insight_rule_body(
+    *,
+    log_group_names: Sequence[str],
+    keys: Sequence[str],
+    filters: Sequence[Mapping[str, Any]] = (),
+    aggregate_on: Literal["Count", "Sum"] = "Count",
+    value_of: str | None = None,
+) -> dict[str, Any]:
+    """Return a Contributor Insights rule body for JSON log events (CloudTrail records)."""
+    contribution: dict[str, Any] = {"Keys": list(keys), "Filters": [dict(f) for f in filters]}
+    if value_of is not None:
+        contribution["ValueOf"] = value_of
+    return {
+        "Schema": {"Name": "CloudWatchLogRule", "Version": 1},
+        "LogGroupNames": list(log_group_names),
+        "LogFormat": "JSON",
+        "Contribution": contribution,
+        "AggregateOn": aggregate_on,
+    }
+
+
+def insight_rule_problems(
+    body: Mapping[str, Any], *, rendered_length: int | None = None
+) -> list[Problem]:
+    """Return what is wrong with a Contributor Insights rule body.
+
+    Locations are relative: ``keys``, ``filters``, ``filters[i]``, ``log_groups`` or
+    ``body``. ``rendered_length`` is the length of the body as deployed, when the
+    caller knows it better than ``json.dumps`` (names resolved later).
+    """
+    problems: list[Problem] = []
+    contribution = body.get("Contribution", {})
+    keys = contribution.get("Keys", [])
+    filters = contribution.get("Filters", [])
+    if not 1 <= len(keys) <= INSIGHT_RULE_KEYS_MAX:
+        problems.append(
+            Problem(
+                "keys",
+                f"{len(keys)} keys; a Contributor Insights rule takes 1 to {INSIGHT_RULE_KEYS_MAX}",
+            )
+        )
+    for index, key in enumerate(keys):
+        if not isinstance(key, str) or not key.startswith("$."):
+            problems.append(
+                Problem(f"keys[{index}]", f"{key!r} is not a JSON field; use $.field.name")
+            )
+    if len(filters) > INSIGHT_RULE_FILTERS_MAX:
+        problems.append(
+            Problem(
+                "filters",
+                f"{len(filters)} filters; a Contributor Insights rule takes at most "
+                f"{INSIGHT_RULE_FILTERS_MAX}",
+            )
+        )
+    for index, item in enumerate(filters):
+        operators = [k for k in item if k != "Match"]
+        if (
+            not str(item.get("Match", "")).startswith("$.")
+            or len(operators) != 1
+            or (operators[0] not in INSIGHT_FILTER_OPERATORS)
+        ):
+            problems.append(
+                Problem(
+                    f"filters[{index}]",
+                    f"{dict(item)!r} is not a filter; give Match ($.field) and one of "
+                    + ", ".join(INSIGHT_FILTER_OPERATORS),
+                )
+            )
+    log_groups = body.get("LogGroupNames", [])
+    if not 1 <= len(log_groups) <= INSIGHT_RULE_LOG_GROUPS_MAX:
+        problems.append(
+            Problem(
+                "log_groups",
+                f"{len(log_groups)} log groups; a rule reads 1 to {INSIGHT_RULE_LOG_GROUPS_MAX}",
+            )
+        )
+    length = rendered_length if rendered_length is not None else len(json.dumps(body))
+    if length > INSIGHT_RULE_BODY_MAX:
+        problems.append(
+            Problem(
+                "body",
+                f"the rule body is {length} characters; Contributor Insights allows at most "
+                f"{INSIGHT_RULE_BODY_MAX}",
+            )
+        )
+    return problems
+
+
+def check_insight_rule_name(name: str) -> str | None:
+    """Return why ``name`` cannot name a Contributor Insights rule."""
+    if not 1 <= len(name) <= INSIGHT_RULE_NAME_MAX or not re.fullmatch(r"[\x20-\x7E]+", name):
+        return (
+            f"{name!r} is not a Contributor Insights rule name; use 1 to "
+            f"{INSIGHT_RULE_NAME_MAX} printable ASCII characters"
+        )
+    return None

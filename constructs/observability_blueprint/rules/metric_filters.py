@@ -1,0 +1,332 @@
+"""Metric-filter settings and the rules CloudWatch Logs holds them to.
+
+Pure module: no aws_cdk import. The config model and the constructs both call
+these checks, so a rule is written once and reads the same from YAML or Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from observability_blueprint.rules import limits
+from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.filter_patterns import FilterPatternError, parse
+
+# A metric value or dimension value is a number, a JSON selector ($.a.b[0]) or a
+# named field of a space-delimited pattern ($status).
+_NUMBER_RE: Final = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_SELECTOR_RE: Final = re.compile(
+    r"\$(?:\.[^.\s\[\]]+|\[\d+\])+|\$[A-Za-z_][A-Za-z0-9_]*|\$[1-9][0-9]*"
+)
+
+
+@dataclass(frozen=True)
+class PatternExamples:
+    """Log events a filter pattern must match and must not match.
+
+    Synthesis checks the pattern against them, so a pattern that would never count
+    anything stops the deploy instead of failing silently.
+    """
+
+    match: tuple[str, ...] = ()
+    no_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricFilterSpec:
+    """One metric filter: which events it counts and the metric it publishes.
+
+    Parameters
+    ----------
+    name
+        Logical name, unique within its log group; the construct ID.
+    pattern
+        CloudWatch Logs filter pattern (term, JSON or space-delimited).
+    namespace, metric_name
+        Where the metric is published.
+    metric_value
+        What each matching event adds: a number, ``$.json.selector`` or ``$field``.
+        Default: ``"1"`` (count events).
+    default_value
+        Published when a minute has log events but none match. Cannot be combined
+        with dimensions. Default: none (no data point for such minutes).
+    unit
+        A CloudWatch unit. Default: none.
+    dimensions
+        Up to 3 dimensions, each a selector or field of the pattern.
+    filter_name
+        Physical filter name. Default: chosen by the caller from the prefix.
+    examples
+        Events the pattern must (not) match, checked at synthesis.
+    """
+
+    name: str
+    pattern: str
+    namespace: str
+    metric_name: str
+    metric_value: str = "1"
+    default_value: float | None = None
+    unit: str | None = None
+    dimensions: Mapping[str, str] = field(default_factory=dict)
+    filter_name: str | None = None
+    examples: PatternExamples | None = None
+
+
+def _check_metric_part(what: str, value: str) -> str | None:
+    if not value or len(value) > limits.METRIC_NAME_MAX:
+        return f"{value!r} must be 1 to {limits.METRIC_NAME_MAX} characters long"
+    if not limits.METRIC_NAME_RE.fullmatch(value):
+        return f"{value!r} is not a valid {what}; it may not contain ':', '*' or '$'"
+    return None
+
+
+def _is_value_expression(value: str) -> bool:
+    return bool(_NUMBER_RE.fullmatch(value) or _SELECTOR_RE.fullmatch(value))
+
+
+def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
+    """Return what is wrong with one filter, each located by its field name.
+
+    The locations are relative (``dimensions``, ``pattern``); callers prefix them
+    with the config path or construct path of the filter.
+    """
+    problems: list[Problem] = []
+    if len(spec.pattern) > limits.FILTER_PATTERN_MAX:
+        problems.append(
+            Problem(
+                "pattern",
+                f"the pattern is {len(spec.pattern)} characters; CloudWatch Logs allows at "
+                f"most {limits.FILTER_PATTERN_MAX}",
+            )
+        )
+    if spec.filter_name is not None and (
+        len(spec.filter_name) > limits.FILTER_NAME_MAX
+        or not limits.FILTER_NAME_RE.fullmatch(spec.filter_name)
+    ):
+        problems.append(
+            Problem(
+                "filter_name",
+                f"{spec.filter_name!r} is not a valid filter name; use 1 to "
+                f"{limits.FILTER_NAME_MAX} characters without ':' or '*'",
+            )
+        )
+    for where, what, value in (
+        ("namespace", "metric namespace", spec.namespace),
+        ("metric", "metric name", spec.metric_name),
+    ):
+        message = _check_metric_part(what, value)
+        if message:
+            problems.append(Problem(where, message))
+    if len(spec.metric_value) > limits.METRIC_VALUE_MAX or not _is_value_expression(
+        spec.metric_value
+    ):
+        problems.append(
+            Problem(
+                "value",
+                f"{spec.metric_value!r} is not a metric value; use a number such as 1, a JSON "
+                "selector such as $.latency_ms, or a field of a space-delimited pattern such "
+                "as $bytes",
+            )
+        )
+    if spec.unit is not None and spec.unit not in limits.METRIC_UNITS:
+        suggestion = limits.closest(spec.unit, limits.METRIC_UNITS)
+        hint = f"did you mean {suggestion!r}? " if suggestion else ""
+        problems.append(
+            Problem(
+                "unit",
+                f"{spec.unit!r} is not a CloudWatch unit; {hint}use one of "
+                + ", ".join(limits.METRIC_UNITS),
+            )
+        )
+    problems.extend(_dimension_problems(spec))
+    if not problems:
+        problems.extend(pattern_problems(spec))
+    return problems
+
+
+def check_pattern(pattern: str) -> str | None:
+    """Return the caret message when ``pattern`` is not a valid filter pattern."""
+    try:
+        parse(pattern)
+    except FilterPatternError as error:
+        return str(error)
+    return None
+
+
+def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
+    """Check the pattern offline: its syntax, its examples, and what it can supply.
+
+    A pattern that parses but never matches deploys fine and counts nothing; the
+    examples catch that before deploy. A metric value or dimension such as
+    ``$.latency_ms`` or ``$bytes`` must be something the pattern can provide.
+    """
+    try:
+        pattern = parse(spec.pattern)
+    except FilterPatternError as error:
+        return [Problem("pattern", str(error))]
+    problems: list[Problem] = []
+    if not pattern.can_supply(spec.metric_value):
+        problems.append(
+            Problem(
+                "value",
+                f"{spec.metric_value!r} cannot come from the {pattern.kind} pattern "
+                f"{spec.pattern!r}; {_supply_hint(pattern.kind, pattern.fields)}",
+            )
+        )
+    for key, value in spec.dimensions.items():
+        if not pattern.can_supply(value):
+            problems.append(
+                Problem(
+                    f"dimensions.{key}",
+                    f"{value!r} cannot come from the {pattern.kind} pattern {spec.pattern!r}; "
+                    f"{_supply_hint(pattern.kind, pattern.fields)}",
+                )
+            )
+    if spec.examples is not None:
+        for index, event in enumerate(spec.examples.match):
+            if not pattern.matches(event):
+                problems.append(
+                    Problem(
+                        f"examples.match[{index}]",
+                        f"the pattern {spec.pattern!r} does not match this event, which it "
+                        f"should: {event!r}",
+                    )
+                )
+        for index, event in enumerate(spec.examples.no_match):
+            if pattern.matches(event):
+                problems.append(
+                    Problem(
+                        f"examples.no_match[{index}]",
+                        f"the pattern {spec.pattern!r} matches this event, which it should "
+                        f"not: {event!r}",
+                    )
+                )
+    return problems
+
+
+def _supply_hint(kind: str, fields: tuple[str, ...]) -> str:
+    if kind == "json":
+        return "use a JSON selector such as $.latency_ms"
+    if kind == "space":
+        named = ", ".join(f"${f}" for f in fields) or "none"
+        return f"use a field the pattern names ({named}) or its position ($1, $2...)"
+    return "a term pattern extracts no fields: use a number, or a JSON or space-delimited pattern"
+
+
+def _dimension_problems(spec: MetricFilterSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    count = len(spec.dimensions)
+    if count > limits.METRIC_FILTER_DIMENSIONS_MAX:
+        problems.append(
+            Problem(
+                "dimensions",
+                f"{count} dimensions ({', '.join(spec.dimensions)}); a metric filter takes at "
+                f"most {limits.METRIC_FILTER_DIMENSIONS_MAX}",
+            )
+        )
+    if count and spec.default_value is not None:
+        problems.append(
+            Problem(
+                "default_value",
+                f"{spec.default_value:g} cannot be combined with dimensions "
+                f"({', '.join(spec.dimensions)}); CloudWatch Logs rejects a default value on a "
+                "filter with dimensions. Remove default_value (alarms on this metric then "
+                "treat missing data as not breaching) or remove the dimensions",
+            )
+        )
+    for key, value in spec.dimensions.items():
+        if not key or len(key) > limits.DIMENSION_KEY_MAX:
+            problems.append(
+                Problem(
+                    f"dimensions.{key}",
+                    f"dimension name {key!r} must be 1 to {limits.DIMENSION_KEY_MAX} characters",
+                )
+            )
+        if not _SELECTOR_RE.fullmatch(value):
+            problems.append(
+                Problem(
+                    f"dimensions.{key}",
+                    f"{value!r} is not a dimension value; a metric filter's dimension comes "
+                    "from the event: use a JSON selector such as $.service or a field of a "
+                    "space-delimited pattern such as $status",
+                )
+            )
+    return problems
+
+
+def log_group_filter_problems(
+    specs: Sequence[MetricFilterSpec], *, log_class: str
+) -> list[Problem]:
+    """Return what is wrong with the set of filters on one log group.
+
+    Locations are relative: ``metric_filters`` or ``metric_filters[i].name``.
+    """
+    problems: list[Problem] = []
+    if specs and log_class != "STANDARD":
+        problems.append(
+            Problem(
+                "metric_filters",
+                f"a log group of class {log_class} cannot have metric filters (only STANDARD "
+                "log groups can); set log_class: STANDARD or remove the filters. The class "
+                "cannot be changed after the log group is created",
+            )
+        )
+    if len(specs) > limits.METRIC_FILTERS_PER_LOG_GROUP:
+        problems.append(
+            Problem(
+                "metric_filters",
+                f"{len(specs)} metric filters on one log group; CloudWatch Logs allows at most "
+                f"{limits.METRIC_FILTERS_PER_LOG_GROUP}",
+            )
+        )
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(specs):
+        if spec.name in seen:
+            problems.append(
+                Problem(
+                    f"metric_filters[{index}].name",
+                    f"{spec.name!r} is already the name of metric_filters[{seen[spec.name]}]; "
+                    "filter names must be unique within a log group",
+                )
+            )
+        seen.setdefault(spec.name, index)
+    return problems
+
+
+@dataclass(frozen=True)
+class PublishedMetric:
+    """A metric filter as seen from CloudWatch metrics: where its data points land."""
+
+    location: str
+    namespace: str
+    metric_name: str
+    dimension_keys: frozenset[str]
+
+
+def metric_collisions(metrics: Iterable[PublishedMetric]) -> list[Problem]:
+    """Report filters whose data points land in the same metric and so add up.
+
+    Two filters that publish the same namespace, metric name and dimension names
+    write into one metric: their values are silently summed. That is sometimes
+    wanted (one error count over several log groups), so it is a warning.
+    """
+    first: dict[tuple[str, str, frozenset[str]], str] = {}
+    problems: list[Problem] = []
+    for metric in metrics:
+        key = (metric.namespace, metric.metric_name, metric.dimension_keys)
+        if key in first:
+            dims = ", ".join(sorted(metric.dimension_keys)) or "no dimensions"
+            problems.append(
+                Problem(
+                    metric.location,
+                    f"publishes {metric.namespace}/{metric.metric_name} ({dims}) like "
+                    f"{first[key]}; their values add up in one metric. Give one of them "
+                    "another metric name or dimension if they should be counted apart",
+                )
+            )
+        else:
+            first[key] = metric.location
+    return problems
