@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from observability_blueprint.alarms import (
+        AlarmOptions,
         AlarmRunbook,
         AnomalyAlarm,
         ArnAlarmAction,
         RuleCompositeAlarm,
         StaticAlarm,
+        TreatMissingData,
     )
     from observability_blueprint.audit import (
         AuditTrail,
@@ -112,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "AgentMode": "hosts",
     "AlarmKind": "rules.alarm_settings",
     "AlarmNaming": "rules.alarm_settings",
+    "AlarmOptions": "alarms",
     "AlarmRuleError": "rules.alarm_rules",
     "AlarmRunbook": "alarms",
     "AnomalyAlarm": "alarms",
@@ -173,6 +176,7 @@ _EXPORTS: dict[str, str] = {
     "TopicSubscriber": "notifications",
     "TrailContributorInsights": "audit",
     "TrailSettings": "rules.audit",
+    "TreatMissingData": "alarms",
     "VpcEndpoints": "hosts",
     "VpcFlowLogs": "network",
     "WindowsEventLog": "rules.agent_config",
@@ -190,6 +194,7 @@ __all__ = [
     "AgentMode",
     "AlarmKind",
     "AlarmNaming",
+    "AlarmOptions",
     "AlarmRuleError",
     "AlarmRunbook",
     "AnomalyAlarm",
@@ -251,6 +256,7 @@ __all__ = [
     "TopicSubscriber",
     "TrailContributorInsights",
     "TrailSettings",
+    "TreatMissingData",
     "VpcEndpoints",
     "VpcFlowLogs",
     "WindowsEventLog",

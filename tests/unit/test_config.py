@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from observability_blueprint import Blueprint, BlueprintError
-from observability_blueprint.config.blueprint import DEFAULT_RETENTION_DAYS
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 from support import EXAMPLES
 
 BASE: dict[str, Any] = {"name": "shop", "stage": "dev"}

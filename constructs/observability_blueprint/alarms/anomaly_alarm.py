@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from typing import Unpack
 
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.alarms._metrics import metric_facts
 from observability_blueprint.alarms.alarm_actions import bind_actions
+from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
-from observability_blueprint.alarms.static_alarm import check_common, described, treat_missing
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
@@ -47,9 +47,8 @@ class AnomalyAlarm(Construct):
         Up to 10 (start, end) pairs, ``yyyy-MM-ddTHH:mm:ss``, the model does not learn from.
     timezone
         IANA time zone of the metric's pattern (for daylight-saving shifts).
-    evaluation_periods, datapoints_to_alarm, treat_missing_data, alarm_name,
-    description, runbook_url, actions, topics, from_metric_filter
-        As for :class:`~observability_blueprint.alarms.static_alarm.StaticAlarm`; Auto
+    options
+        What static and anomaly alarms share: see :class:`AlarmOptions`; Auto
         Scaling actions are refused (CloudWatch does not take them here).
     """
 
@@ -58,24 +57,14 @@ class AnomalyAlarm(Construct):
         scope: Construct,
         id: str,
         *,
-        metric: cloudwatch.Metric,
+        metric: cloudwatch.IMetric,
         band: float = DEFAULT_BAND,
         direction: str = "both",
         excluded_periods: Sequence[tuple[str, str]] = (),
         timezone: str | None = None,
-        evaluation_periods: int = 1,
-        datapoints_to_alarm: int | None = None,
-        treat_missing_data: str | None = None,
-        alarm_name: str | None = None,
-        description: str | None = None,
-        runbook_url: str | None = None,
-        actions: rules.ActionSet | None = None,
-        topics: Mapping[str, sns.ITopic] | None = None,
-        from_metric_filter: bool = False,
+        **options: Unpack[AlarmOptions],
     ) -> None:
         super().__init__(scope, id)
-        actions = actions or rules.ActionSet()
-        topics = topics or {}
         facts = metric_facts(metric)
         problems: list[Problem] = []
         if direction not in _DIRECTIONS:
@@ -100,19 +89,9 @@ class AnomalyAlarm(Construct):
             )
         if band <= 0:
             problems.append(Problem(f"{self.node.path}.band", f"{band} must be above 0"))
+        checked = check_options(self.node.path, facts, options, kind="anomaly", problems=problems)
         if problems:
             raise BlueprintError(problems)
-        check_common(
-            self.node.path,
-            facts,
-            kind="anomaly",
-            evaluation_periods=evaluation_periods,
-            datapoints_to_alarm=datapoints_to_alarm,
-            alarm_name=alarm_name,
-            actions=actions,
-            topics=topics,
-            from_metric_filter=from_metric_filter,
-        )
         configuration = None
         if excluded_periods or timezone:
             configuration = cloudwatch.CfnAnomalyDetector.ConfigurationProperty(
@@ -145,15 +124,15 @@ class AnomalyAlarm(Construct):
             metric=metric,
             std_devs=band,
             comparison_operator=_DIRECTIONS[direction],
-            evaluation_periods=evaluation_periods,
-            datapoints_to_alarm=datapoints_to_alarm,
-            treat_missing_data=treat_missing(treat_missing_data),
-            alarm_name=alarm_name,
-            alarm_description=described(self.node.path, description, runbook_url),
+            evaluation_periods=checked.evaluation_periods,
+            datapoints_to_alarm=checked.datapoints_to_alarm,
+            treat_missing_data=checked.treat_missing_data,
+            alarm_name=checked.alarm_name,
+            alarm_description=checked.alarm_description,
         )
         """The underlying aws-cdk-lib alarm."""
         self.alarm.node.add_dependency(self.detector)
         self.runbooks: list[AlarmRunbook] = bind_actions(
-            self.alarm, actions, scope=self, topics=topics
+            self.alarm, checked.actions, scope=self, topics=checked.topics
         )
         """EventBridge rules that start runbooks on state changes."""

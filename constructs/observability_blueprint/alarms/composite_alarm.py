@@ -10,14 +10,15 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.alarms.alarm_actions import bind_actions
+from observability_blueprint.alarms.alarm_options import describe
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
-from observability_blueprint.alarms.static_alarm import described
 from observability_blueprint.rules import alarm_rules
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
-DEFAULT_SUPPRESSOR_PERIOD = 60
-"""Seconds of the suppressor's wait and extension periods when none are given."""
+DEFAULT_SUPPRESSOR_PERIOD = Duration.seconds(60)
+"""The suppressor's wait and extension periods when none are given (also the least
+the blueprint file takes)."""
 
 
 class RuleCompositeAlarm(Construct):
@@ -55,8 +56,8 @@ class RuleCompositeAlarm(Construct):
         rule: str,
         alarms: Mapping[str, cloudwatch.IAlarm],
         suppressor: cloudwatch.IAlarm | None = None,
-        suppressor_wait_period: int = DEFAULT_SUPPRESSOR_PERIOD,
-        suppressor_extension_period: int = DEFAULT_SUPPRESSOR_PERIOD,
+        suppressor_wait_period: Duration = DEFAULT_SUPPRESSOR_PERIOD,
+        suppressor_extension_period: Duration = DEFAULT_SUPPRESSOR_PERIOD,
         alarm_name: str | None = None,
         description: str | None = None,
         runbook_url: str | None = None,
@@ -84,6 +85,15 @@ class RuleCompositeAlarm(Construct):
             Problem(f"{at}.{p.location}", p.message)
             for p in rules.action_problems(actions, kind="composite", topics=list(topics))
         ]
+        for name, period in (
+            ("suppressor_wait_period", suppressor_wait_period),
+            ("suppressor_extension_period", suppressor_extension_period),
+        ):
+            if period.to_seconds() < DEFAULT_SUPPRESSOR_PERIOD.to_seconds():
+                problems.append(
+                    Problem(f"{at}.{name}", f"{period.to_seconds()} s is under the least, 60 s")
+                )
+        description = describe(at, description, runbook_url, problems)
         if problems:
             raise BlueprintError(problems)
         parsed = alarm_rules.parse(rule)
@@ -97,13 +107,11 @@ class RuleCompositeAlarm(Construct):
             "Resource",
             alarm_rule=cloudwatch.AlarmRule.from_string(alarm_rules.render(with_arns)),
             composite_alarm_name=alarm_name,
-            alarm_description=described(self.node.path, description, runbook_url),
+            alarm_description=description,
             actions_suppressor=suppressor,
-            actions_suppressor_wait_period=(
-                Duration.seconds(suppressor_wait_period) if suppressor else None
-            ),
+            actions_suppressor_wait_period=suppressor_wait_period if suppressor else None,
             actions_suppressor_extension_period=(
-                Duration.seconds(suppressor_extension_period) if suppressor else None
+                suppressor_extension_period if suppressor else None
             ),
         )
         """The underlying aws-cdk-lib composite alarm."""

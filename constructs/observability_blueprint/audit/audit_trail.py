@@ -26,10 +26,9 @@ from observability_blueprint.rules import audit as audit_rules
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.audit import DataEventSelection, ManagementEvents, TrailSettings
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 from observability_blueprint.security import BlueprintKey
 
-DEFAULT_RETENTION_DAYS = 365
-"""Retention of the trail's log group when none is given: one year."""
 DEFAULT_GLACIER_AFTER_DAYS = 90
 """Log files move to S3 Glacier Flexible Retrieval after 90 days."""
 DEFAULT_EXPIRE_AFTER_DAYS: int | None = None

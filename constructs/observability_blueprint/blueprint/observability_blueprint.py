@@ -525,8 +525,10 @@ class ObservabilityBlueprint(Construct):
                 rule=alarm.rule or "",
                 alarms={n: a.alarm for n, a in self.alarms.items()},
                 suppressor=suppressor,
-                suppressor_wait_period=alarm.suppressor.wait_period if alarm.suppressor else 60,
-                suppressor_extension_period=(
+                suppressor_wait_period=Duration.seconds(
+                    alarm.suppressor.wait_period if alarm.suppressor else 60
+                ),
+                suppressor_extension_period=Duration.seconds(
                     alarm.suppressor.extension_period if alarm.suppressor else 60
                 ),
                 alarm_name=naming.name(name),

@@ -27,19 +27,24 @@ DEFAULT_PERIOD = 300
 _METRIC_ID_RE = re.compile(r"[a-z][A-Za-z0-9_]*")
 
 
+OpsItemCategory = Literal["Availability", "Cost", "Performance", "Recovery", "Security"]
+"""OpsItem categories (``rules.alarm_settings.OPSITEM_CATEGORIES``)."""
+
+
 class OpsItem(StrictModel):
-    """A Systems Manager OpsCenter item opened when the alarm fires."""
+    """A Systems Manager OpsCenter item opened when the alarm fires (or an event arrives)."""
 
     severity: int = Field(ge=1, le=4)
     """1 (critical) to 4 (low)."""
-    category: Literal["Availability", "Cost", "Performance", "Recovery", "Security"] | None = None
+    category: OpsItemCategory | None = None
     """OpsItem category. Default: none."""
 
 
 class Runbook(StrictModel):
-    """An SSM Automation runbook started through EventBridge on the state change."""
+    """An SSM Automation runbook, started through EventBridge (the name is checked by
+    ``rules.names.check_ssm_document_name`` for alarms and events alike)."""
 
-    document: str = Field(pattern=r"^[A-Za-z0-9_.:/-]{3,128}$")
+    document: str
     """Automation document name, such as AWS-RestartEC2Instance."""
     parameters: dict[str, list[str]] = {}
     """Document parameters."""

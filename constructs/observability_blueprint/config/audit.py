@@ -25,12 +25,11 @@ from observability_blueprint.rules import audit as audit_rules
 from observability_blueprint.rules import cis_controls, limits, names
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 from observability_blueprint.rules.metric_filters import check_pattern
 
 SECTION = "audit_trail"
 """The key of the section in the blueprint file; the start of every config path here."""
-DEFAULT_RETENTION_DAYS = 365
-"""Retention of the trail's log group when none is given: one year."""
 DEFAULT_GLACIER_AFTER_DAYS = 90
 """Trail log files move to S3 Glacier Flexible Retrieval after 90 days."""
 DEFAULT_LOG_GROUP = "cloudtrail"

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from observability_blueprint.rules import names
+from observability_blueprint.rules.metric_filters import PatternExamples
 
 ERROR_TYPE = "blueprint"
 
@@ -48,3 +49,17 @@ class StrictModel(BaseModel):
         # YAML's .nan and .inf are never a threshold, value or band.
         allow_inf_nan=False,
     )
+
+
+class LogEventExamples(StrictModel):
+    """Log events the pattern must and must not match, checked at synthesis.
+
+    For flow logs, records in the entry's format.
+    """
+
+    match: list[str] = []
+    no_match: list[str] = []
+
+    def to_examples(self) -> PatternExamples:
+        """Return the pure example set."""
+        return PatternExamples(tuple(self.match), tuple(self.no_match))

@@ -31,7 +31,14 @@ from pydantic_core import PydanticCustomError
 
 from observability_blueprint.config.alarms import Actions, Alarm, alarm_problems
 from observability_blueprint.config.audit import AuditTrail, audit_problems, signin_stack_needed
-from observability_blueprint.config.base import ERROR_TYPE, LogicalName, StrictModel, checked, fail
+from observability_blueprint.config.base import (
+    ERROR_TYPE,
+    LogEventExamples,
+    LogicalName,
+    StrictModel,
+    checked,
+    fail,
+)
 from observability_blueprint.config.dashboards import Dashboards, dashboard_problems
 from observability_blueprint.config.events import EventsSection, events_problems
 from observability_blueprint.config.hosts import Hosts, hosts_problems
@@ -45,9 +52,9 @@ from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.alarm_settings import PrefixNaming
 from observability_blueprint.rules.containers import ecs_log_group_name, eks_log_group_names
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 from observability_blueprint.rules.metric_filters import (
     MetricFilterSpec,
-    PatternExamples,
     check_pattern,
     log_group_filter_problems,
     metric_filter_problems,
@@ -58,9 +65,6 @@ from observability_blueprint.rules.structured_logs import (
     field_problems,
     structured_log_filters,
 )
-
-DEFAULT_RETENTION_DAYS = 365
-"""Retention when a log group names none: one year, a common audit requirement."""
 
 
 class Env(StrictModel):
@@ -120,13 +124,6 @@ class Topic(StrictModel):
     """Who is told."""
 
 
-class Examples(StrictModel):
-    """Log events the pattern must and must not match, checked at synthesis."""
-
-    match: list[str] = []
-    no_match: list[str] = []
-
-
 class MetricFilter(StrictModel):
     """A metric filter on the log group."""
 
@@ -146,7 +143,7 @@ class MetricFilter(StrictModel):
     """CloudWatch unit, such as Count, Milliseconds or Bytes."""
     dimensions: dict[str, str] = {}
     """Up to 3 dimensions, each taken from the event ($.service)."""
-    examples: Examples | None = None
+    examples: LogEventExamples | None = None
     """Events the pattern must and must not match, checked at synthesis."""
 
     def to_spec(self, *, filter_name: str | None = None) -> MetricFilterSpec:
@@ -161,11 +158,7 @@ class MetricFilter(StrictModel):
             unit=self.unit,
             dimensions=dict(self.dimensions),
             filter_name=filter_name,
-            examples=(
-                PatternExamples(tuple(self.examples.match), tuple(self.examples.no_match))
-                if self.examples
-                else None
-            ),
+            examples=(self.examples.to_examples() if self.examples else None),
         )
 
 

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
+from observability_blueprint.config.alarms import OpsItem, Runbook
 from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
 from observability_blueprint.rules import event_patterns, event_schedules
 from observability_blueprint.rules.errors import Problem
@@ -55,7 +56,7 @@ DEFAULT_DLQ_RETENTION_DAYS = 14
 ALARM_STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")
 
 
-class Examples(StrictModel):
+class EventPatternExamples(StrictModel):
     """Events (JSON objects) the pattern must and must not match, checked at synthesis."""
 
     match: list[dict[str, Any]] = []
@@ -97,13 +98,9 @@ class PermissionModel(StrictModel):
     """Resource ARNs; * only for actions without resource-level permissions."""
 
 
-class Runbook(StrictModel):
-    """An SSM Automation runbook."""
+class RunbookTask(Runbook):
+    """An SSM Automation runbook, on a schedule or in response to an event."""
 
-    document: str
-    """Automation document, such as AWS-CreateImage or AWS-RestartEC2Instance."""
-    parameters: dict[str, list[str]] = {}
-    """Document parameters; in responses, values may use <placeholders> from input_paths."""
     targets: Targets | None = None
     """Schedules only: run once per tagged instance, with rate control."""
     target_parameter: str = event_schedules.DEFAULT_TARGET_PARAMETER
@@ -157,17 +154,15 @@ class LambdaTask(StrictModel):
         return LambdaAction(function_arn=self.arn, payload=self.payload)
 
 
-class OpsItem(StrictModel):
+class OpsItemTask(OpsItem):
     """An OpsCenter OpsItem (responses only)."""
 
     title: str
     """Title; may use <placeholders>."""
     description: str
     """What happened and what to do; may use <placeholders>."""
-    severity: int = 3
+    severity: int = Field(default=3, ge=1, le=4)
     """1 (critical) to 4 (low). Default: 3."""
-    category: Literal["Availability", "Cost", "Performance", "Recovery", "Security"] | None = None
-    """Category. Default: none."""
     dedup: str | None = None
     """No second OpsItem opens while one with this string is open. Default: the rule name."""
 
@@ -201,10 +196,10 @@ _TASK_KEYS = ("runbook", "run_command", "lambda")
 class ResponseAction(StrictModel):
     """One thing a response does: exactly one of the keys."""
 
-    runbook: Runbook | None = None
+    runbook: RunbookTask | None = None
     run_command: RunCommand | None = None
     lambda_: LambdaTask | None = Field(default=None, alias="lambda")
-    opsitem: OpsItem | None = None
+    opsitem: OpsItemTask | None = None
     topic: Notify | None = None
 
     @model_validator(mode="after")
@@ -245,7 +240,7 @@ class Alert(StrictModel):
     """Placeholders for the message: name -> JSON path ($.detail.instance-id)."""
     message: str | None = None
     """Readable message with <placeholders>. Default: the event as JSON."""
-    examples: Examples | None = None
+    examples: EventPatternExamples | None = None
     """Events the pattern must and must not match."""
     enabled: bool = True
     """Create the rule enabled."""
@@ -275,7 +270,7 @@ class Response(StrictModel):
     """Placeholders for runbook parameters, OpsItems and messages: name -> JSON path."""
     actions: list[ResponseAction] = Field(min_length=1)
     """What to do, at most 5."""
-    examples: Examples | None = None
+    examples: EventPatternExamples | None = None
     """Events the pattern must and must not match (with pattern only)."""
     enabled: bool = True
     """Create the rule enabled."""
@@ -321,7 +316,7 @@ class Schedule(StrictModel):
     """IANA time zone of a cron schedule (Europe/Berlin). Default: UTC."""
     flexible_window_minutes: int | None = Field(default=None, ge=1, le=1440)
     """Let the task start up to this many minutes late, to spread load. Default: on time."""
-    runbook: Runbook | None = None
+    runbook: RunbookTask | None = None
     run_command: RunCommand | None = None
     lambda_: LambdaTask | None = Field(default=None, alias="lambda")
     enabled: bool = True
@@ -488,7 +483,7 @@ def _unknown_topic(where: str, name: str, known: set[str]) -> Problem:
 
 
 def _pattern_problems(
-    pattern: Mapping[str, Any], examples: Examples | None, at: str
+    pattern: Mapping[str, Any], examples: EventPatternExamples | None, at: str
 ) -> Iterator[Problem]:
     problems = event_patterns.pattern_problems(pattern)
     for problem in problems:

@@ -55,9 +55,8 @@ from observability_blueprint.rules.host_defaults import (
     INTERFACE_ENDPOINT_SERVICES,
     EndpointService,
 )
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 
-DEFAULT_RETENTION_DAYS = 365
-"""Retention of a host log group when none is given: one year."""
 ON_PREMISES_LOG_STREAM_NAME = "{hostname}"
 """Servers outside AWS have no instance id: their streams are named after the host."""
 

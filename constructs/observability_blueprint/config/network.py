@@ -17,13 +17,18 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import Field, field_validator
 
 from observability_blueprint.config.alarms import Actions
-from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
+from observability_blueprint.config.base import (
+    LogEventExamples,
+    LogicalName,
+    StrictModel,
+    checked,
+    fail,
+)
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules import flow_log_fields as flf
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules import names
 from observability_blueprint.rules.containers import (
-    DEFAULT_CONTAINER_LOG_RETENTION_DAYS,
     DEFAULT_PERFORMANCE_RETENTION_DAYS,
     check_addon_version,
     check_ecs_cluster_name,
@@ -34,12 +39,10 @@ from observability_blueprint.rules.containers import (
     pod_identity_version_problem,
 )
 from observability_blueprint.rules.errors import Problem
-from observability_blueprint.rules.metric_filters import PatternExamples
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 
 # ------------------------------------------------------------------ defaults
 
-DEFAULT_FLOW_LOG_RETENTION_DAYS: Final = 365
-"""Flow logs are kept a year: network evidence for a yearly audit (PCI DSS 10.5.1)."""
 DEFAULT_ALARM_THRESHOLD: Final = 10
 """Rejected SSH/RDP flow records per period that set the alarm off."""
 DEFAULT_ALARM_PERIOD: Final = 300
@@ -66,13 +69,6 @@ def _check_field_name(name: str) -> str | None:
     return problems[0].message if problems else None
 
 
-class RecordExamples(StrictModel):
-    """Flow log records the pattern must and must not match, in this entry's format."""
-
-    match: list[str] = []
-    no_match: list[str] = []
-
-
 class RejectedSshRdpAlarm(StrictModel):
     """A metric filter and alarm on rejected SSH/RDP connection attempts.
 
@@ -96,7 +92,7 @@ class RejectedSshRdpAlarm(StrictModel):
     """Link added to the description."""
     actions: Actions | None = None
     """Actions per state. Default: default_actions."""
-    examples: RecordExamples | None = None
+    examples: LogEventExamples | None = None
     """More records to check the pattern against (built-in examples always run)."""
 
     @field_validator("ports")
@@ -144,7 +140,7 @@ class FlowLogs(StrictModel):
     """Seconds a record aggregates: 60 or 600. Default: 600."""
     log_group_name: Annotated[str, checked(log_group_rules.check_log_group_name)] | None = None
     """Exact log group name. Default: /<name>/<stage>/vpc-flow-logs/<this name>."""
-    retention_days: Retention = DEFAULT_FLOW_LOG_RETENTION_DAYS
+    retention_days: Retention = DEFAULT_RETENTION_DAYS
     """Days records are kept; null keeps them forever. Default: 365."""
     encrypted: bool = False
     """Encrypt the log group with the blueprint's customer-managed KMS key."""
@@ -196,7 +192,7 @@ class EksCluster(StrictModel):
     """Let the agent send Application Signals traces (AWSXrayWriteOnlyAccess)."""
     pod_identity_agent: bool = False
     """Install the eks-pod-identity-agent add-on too (EKS Auto Mode has it built in)."""
-    retention_days: Retention = DEFAULT_CONTAINER_LOG_RETENTION_DAYS
+    retention_days: Retention = DEFAULT_RETENTION_DAYS
     """Days of application, host and data-plane logs. Default: 365."""
     performance_retention_days: Retention = DEFAULT_PERFORMANCE_RETENTION_DAYS
     """Days of performance events. Default: 30."""
@@ -331,7 +327,7 @@ def _flow_log_problems(
             f"format lacks {', '.join(missing)}: add them to log_format or remove the alarm",
         )
     elif alarm.examples is not None:
-        examples = PatternExamples(tuple(alarm.examples.match), tuple(alarm.examples.no_match))
+        examples = alarm.examples.to_examples()
         for problem in flf.record_example_problems(fields, alarm.ports, examples):
             yield Problem(f"{at}.examples.{problem.location}", problem.message)
     if message := rules.check_period(alarm.period, from_metric_filter=True):

@@ -17,8 +17,6 @@ from observability_blueprint.security import BlueprintKey
 
 DEFAULT_MODE = "enhanced"
 """Container Insights with enhanced observability, which AWS recommends for new clusters."""
-DEFAULT_RETENTION_DAYS = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS
-"""Performance events (the raw data of the Container Insights metrics): one month."""
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """The log group outlives the stack."""
 SETTING = "containerInsights"
@@ -68,7 +66,7 @@ class EcsContainerInsights(Construct):
         *,
         cluster: ecs.ICluster | str,
         mode: str = DEFAULT_MODE,
-        retention_days: int | None = DEFAULT_RETENTION_DAYS,
+        retention_days: int | None = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS,
         encryption_key: BlueprintKey | kms.IKey | None = None,
         removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
     ) -> None:

@@ -15,16 +15,12 @@ from constructs import Construct
 from observability_blueprint.logs import ManagedLogGroup
 from observability_blueprint.rules import containers as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.rules.log_groups import check_retention
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS, check_retention
 from observability_blueprint.security import BlueprintKey
 
 ADDON_NAME = "amazon-cloudwatch-observability"
 """The EKS add-on that runs the CloudWatch agent and Fluent Bit as DaemonSets."""
 POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent"
-DEFAULT_RETENTION_DAYS = rules.DEFAULT_CONTAINER_LOG_RETENTION_DAYS
-"""Application, host and data-plane logs: one year."""
-DEFAULT_PERFORMANCE_RETENTION_DAYS = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS
-"""Performance events (the raw data of the Container Insights metrics): one month."""
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """The log groups outlive the stack."""
 AGENT_POLICY = "CloudWatchAgentServerPolicy"
@@ -93,7 +89,7 @@ class EksObservability(Construct):
         application_signals: bool = True,
         pod_identity_agent: bool = False,
         retention_days: int | None = DEFAULT_RETENTION_DAYS,
-        performance_retention_days: int | None = DEFAULT_PERFORMANCE_RETENTION_DAYS,
+        performance_retention_days: int | None = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS,
         encryption_key: BlueprintKey | kms.IKey | None = None,
         removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
     ) -> None:

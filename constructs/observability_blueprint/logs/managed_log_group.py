@@ -18,6 +18,7 @@ from constructs import Construct
 from observability_blueprint.rules import limits
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 from observability_blueprint.rules.metric_filters import (
     MetricFilterSpec,
     PublishedMetric,
@@ -27,8 +28,6 @@ from observability_blueprint.rules.metric_filters import (
 )
 from observability_blueprint.security import BlueprintKey
 
-DEFAULT_RETENTION_DAYS = 365
-"""Retention when none is given: one year."""
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """Log groups outlive the stack: deleting a stack never deletes logs."""
 

@@ -19,12 +19,10 @@ from observability_blueprint.logs import ManagedLogGroup
 from observability_blueprint.rules import flow_log_fields as flf
 from observability_blueprint.rules.alarm_settings import ActionSet
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.rules.log_groups import check_retention
+from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS, check_retention
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
 from observability_blueprint.security import BlueprintKey
 
-DEFAULT_RETENTION_DAYS = 365
-"""Flow logs are kept a year: network evidence for a yearly audit (PCI DSS 10.5.1)."""
 DEFAULT_TRAFFIC_TYPE = "ALL"
 """Accepted and rejected traffic."""
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN

@@ -47,9 +47,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, get_args
 
-from observability_blueprint.rules.filter_patterns._errors import caret_lines
 from observability_blueprint.rules.limits import closest
-from observability_blueprint.rules.quoted import read_quoted
+from observability_blueprint.rules.text_syntax import TextSyntaxError, read_quoted
 
 __all__ = [
     "ALARM_RULE_MAX_LENGTH",
@@ -122,7 +121,7 @@ _STATE_CHOICES: Final = (
 _QUOTE_HINT: Final = "; a name with spaces, round brackets or commas goes in double quotes"
 
 
-class AlarmRuleError(ValueError):
+class AlarmRuleError(TextSyntaxError):
     """An ``AlarmRule`` that does not follow the composite-alarm rule syntax.
 
     The message shows the rule with a caret under the offending column::
@@ -131,46 +130,14 @@ class AlarmRuleError(ValueError):
           ALARM(CPUHigh
                        ^
 
-    Parameters
-    ----------
-    rule
-        The rule text as given.
-    position
-        0-based column of the offending character; ``len(rule)`` points past the end.
-    reason
-        One sentence saying what is wrong (the first line of the message).
-    expected
-        What the parser expected at ``position``, when the error is of that kind.
-
-    Attributes
-    ----------
-    rule : str
-        The rule text as given.
-    position : int
-        0-based column of the offending character.
-    reason : str
-        One sentence saying what is wrong.
-    expected : str or None
-        What was expected at ``position``, or None when something present is wrong
-        (a threshold out of range, nesting too deep).
+    ``rule`` is the rule text as given; ``position``, ``reason`` and ``expected``
+    are those of :class:`TextSyntaxError`.
     """
 
-    def __init__(
-        self, rule: str, position: int, reason: str, *, expected: str | None = None
-    ) -> None:
-        self.rule = rule
-        self.position = position
-        self.reason = reason
-        self.expected = expected
-        super().__init__(f"{reason}\n{caret_lines(rule, position)}")
-
-    def __reduce__(self) -> tuple[object, ...]:
-        # The default reduce would call __init__ with the rendered message only.
-        return (_rebuild_error, (self.rule, self.position, self.reason, self.expected))
-
-
-def _rebuild_error(rule: str, position: int, reason: str, expected: str | None) -> AlarmRuleError:
-    return AlarmRuleError(rule, position, reason, expected=expected)
+    @property
+    def rule(self) -> str:
+        """The rule text as given."""
+        return self.text
 
 
 # --- The tree -------------------------------------------------------------------------

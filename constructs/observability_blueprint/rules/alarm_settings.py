@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal, Protocol
 
 from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.names import check_ssm_document_name
 
 ALARM_NAME_MAX: Final = 255
 ALARM_DESCRIPTION_MAX: Final = 1024
@@ -255,8 +256,8 @@ def _action_value_problems(
         spec.incident_response_plan
     ):
         yield f"{spec.incident_response_plan!r} is not an Incident Manager response plan name"
-    if spec.runbook is not None and not re.fullmatch(r"[A-Za-z0-9_.:/-]{3,128}", spec.runbook):
-        yield f"{spec.runbook!r} is not an SSM Automation document name"
+    if spec.runbook is not None and (message := check_ssm_document_name(spec.runbook)):
+        yield message
 
 
 # ---------------------------------------------------------- metric settings

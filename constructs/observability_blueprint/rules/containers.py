@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-DEFAULT_CONTAINER_LOG_RETENTION_DAYS: Final = 365
-"""Container application, host and data-plane logs are kept a year, like other logs."""
 DEFAULT_PERFORMANCE_RETENTION_DAYS: Final = 30
 """Container Insights performance events are kept a month: they are the raw data of
 the Container Insights metrics, which CloudWatch keeps for 15 months on its own."""

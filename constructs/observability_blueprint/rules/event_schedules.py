@@ -24,6 +24,7 @@ from zoneinfo import available_timezones
 from observability_blueprint.rules.alarm_settings import LAMBDA_ARN_RE, OPSITEM_CATEGORIES
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.limits import closest
+from observability_blueprint.rules.names import check_ssm_document_name
 
 SCHEDULE_EXPRESSION_MAX: Final = 256
 """Characters in a schedule expression (botocore ``events`` and ``scheduler`` models)."""
@@ -226,7 +227,6 @@ DEFAULT_TARGET_PARAMETER: Final = "InstanceId"
 _MAX_CONCURRENCY_RE: Final = re.compile(r"[1-9][0-9]*|[1-9][0-9]?%|100%")
 _MAX_ERRORS_RE: Final = re.compile(r"0|[1-9][0-9]*|[0-9]%|[1-9][0-9]%|100%")
 _TAG_KEY_RE: Final = re.compile(r"[\w .:/=+\-@]{1,128}")
-DOCUMENT_NAME_RE: Final = re.compile(r"[A-Za-z0-9_.\-]{3,128}")
 INSTANCE_ID_RE: Final = re.compile(r"i-[0-9a-f]{8}(?:[0-9a-f]{9})?")
 
 
@@ -467,14 +467,8 @@ def action_problems(action: Action, *, on_schedule: bool) -> list[Problem]:
             )
         )
     if isinstance(action, RunbookAction | CommandAction):
-        if not DOCUMENT_NAME_RE.fullmatch(action.document):
-            problems.append(
-                Problem(
-                    "document",
-                    f"{action.document!r} is not an SSM document name (3 to 128 letters, "
-                    "digits, '_', '-' and '.')",
-                )
-            )
+        if message := check_ssm_document_name(action.document):
+            problems.append(Problem("document", message))
         if action.targets is not None:
             problems += list(targets_problems(action.targets))
     if isinstance(action, RunbookAction):

@@ -10,6 +10,12 @@ from typing import Final
 
 from observability_blueprint.rules import limits
 
+DEFAULT_RETENTION_DAYS: Final = 365
+"""Days events are kept when no retention is given, for every log group the package
+makes (services, hosts, trail, flow logs, containers): one year, the span yearly
+audits ask for (PCI DSS 10.5.1 keeps audit trails, network records included, a year).
+Container Insights performance events are the exception (see rules/containers.py)."""
+
 # Where a subscription filter may deliver (PutSubscriptionFilter destinationArn).
 SUBSCRIPTION_ARN_RE: Final = re.compile(
     r"arn:aws[a-z-]*:(?:"

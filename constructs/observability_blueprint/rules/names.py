@@ -57,6 +57,22 @@ def check_logical(value: str) -> str | None:
     return None
 
 
+SSM_DOCUMENT_NAME_RE: Final = re.compile(r"[A-Za-z0-9_.\-]{3,128}")
+"""SSM ``DocumentName`` (botocore's pattern). Runbooks and commands are named, not given
+by ARN: the blueprint builds the ``automation-definition/<name>`` and ``document/<name>``
+ARNs EventBridge and IAM take from the name."""
+
+
+def check_ssm_document_name(name: str) -> str | None:
+    """Return why ``name`` cannot name an SSM document (runbook or command), or None."""
+    if not SSM_DOCUMENT_NAME_RE.fullmatch(name):
+        return (
+            f"{name!r} is not an SSM document name; use 3 to 128 letters, digits, '_', '-' "
+            "and '.' (the name, such as AWS-RestartEC2Instance, not an ARN)"
+        )
+    return None
+
+
 def prefix(name: str, stage: str) -> str:
     """Return the prefix of every physical name: ``<name>-<stage>``."""
     return f"{name}-{stage}"

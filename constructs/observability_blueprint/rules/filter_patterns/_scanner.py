@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from observability_blueprint.rules.filter_patterns._errors import FilterPatternError
-from observability_blueprint.rules.quoted import read_quoted
+from observability_blueprint.rules.text_syntax import read_quoted
 
 WHITESPACE = frozenset(" \t\n\r\f\v")
 

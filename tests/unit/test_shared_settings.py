@@ -1,0 +1,205 @@
+"""Settings several constructs share: one home, one validation pass, one message."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pytest
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk.assertions import Template
+
+from observability_blueprint import (
+    ActionSet,
+    ActionSpec,
+    AlarmRuleError,
+    AnomalyAlarm,
+    Blueprint,
+    BlueprintError,
+    FilterPatternError,
+    RuleCompositeAlarm,
+    StaticAlarm,
+)
+from observability_blueprint.rules import alarm_rules, filter_patterns
+from observability_blueprint.rules.text_syntax import TextSyntaxError
+from support import new_stack
+
+METRIC = cloudwatch.Metric(
+    namespace="Shop", metric_name="Errors", statistic="Sum", period=Duration.minutes(5)
+)
+DOCUMENT_RULE = (
+    "is not an SSM document name; use 3 to 128 letters, digits, '_', '-' and '.' "
+    "(the name, such as AWS-RestartEC2Instance, not an ARN)"
+)
+
+
+def test_static_alarm_reports_every_bad_value_at_once() -> None:
+    """A bad comparison no longer hides a bad datapoints_to_alarm or missing-data policy."""
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        StaticAlarm(
+            stack,
+            "A",
+            metric=METRIC,
+            threshold=1,
+            comparison="=>",
+            evaluation_periods=2,
+            datapoints_to_alarm=3,
+            treat_missing_data="notbreaching",  # type: ignore[typeddict-item]
+        )
+    assert str(caught.value).splitlines() == [
+        "Test/A.comparison: '=>' is not a comparison; use one of >, >=, <, <=",
+        "Test/A.treat_missing_data: 'notbreaching' is not a missing-data policy; use one of "
+        "breaching, notBreaching, ignore, missing",
+        "Test/A.datapoints_to_alarm: 3 must be between 1 and evaluation_periods (2)",
+    ]
+
+
+def test_anomaly_alarm_refuses_a_bad_missing_data_policy_with_a_message() -> None:
+    """It raised a bare KeyError before."""
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        AnomalyAlarm(
+            stack,
+            "A",
+            metric=METRIC,
+            direction="up",
+            treat_missing_data="notbreaching",  # type: ignore[typeddict-item]
+        )
+    assert str(caught.value).splitlines() == [
+        "Test/A.direction: 'up' is not a direction; an anomaly alarm compares with its band: "
+        "use one of above, below, both",
+        "Test/A.treat_missing_data: 'notbreaching' is not a missing-data policy; use one of "
+        "breaching, notBreaching, ignore, missing",
+    ]
+
+
+def test_an_unknown_alarm_option_is_refused() -> None:
+    """Keyword options are checked at run time too, not only by a type checker."""
+    _, stack = new_stack()
+    options: dict[str, Any] = {"evaluation_period": 3}
+    with pytest.raises(BlueprintError, match=r"^Test/A\.evaluation_period: is not an option"):
+        StaticAlarm(stack, "A", metric=METRIC, threshold=1, comparison=">", **options)
+
+
+def test_alarm_options_reach_the_template() -> None:
+    _, stack = new_stack()
+    StaticAlarm(
+        stack,
+        "A",
+        metric=METRIC,
+        threshold=5,
+        comparison=">=",
+        evaluation_periods=3,
+        datapoints_to_alarm=2,
+        treat_missing_data="notBreaching",
+        alarm_name="shop-errors",
+        description="Errors",
+        runbook_url="https://wiki.example.com/errors",
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmName": "shop-errors",
+            "AlarmDescription": "Errors\nRunbook: https://wiki.example.com/errors",
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "EvaluationPeriods": 3,
+            "DatapointsToAlarm": 2,
+            "TreatMissingData": "notBreaching",
+            "Threshold": 5,
+        },
+    )
+
+
+def test_composite_suppressor_periods_are_durations_of_at_least_a_minute() -> None:
+    _, stack = new_stack()
+    child = StaticAlarm(stack, "Child", metric=METRIC, threshold=1, comparison=">")
+    with pytest.raises(BlueprintError) as caught:
+        RuleCompositeAlarm(
+            stack,
+            "C",
+            rule="ALARM(child)",
+            alarms={"child": child.alarm},
+            suppressor=child.alarm,
+            suppressor_wait_period=Duration.seconds(30),
+        )
+    assert str(caught.value) == "Test/C.suppressor_wait_period: 30 s is under the least, 60 s"
+
+
+# ---------------------------------------------------------- one SSM document-name rule
+
+FILE: dict[str, Any] = {"name": "shop", "stage": "dev"}
+
+
+def test_alarm_and_event_runbooks_share_the_document_name_rule() -> None:
+    """A document given by ARN is refused for alarms as for events (both build the ARN)."""
+    arn = "arn:aws:ssm:eu-west-1:111122223333:document/Restart"
+    data = {
+        **FILE,
+        "log_groups": [{"name": "api", "structured_logs": {}}],
+        "alarms": [
+            {
+                "name": "errors",
+                "metric": {"namespace": "Shop", "name": "Errors"},
+                "threshold": 1,
+                "comparison": ">",
+                "actions": {"alarm": [{"runbook": {"document": arn}}]},
+            }
+        ],
+        "events": {
+            "schedules": [
+                {"name": "nightly", "schedule": "rate(1 day)", "runbook": {"document": arn}}
+            ]
+        },
+    }
+    with pytest.raises(BlueprintError) as caught:
+        Blueprint.from_dict(data)
+    found = [str(p) for p in caught.value.problems if DOCUMENT_RULE in str(p)]
+    assert found == [
+        f"alarms[0].actions.alarm[0]: {arn!r} {DOCUMENT_RULE}",
+        f"events.schedules[0].runbook.document: {arn!r} {DOCUMENT_RULE}",
+    ]
+
+
+def test_the_python_api_refuses_the_same_document_name() -> None:
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        StaticAlarm(
+            stack,
+            "A",
+            metric=METRIC,
+            threshold=1,
+            comparison=">",
+            actions=ActionSet(alarm=(ActionSpec(runbook="Restart/Instance"),)),
+        )
+    assert str(caught.value) == f"Test/A.actions.alarm[0]: 'Restart/Instance' {DOCUMENT_RULE}"
+
+
+# ------------------------------------------------------- one located syntax error
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "kind", "alias"),
+    [
+        (filter_patterns.parse, '{ $.level "ERROR" }', FilterPatternError, "pattern"),
+        (alarm_rules.parse, "ALARM(CPUHigh", AlarmRuleError, "rule"),
+    ],
+)
+def test_filter_patterns_and_alarm_rules_raise_one_kind_of_error(
+    parse: Any, text: str, kind: type[TextSyntaxError], alias: str
+) -> None:
+    with pytest.raises(kind) as caught:
+        parse(text)
+    error = caught.value
+    assert isinstance(error, TextSyntaxError)
+    assert getattr(error, alias) == error.text == text
+    assert str(error).splitlines()[1:] == [f"  {text}", "  " + " " * error.position + "^"]
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is kind
+    assert (copy.text, copy.position, copy.reason, copy.expected) == (
+        error.text,
+        error.position,
+        error.reason,
+        error.expected,
+    )
