@@ -1,191 +1,99 @@
-"""The agent's configuration parameter, created in moto and read back by name as the agent would.
+"""The CloudWatch agent's side of the deployed examples: its configuration and log groups.
 
-No AWS account is contacted: moto intercepts every call, credentials are fake.
-The name the agent reads is the association's ``optionalConfigurationLocation``,
-so these tests also prove the association points at the parameter that holds
-the configuration.
+Both examples are deployed through moto's CloudFormation (this folder's
+conftest.py). moto has no CloudFormation model for State Manager associations,
+so the name the agent is given is read from the association in the
+synthesized template (``optionalConfigurationLocation``); everything else is
+read back from moto as the agent, or whoever sets up the instances, would.
+No AWS account is contacted: moto intercepts every call.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
-from aws_cdk import DefaultStackSynthesizer, Stack
-from moto import mock_aws
 
-from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
-from observability_blueprint.config.hosts import Hosts
 from observability_blueprint.rules.agent_config import AgentConfig, check_parameter_name
-from support import new_app
 
 pytestmark = pytest.mark.integration
-REGION = "eu-west-1"
 
-SECTION = {
-    "fleets": [
-        {
-            "name": "web",
-            "targets": [{"tag": "role", "values": ["web"]}],
-            "log_files": [
-                {
-                    "name": "nginx-error",
-                    "file_path": "/var/log/nginx/error.log",
-                    "retention_days": 14,
-                    "timestamp_format": "%Y/%m/%d %H:%M:%S",
-                }
-            ],
-        },
-        {
-            # Enough log files to need the Advanced tier (over 4 KB).
-            "name": "batch",
-            "targets": [{"tag": "role", "values": ["batch"]}],
-            "metrics": [],
-            "log_files": [
-                {
-                    "name": f"job-{i:02d}",
-                    "file_path": f"/var/log/batch/job-{i:02d}/events.log",
-                    "timestamp_format": "%Y-%m-%dT%H:%M:%S.%f%z",
-                    "removal_policy": "destroy",
-                }
-                for i in range(30)
-            ],
-        },
+
+def _agents(deployment: Any) -> list[tuple[Any, dict[str, Any], AgentConfig]]:
+    """(stack, association properties, configuration read by the association's name)."""
+    found = []
+    for stack in deployment.stacks:
+        ssm = boto3.client("ssm", region_name=stack.region)
+        for association in stack.of_type("AWS::SSM::Association").values():
+            properties = association["Properties"]
+            [location] = properties["Parameters"]["optionalConfigurationLocation"]
+            assert check_parameter_name(location) is None, location
+            parameter = ssm.get_parameter(Name=location)["Parameter"]
+            assert parameter["Type"] == "String"
+            found.append((stack, properties, AgentConfig.from_json(parameter["Value"])))
+    return found
+
+
+def test_every_fleet_reads_a_valid_configuration_by_the_name_its_association_passes(
+    deployment: Any,
+) -> None:
+    agents = _agents(deployment)
+    for _, _, config in agents:
+        assert config.problems() == [], config.fleet
+    assert sorted((stack.name, config.fleet, config.os) for stack, _, config in agents) == [
+        ("payments-prod-observability", "branch-servers", "windows"),
+        ("payments-prod-observability", "web", "linux"),
+        ("shop-dev-observability", "servers", "linux"),
     ]
-}
 
 
-@dataclass
-class Synthesized:
-    built: BuiltHosts
-    template: dict[str, Any]
-
-    def of_type(self, resource_type: str) -> list[dict[str, Any]]:
-        return [r for r in self.template["Resources"].values() if r["Type"] == resource_type]
-
-    def location(self, fleet: str) -> str:
-        """The parameter name the association hands to AmazonCloudWatch-ManageAgent."""
-        agent = self.built.agents[fleet]
-        logical_id = agent.association.stack.get_logical_id(agent.association)
-        association = self.template["Resources"][logical_id]["Properties"]
-        [name] = association["Parameters"]["optionalConfigurationLocation"]
-        assert isinstance(name, str)
-        return name
+def test_each_association_runs_a_command_document_its_stack_created(deployment: Any) -> None:
+    for stack, properties, _ in _agents(deployment):
+        documents = stack.physical_ids("AWS::SSM::Document")
+        created = {
+            d["Name"]: d
+            for d in boto3.client("ssm", region_name=stack.region).list_documents(
+                Filters=[{"Key": "Owner", "Values": ["Self"]}]
+            )["DocumentIdentifiers"]
+        }
+        document = created[documents[properties["Name"]["Ref"]]]
+        assert (document["DocumentType"], document["SchemaVersion"]) == ("Command", "2.2")
 
 
-@pytest.fixture(scope="module")
-def synthesized() -> Synthesized:
-    app = new_app()
-    # moto has no bootstrap SSM parameter, so no bootstrap-version rule.
-    stack = Stack(
-        app, "Hosts", synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False)
-    )
-    built = build_hosts(stack, Hosts.model_validate(SECTION), name="shop", stage="dev")
-    template: dict[str, Any] = app.synth().get_stack_by_name("Hosts").template
-    return Synthesized(built, template)
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-def test_parameter_created_with_boto3_reads_back_by_the_agents_name(
-    synthesized: Synthesized, aws: None
+def test_every_log_group_the_agent_writes_to_exists_with_its_files_retention(
+    deployment: Any,
 ) -> None:
-    ssm = boto3.client("ssm", region_name=REGION)
-    for parameter in synthesized.of_type("AWS::SSM::Parameter"):
-        props = parameter["Properties"]
-        ssm.put_parameter(
-            Name=props["Name"], Value=props["Value"], Type=props["Type"], Tier=props["Tier"]
-        )
-    for fleet in ("web", "batch"):
-        name = synthesized.location(fleet)
-        assert check_parameter_name(name) is None
-        read = ssm.get_parameter(Name=name)["Parameter"]
-        assert read["Type"] == "String"
-        config = AgentConfig.from_json(read["Value"])
-        assert config.to_json() == synthesized.built.agents[fleet].config_value
-    tiers = {p["Name"]: p["Tier"] for p in ssm.describe_parameters()["Parameters"]}
-    assert tiers == {
-        synthesized.location("web"): "Standard",
-        synthesized.location("batch"): "Advanced",
-    }
+    checked = 0
+    for stack, _, config in _agents(deployment):
+        assert stack.config.hosts is not None
+        [fleet] = [f for f in stack.config.hosts.fleets if f.name == config.fleet]
+        logs = boto3.client("logs", region_name=stack.region)
+        written = {f.file_path: f.log_group_name for f in config.log_files}
+        written |= {e.event_name: e.log_group_name for e in config.windows_events}
+        asked = {f.file_path: f.retention_days for f in fleet.log_files}
+        asked |= {e.event_name: e.retention_days for e in fleet.windows_events}
+        assert set(written) == set(asked), fleet.name
+        for source, group in written.items():
+            [found] = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"][:1]
+            assert found["logGroupName"] == group
+            assert found.get("retentionInDays") == asked[source], group
+            checked += 1
+    assert checked == 1 + 2 + 2  # servers: syslog; web: nginx-access, app; branch: pos, system
 
 
-def test_stack_deploys_and_the_agent_finds_its_configuration_and_log_groups(
-    synthesized: Synthesized, aws: None
+def test_the_instance_profile_output_names_a_profile_whose_role_ec2_can_assume(
+    deployment: Any,
 ) -> None:
-    cfn = boto3.client("cloudformation", region_name=REGION)
-    cfn.create_stack(
-        StackName="hosts",
-        TemplateBody=json.dumps(synthesized.template),
-        Capabilities=["CAPABILITY_IAM"],
-    )
-    assert cfn.describe_stacks(StackName="hosts")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
-
-    ssm = boto3.client("ssm", region_name=REGION)
-    web = AgentConfig.from_json(
-        ssm.get_parameter(Name=synthesized.location("web"))["Parameter"]["Value"]
-    )
-    [log_file] = web.log_files
-    assert log_file.file_path == "/var/log/nginx/error.log"
-
-    logs = boto3.client("logs", region_name=REGION)
-    groups = {
-        g["logGroupName"]: g
-        for page in logs.get_paginator("describe_log_groups").paginate(
-            logGroupNamePrefix="/shop/dev/hosts/"
-        )
-        for g in page["logGroups"]
-    }
-    # Every log group the agent writes to exists, with the retention the file asked for.
-    assert log_file.log_group_name in groups
-    assert groups[log_file.log_group_name]["retentionInDays"] == 14
-    batch = AgentConfig.from_json(
-        ssm.get_parameter(Name=synthesized.location("batch"))["Parameter"]["Value"]
-    )
-    assert {f.log_group_name for f in batch.log_files} <= set(groups)
-
-    # Both fleets' Command documents were created (moto cannot describe a document made
-    # through CloudFormation; the next test registers the same content with boto3).
-    resources = cfn.list_stack_resources(StackName="hosts")["StackResourceSummaries"]
-    documents = [r for r in resources if r["ResourceType"] == "AWS::SSM::Document"]
-    assert [d["ResourceStatus"] for d in documents] == ["CREATE_COMPLETE"] * 2
-
-    # The instance profile exists for the fleet's instances.
-    iam = boto3.client("iam", region_name=REGION)
-    profiles = iam.list_instance_profiles()["InstanceProfiles"]
-    assert len(profiles) == 1
-    assert len(profiles[0]["Roles"]) == 1
-
-
-def test_document_registers_with_the_parameters_the_association_passes(
-    synthesized: Synthesized, aws: None
-) -> None:
-    [document] = synthesized.of_type("AWS::SSM::Document")[:1]
-    ssm = boto3.client("ssm", region_name=REGION)
-    ssm.create_document(
-        Name="shop-dev-cloudwatch-agent",
-        Content=json.dumps(document["Properties"]["Content"]),
-        DocumentType="Command",
-        DocumentFormat="JSON",
-    )
-    described = ssm.describe_document(Name="shop-dev-cloudwatch-agent")["Document"]
-    assert described["SchemaVersion"] == "2.2"
-    declared = {p["Name"]: p for p in described["Parameters"]}
-    assert set(declared) == {
-        "version",
-        "mode",
-        "optionalConfigurationSource",
-        "optionalConfigurationLocation",
-        "optionalRestart",
-    }
-    for association in synthesized.of_type("AWS::SSM::Association"):
-        assert set(association["Properties"]["Parameters"]) <= set(declared)
-    assert declared["optionalRestart"]["DefaultValue"] == "yes"
+    # (moto's CloudFormation drops a role's ManagedPolicyArns: the policies are not checked.)
+    iam = boto3.client("iam")
+    checked = 0
+    for stack in deployment.stacks:
+        if not stack.of_type("AWS::IAM::InstanceProfile"):
+            continue
+        [name] = [v for k, v in stack.outputs().items() if "InstanceProfileName" in k]
+        [role] = iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"]
+        trust = iam.get_role(RoleName=role["RoleName"])["Role"]["AssumeRolePolicyDocument"]
+        assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "ec2.amazonaws.com"}]
+        checked += 1
+    assert checked == 2

@@ -31,14 +31,15 @@ AREAS = (
     "containers",
     "events",
 )
-FLOORS = ("rules", "config", *AREAS, "blueprint", "cli")
+FLOORS = ("rules", "config", "core", *AREAS, "blueprint", "cli")
 """Every folder of the package; a new folder must be placed on a floor here."""
 ALLOWED: dict[str, set[str]] = {
     "rules": {"rules"},
     "config": {"rules", "config"},
-    **{area: {"rules", *AREAS} for area in AREAS},
-    "blueprint": {"rules", "config", *AREAS, "blueprint"},
-    "cli": {"rules", "config", *AREAS, "blueprint", "cli"},
+    "core": {"rules", "core"},
+    **{area: {"rules", "core", *AREAS} for area in AREAS},
+    "blueprint": {"rules", "config", "core", *AREAS, "blueprint"},
+    "cli": {"rules", "config", "core", *AREAS, "blueprint", "cli"},
 }
 """Which folders a module in each folder may import from (its own and those below)."""
 

@@ -21,7 +21,7 @@ PACKAGE = Path(observability_blueprint.__file__).resolve().parent
 AREAS = sorted(
     p.name
     for p in PACKAGE.iterdir()
-    if (p / "__init__.py").exists() and p.name not in {"rules", "config", "cli"}
+    if (p / "__init__.py").exists() and p.name not in {"rules", "config", "core", "cli"}
 )
 """Every folder that holds constructs (the areas and blueprint/)."""
 

@@ -12,6 +12,7 @@ from observability_blueprint.alarms._metrics import metric_facts
 from observability_blueprint.alarms.alarm_actions import bind_actions
 from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
+from observability_blueprint.core import AlarmInterface, implements_by_delegation
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
@@ -25,7 +26,8 @@ DEFAULT_BAND = 2.0
 """Band width in standard deviations when none is given."""
 
 
-class AnomalyAlarm(Construct):
+@implements_by_delegation(cloudwatch.IAlarm, to="alarm")
+class AnomalyAlarm(Construct, AlarmInterface):
     """An alarm on a metric leaving the band of its anomaly-detection model.
 
     aws-cdk-lib's ``AnomalyDetectionAlarm`` creates no
@@ -34,6 +36,9 @@ class AnomalyAlarm(Construct):
     than the one the alarm reads. This construct creates the detector for
     exactly the alarm's namespace, metric, dimensions and statistic, with the
     excluded ranges and time zone, and makes the alarm depend on it.
+
+    It is an ``IAlarm``: pass it wherever aws-cdk-lib takes one (alarm widgets,
+    ``AlarmRule.from_alarm``, composite alarms); ``alarm`` is the L2 it wraps.
 
     Parameters
     ----------

@@ -12,6 +12,7 @@ from constructs import Construct
 from observability_blueprint.alarms.alarm_actions import bind_actions
 from observability_blueprint.alarms.alarm_options import describe
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
+from observability_blueprint.core import AlarmInterface, implements_by_delegation
 from observability_blueprint.rules import alarm_rules
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
@@ -21,13 +22,17 @@ DEFAULT_SUPPRESSOR_PERIOD = Duration.seconds(60)
 the blueprint file takes)."""
 
 
-class RuleCompositeAlarm(Construct):
+@implements_by_delegation(cloudwatch.IAlarm, to="alarm")
+class RuleCompositeAlarm(Construct, AlarmInterface):
     """A composite alarm from a rule such as ``ALARM(errors) AND NOT OK(db)``.
 
     The rule is parsed (syntax errors show the position); names of alarms in
     ``alarms`` become those alarms' ARNs in the template, so CloudFormation
     creates the children first (a rule naming alarms by plain name fails the
     first deploy); ARNs of other alarms are kept as written.
+
+    It is an ``IAlarm``: pass it wherever aws-cdk-lib takes one (alarm widgets,
+    ``AlarmRule.from_alarm``, composite alarms); ``alarm`` is the L2 it wraps.
 
     Parameters
     ----------

@@ -11,6 +11,7 @@ from observability_blueprint.alarms._metrics import metric_facts
 from observability_blueprint.alarms.alarm_actions import bind_actions
 from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
+from observability_blueprint.core import AlarmInterface, implements_by_delegation
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
 _COMPARISON = {
@@ -21,7 +22,8 @@ _COMPARISON = {
 }
 
 
-class StaticAlarm(Construct):
+@implements_by_delegation(cloudwatch.IAlarm, to="alarm")
+class StaticAlarm(Construct, AlarmInterface):
     """A CloudWatch alarm comparing a metric with a fixed threshold.
 
     Checks what CloudWatch would refuse or silently mishandle: the period
@@ -30,6 +32,9 @@ class StaticAlarm(Construct):
     under an hour, seven days otherwise), datapoints to alarm, at most 10
     metrics in an expression, and the actions this kind of alarm accepts in
     each state (EC2 actions only on one instance's metric).
+
+    It is an ``IAlarm``: pass it wherever aws-cdk-lib takes one (alarm widgets,
+    ``AlarmRule.from_alarm``, composite alarms); ``alarm`` is the L2 it wraps.
 
     Parameters
     ----------

@@ -195,7 +195,7 @@ def _metric_filter(
         scope,
         spec.name,
         log_group=log_group,
-        filter_pattern=logs.FilterPattern.literal(spec.pattern),
+        filter_pattern=logs.FilterPattern.literal(spec.pattern_text),
         metric_namespace=spec.namespace,
         metric_name=spec.metric_name,
         metric_value=spec.metric_value,

@@ -15,6 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.interfaces.aws_logs import ILogGroupRef
 from constructs import Construct
 
+from observability_blueprint.core import LogGroupInterface, implements_by_delegation
 from observability_blueprint.rules import limits
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
@@ -52,7 +53,8 @@ class DataProtectionSettings:
     audit_log_group: logs.ILogGroup | None = None
 
 
-class ManagedLogGroup(Construct):
+@implements_by_delegation(logs.ILogGroup, to="log_group")
+class ManagedLogGroup(Construct, LogGroupInterface):
     """A CloudWatch Logs log group with safe defaults and checked settings.
 
     Retention is one of the values CloudWatch Logs accepts (default one year);
@@ -199,8 +201,26 @@ class ManagedLogGroup(Construct):
         """The log group's name (a token when CloudFormation chooses it)."""
         return self.log_group.log_group_name
 
-    def add_metric_filter(self, spec: MetricFilterSpec) -> logs.MetricFilter:
-        """Add a checked metric filter; its construct ID is ``spec.name``.
+    def add_metric_filter(
+        self,
+        spec_or_id: MetricFilterSpec | str,
+        *,
+        filter_pattern: logs.IFilterPattern | None = None,
+        metric_name: str | None = None,
+        metric_namespace: str | None = None,
+        default_value: float | None = None,
+        dimensions: Mapping[str, str] | None = None,
+        filter_name: str | None = None,
+        metric_value: str | None = None,
+        unit: cloudwatch.Unit | None = None,
+        apply_on_transformed_logs: bool | None = None,
+    ) -> logs.MetricFilter:
+        """Add a checked metric filter.
+
+        Takes a :class:`MetricFilterSpec` (its ``name`` is the construct ID), or
+        aws-cdk-lib's own arguments (``add_metric_filter("Errors", filter_pattern=...,
+        metric_name=..., metric_namespace=...)``) as ``ILogGroup.add_metric_filter``
+        does. Either way the pattern is parsed offline and the filter checked.
 
         Raises
         ------
@@ -208,6 +228,21 @@ class ManagedLogGroup(Construct):
             When the filter breaks a CloudWatch Logs rule (dimensions, default
             value, pattern length, 100 filters per log group, log class).
         """
+        if isinstance(spec_or_id, MetricFilterSpec):
+            spec = spec_or_id
+        else:
+            spec = self._spec_from_options(
+                spec_or_id,
+                filter_pattern=filter_pattern,
+                metric_name=metric_name,
+                metric_namespace=metric_namespace,
+                default_value=default_value,
+                dimensions=dimensions,
+                filter_name=filter_name,
+                metric_value=metric_value,
+                unit=unit,
+                apply_on_transformed_logs=apply_on_transformed_logs,
+            )
         at = f"{self.node.path}/{spec.name}"
         problems = [Problem(f"{at}.{p.location}", p.message) for p in metric_filter_problems(spec)]
         problems += [
@@ -221,7 +256,7 @@ class ManagedLogGroup(Construct):
             self,
             spec.name,
             log_group=self.log_group,
-            filter_pattern=logs.FilterPattern.literal(spec.pattern),
+            filter_pattern=logs.FilterPattern.literal(spec.pattern_text),
             metric_namespace=spec.namespace,
             metric_name=spec.metric_name,
             metric_value=spec.metric_value,
@@ -240,6 +275,53 @@ class ManagedLogGroup(Construct):
             )
         )
         return metric_filter
+
+    def _spec_from_options(
+        self,
+        id: str,
+        *,
+        filter_pattern: logs.IFilterPattern | None,
+        metric_name: str | None,
+        metric_namespace: str | None,
+        default_value: float | None,
+        dimensions: Mapping[str, str] | None,
+        filter_name: str | None,
+        metric_value: str | None,
+        unit: cloudwatch.Unit | None,
+        apply_on_transformed_logs: bool | None,
+    ) -> MetricFilterSpec:
+        at = f"{self.node.path}/{id}"
+        given = {
+            "filter_pattern": filter_pattern,
+            "metric_name": metric_name,
+            "metric_namespace": metric_namespace,
+        }
+        problems = [
+            Problem(f"{at}.{name}", "is required") for name, v in given.items() if v is None
+        ]
+        if apply_on_transformed_logs:
+            problems.append(
+                Problem(
+                    f"{at}.apply_on_transformed_logs",
+                    "this log group has no transformer; leave it unset",
+                )
+            )
+        if problems:
+            raise BlueprintError(problems)
+        assert filter_pattern is not None
+        assert metric_name is not None
+        assert metric_namespace is not None
+        return MetricFilterSpec(
+            name=id,
+            pattern=filter_pattern,
+            namespace=metric_namespace,
+            metric_name=metric_name,
+            metric_value=metric_value or "1",
+            default_value=default_value,
+            unit=None if unit is None else unit.value,
+            dimensions=dict(dimensions or {}),
+            filter_name=filter_name,
+        )
 
     def add_subscription(
         self,

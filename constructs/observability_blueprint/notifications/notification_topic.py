@@ -11,6 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from observability_blueprint.core import TopicInterface, implements_by_delegation
 from observability_blueprint.security import BlueprintKey
 
 Protocol = Literal["email", "https", "sqs", "lambda"]
@@ -31,7 +32,8 @@ class TopicSubscriber:
     endpoint: str
 
 
-class NotificationTopic(Construct):
+@implements_by_delegation(sns.ITopic, to="topic")
+class NotificationTopic(Construct, TopicInterface):
     """An SNS topic for alarm and event notifications.
 
     Encrypted with the blueprint's customer-managed key, whose policy this
@@ -44,6 +46,9 @@ class NotificationTopic(Construct):
     ``sns:SendMessage`` from this topic in its own policy (and, if encrypted, let
     SNS use its key): CDK cannot change the policy of a queue it does not
     manage, so a warning says so.
+
+    It is an ``ITopic``: pass it wherever aws-cdk-lib takes one (``SnsAction``,
+    ``grant_publish``, event targets); ``topic`` is the L2 it wraps.
 
     Parameters
     ----------

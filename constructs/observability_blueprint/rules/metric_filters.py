@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Protocol
 
 from observability_blueprint.rules import limits
 from observability_blueprint.rules.errors import Problem
@@ -35,6 +35,20 @@ class PatternExamples:
     no_match: tuple[str, ...] = ()
 
 
+class TextPattern(Protocol):
+    """A filter pattern object, such as aws-cdk-lib's ``logs.IFilterPattern``."""
+
+    @property
+    def log_pattern_string(self) -> str:
+        """The pattern as CloudWatch Logs reads it."""
+        ...
+
+
+def pattern_text(pattern: str | TextPattern) -> str:
+    """Return the text of a pattern given as a string or a pattern object."""
+    return pattern if isinstance(pattern, str) else pattern.log_pattern_string
+
+
 @dataclass(frozen=True, kw_only=True)
 class MetricFilterSpec:
     """One metric filter: which events it counts and the metric it publishes.
@@ -44,7 +58,9 @@ class MetricFilterSpec:
     name
         Logical name, unique within its log group; the construct ID.
     pattern
-        CloudWatch Logs filter pattern (term, JSON or space-delimited).
+        CloudWatch Logs filter pattern (term, JSON or space-delimited), as text or as
+        a pattern object such as ``logs.FilterPattern.all_terms("ERROR")``; either
+        is parsed offline.
     namespace, metric_name
         Where the metric is published.
     metric_value
@@ -64,7 +80,7 @@ class MetricFilterSpec:
     """
 
     name: str
-    pattern: str
+    pattern: str | TextPattern
     namespace: str
     metric_name: str
     metric_value: str = "1"
@@ -73,6 +89,11 @@ class MetricFilterSpec:
     dimensions: Mapping[str, str] = field(default_factory=dict)
     filter_name: str | None = None
     examples: PatternExamples | None = None
+
+    @property
+    def pattern_text(self) -> str:
+        """The pattern as CloudWatch Logs reads it."""
+        return pattern_text(self.pattern)
 
 
 def _check_metric_part(what: str, value: str) -> str | None:
@@ -94,11 +115,11 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
     with the config path or construct path of the filter.
     """
     problems: list[Problem] = []
-    if len(spec.pattern) > limits.FILTER_PATTERN_MAX:
+    if len(spec.pattern_text) > limits.FILTER_PATTERN_MAX:
         problems.append(
             Problem(
                 "pattern",
-                f"the pattern is {len(spec.pattern)} characters; CloudWatch Logs allows at "
+                f"the pattern is {len(spec.pattern_text)} characters; CloudWatch Logs allows at "
                 f"most {limits.FILTER_PATTERN_MAX}",
             )
         )
@@ -164,7 +185,7 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
     ``$.latency_ms`` or ``$bytes`` must be something the pattern can provide.
     """
     try:
-        pattern = parse(spec.pattern)
+        pattern = parse(spec.pattern_text)
     except FilterPatternError as error:
         return [Problem("pattern", str(error))]
     problems: list[Problem] = []
@@ -173,7 +194,7 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
             Problem(
                 "value",
                 f"{spec.metric_value!r} cannot come from the {pattern.kind} pattern "
-                f"{spec.pattern!r}; {_supply_hint(pattern.kind, pattern.fields)}",
+                f"{spec.pattern_text!r}; {_supply_hint(pattern.kind, pattern.fields)}",
             )
         )
     for key, value in spec.dimensions.items():
@@ -181,7 +202,7 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
             problems.append(
                 Problem(
                     f"dimensions.{key}",
-                    f"{value!r} cannot come from the {pattern.kind} pattern {spec.pattern!r}; "
+                    f"{value!r} cannot come from the {pattern.kind} pattern {spec.pattern_text!r}; "
                     f"{_supply_hint(pattern.kind, pattern.fields)}",
                 )
             )
@@ -191,7 +212,7 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"examples.match[{index}]",
-                        f"the pattern {spec.pattern!r} does not match this event, which it "
+                        f"the pattern {spec.pattern_text!r} does not match this event, which it "
                         f"should: {event!r}",
                     )
                 )
@@ -200,7 +221,7 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"examples.no_match[{index}]",
-                        f"the pattern {spec.pattern!r} matches this event, which it should "
+                        f"the pattern {spec.pattern_text!r} matches this event, which it should "
                         f"not: {event!r}",
                     )
                 )

@@ -9,11 +9,14 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from observability_blueprint.core import KeyInterface, implements_by_delegation
+
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """The key outlives the stack: data encrypted with it stays readable."""
 
 
-class BlueprintKey(Construct):
+@implements_by_delegation(kms.IKey, to="key")
+class BlueprintKey(Construct, KeyInterface):
     """One customer-managed key for a blueprint's log groups and topics.
 
     One key, not one per log group, keeps the cost flat ($1 a month) and the key
@@ -26,6 +29,9 @@ class BlueprintKey(Construct):
     not depend on each other in a cycle. :meth:`allow_alarm_notifications` lets
     CloudWatch alarms and EventBridge rules publish to topics encrypted with it
     (they cannot publish under the AWS-managed ``alias/aws/sns`` key).
+
+    It is an ``IKey``: pass it wherever aws-cdk-lib takes one; ``key`` is the L2 it
+    wraps.
 
     Parameters
     ----------

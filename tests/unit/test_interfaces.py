@@ -1,0 +1,154 @@
+"""The constructs drop into aws-cdk-lib code: they implement the interfaces of what they wrap."""
+
+from __future__ import annotations
+
+import pytest
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk.assertions import Match, Template
+
+from observability_blueprint import (
+    AnomalyAlarm,
+    BlueprintError,
+    BlueprintKey,
+    ManagedLogGroup,
+    MetricFilterSpec,
+    NotificationTopic,
+    RuleCompositeAlarm,
+    StaticAlarm,
+)
+from observability_blueprint.core.delegation import interface_members
+from support import new_stack
+
+METRIC = cloudwatch.Metric(
+    namespace="Shop", metric_name="Errors", statistic="Sum", period=Duration.minutes(5)
+)
+
+
+class Built:
+    """One stack where each construct is handed to aws-cdk-lib as the interface."""
+
+    def __init__(self) -> None:
+        _, self.stack = new_stack()
+        stack = self.stack
+        self.key = BlueprintKey(stack, "Key")
+        self.topic = NotificationTopic(stack, "Topic", key=self.key, topic_name="shop-alerts")
+        self.logs = ManagedLogGroup(
+            stack, "Logs", log_group_name="/shop/api", encryption_key=self.key
+        )
+        self.static = StaticAlarm(stack, "Static", metric=METRIC, threshold=1, comparison=">")
+        self.anomaly = AnomalyAlarm(stack, "Anomaly", metric=METRIC)
+        self.composite = RuleCompositeAlarm(
+            stack, "Composite", rule="ALARM(static)", alarms={"static": self.static}
+        )
+        # aws-cdk-lib takes them where it takes its own types.
+        self.static.alarm.add_alarm_action(actions.SnsAction(self.topic))
+        cloudwatch.CompositeAlarm(
+            stack,
+            "Cdk",
+            alarm_rule=cloudwatch.AlarmRule.any_of(
+                cloudwatch.AlarmRule.from_alarm(self.anomaly, cloudwatch.AlarmState.ALARM),
+                cloudwatch.AlarmRule.from_alarm(self.composite, cloudwatch.AlarmState.ALARM),
+            ),
+        )
+        self.role = iam.Role(stack, "Writer", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+        self.logs.grant_write(self.role)
+        self.topic.grant_publish(self.role)
+        self.key.grant_decrypt(self.role)
+        self.logs.add_metric_filter(
+            "Timeouts",
+            filter_pattern=logs.FilterPattern.all_terms("Task timed out"),
+            metric_name="Timeouts",
+            metric_namespace="Shop",
+        )
+        self.template = Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def built() -> Built:
+    return Built()
+
+
+@pytest.mark.parametrize(
+    ("attribute", "interface", "wrapped"),
+    [
+        ("static", cloudwatch.IAlarm, "alarm"),
+        ("anomaly", cloudwatch.IAlarm, "alarm"),
+        ("composite", cloudwatch.IAlarm, "alarm"),
+        ("topic", sns.ITopic, "topic"),
+        ("logs", logs.ILogGroup, "log_group"),
+        ("key", kms.IKey, "key"),
+    ],
+)
+def test_every_interface_member_is_there(
+    built: Built, attribute: str, interface: type, wrapped: str
+) -> None:
+    construct = getattr(built, attribute)
+    missing = [name for name in interface_members(interface) if not hasattr(construct, name)]
+    assert missing == []
+    assert construct.stack is Stack.of(built.stack)
+    inner = getattr(construct, wrapped)
+    for name in ("alarm_arn", "topic_arn", "log_group_arn", "key_arn"):
+        if hasattr(inner, name):
+            assert getattr(construct, name) == getattr(inner, name)
+
+
+def test_alarms_are_alarms_to_aws_cdk_lib(built: Built) -> None:
+    rules = built.template.find_resources("AWS::CloudWatch::CompositeAlarm")
+    cdk_rule = next(r for key, r in rules.items() if key.startswith("Cdk"))
+    text = str(cdk_rule["Properties"]["AlarmRule"])
+    assert "'Fn::GetAtt': ['AnomalyA953C24C', 'Arn']" in text  # the alarm, not the detector
+    assert "'Fn::GetAtt': ['Composite7F1A9415', 'Arn']" in text
+    built.template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {"AlarmActions": [{"Ref": Match.string_like_regexp("^Topic")}]},
+    )
+
+
+def test_grants_reach_the_wrapped_resources(built: Built) -> None:
+    statements = str(built.template.find_resources("AWS::IAM::Policy"))
+    for action in ("logs:PutLogEvents", "sns:Publish", "kms:Decrypt"):
+        assert action in statements
+
+
+def test_cdk_style_metric_filters_are_checked(built: Built) -> None:
+    built.template.has_resource_properties(
+        "AWS::Logs::MetricFilter",
+        {
+            "FilterPattern": '"Task timed out"',
+            "MetricTransformations": [
+                {"MetricName": "Timeouts", "MetricNamespace": "Shop", "MetricValue": "1"}
+            ],
+        },
+    )
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs", log_group_name="/shop/api")
+    with pytest.raises(BlueprintError) as caught:
+        group.add_metric_filter("Bad", filter_pattern=logs.FilterPattern.literal("{ $.a = }"))
+    lines = str(caught.value).splitlines()
+    assert lines[:2] == [
+        "Test/Logs/Bad.metric_name: is required",
+        "Test/Logs/Bad.metric_namespace: is required",
+    ]
+    with pytest.raises(BlueprintError, match=r"^Test/Logs/Bad\.pattern: "):
+        group.add_metric_filter(
+            "Bad",
+            filter_pattern=logs.FilterPattern.literal("{ $.a = }"),
+            metric_name="A",
+            metric_namespace="Shop",
+        )
+
+
+def test_a_filter_spec_takes_a_pattern_object() -> None:
+    spec = MetricFilterSpec(
+        name="errors",
+        pattern=logs.FilterPattern.string_value("$.level", "=", "ERROR"),
+        namespace="Shop",
+        metric_name="Errors",
+    )
+    assert spec.pattern_text == '{ $.level = "ERROR" }'
