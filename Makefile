@@ -47,6 +47,7 @@ synth: setup
 lint: $(PY_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pylint constructs/observability_blueprint
 
 typecheck: $(PY_STAMP)
 	$(BIN)/mypy

@@ -1,8 +1,9 @@
-"""Helpers shared by the tests: an app with the project's feature flags, synthesis."""
+"""Helpers shared by the tests: an app with the project's feature flags, synthesis, checks."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,15 +84,9 @@ class Synthesized:
         data: dict[str, Any] = json.loads((self.outdir / f"{name}.template.json").read_text())
         return data
 
-    def nag_violations(self) -> list[dict[str, Any]]:
-        """Findings of cdk-nag's AwsSolutions pack (construct warnings are reported apart)."""
-        report = json.loads((self.outdir / "validation-report.json").read_text())
-        return [
-            violation
-            for plugin in report["pluginReports"]
-            if plugin["pluginName"] != "Construct Annotations"
-            for violation in plugin["violations"]
-        ]
+    def nag_violations(self) -> list[str]:
+        """Findings of the compliance packs (see :func:`compliance_findings`)."""
+        return compliance_findings(self.outdir)
 
 
 def synthesize(path: Path, outdir: Path) -> Synthesized:
@@ -107,3 +102,122 @@ def synthesize(path: Path, outdir: Path) -> Synthesized:
     else:
         record_checks(outdir, ran=True)  # as app.py does
     return Synthesized(config, stacks, outdir, nag_error)
+
+
+# ------------------------------------------------------------------ compliance
+#
+# One definition of "compliant" for every test that synthesizes with
+# add_compliance_checks: cdk-nag's AwsSolutions pack reports nothing that is not
+# acknowledged, the construct warnings are exactly the ones the test names, and
+# cfn-lint reports nothing on any template of the assembly. Nothing is ignored.
+
+LINT_REGIONS = ("us-east-1", "eu-west-1")
+"""Regions cfn-lint checks every template for: the two the examples deploy to."""
+
+CONSTRUCT_ANNOTATIONS = "Construct Annotations"
+"""The validation report's section for the constructs' own warnings.
+
+They are not compliance findings: the blueprint warns on purpose (a queue it
+cannot change, a cluster it does not manage) and the tests of those constructs
+assert each message. :func:`assert_compliant` still compares their ids with the
+ones the test expects, so an unexpected warning fails it.
+"""
+
+
+def _report(outdir: Path) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(
+        (outdir / "validation-report.json").read_text(encoding="utf-8")
+    )
+    return report
+
+
+def _violations(outdir: Path) -> list[tuple[str, str, str]]:
+    """(plugin, rule, construct path) of every violation in the validation report."""
+    return [
+        (plugin["pluginName"], violation["ruleName"], construct["constructPath"])
+        for plugin in _report(outdir)["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+    ]
+
+
+def compliance_findings(outdir: Path) -> list[str]:
+    """Return the unacknowledged findings of every validation plugin but the annotations.
+
+    Each is ``"<plugin>: <rule>: <construct path>"``. A plugin without findings or
+    acknowledged ones leaves no section in the report, so an empty list does not
+    show the pack ran: ``test_checks.py`` shows the same registration reporting.
+    """
+    return [
+        f"{plugin}: {rule}: {path}"
+        for plugin, rule, path in _violations(outdir)
+        if plugin != CONSTRUCT_ANNOTATIONS
+    ]
+
+
+def construct_annotations(outdir: Path) -> set[str]:
+    """Return the ids of the construct warnings in the validation report."""
+    return {rule for plugin, rule, _ in _violations(outdir) if plugin == CONSTRUCT_ANNOTATIONS}
+
+
+def acknowledged_rules(outdir: Path) -> set[str]:
+    """Return the rules whose findings were acknowledged, without their details.
+
+    ``AwsSolutions-IAM5[Resource::*]`` is ``AwsSolutions-IAM5``.
+    """
+    return {
+        violation["ruleName"].split("[")[0]
+        for plugin in _report(outdir)["pluginReports"]
+        for violation in plugin.get("suppressedViolations", [])
+    }
+
+
+def cfn_lint_findings(
+    template: Mapping[str, Any] | str, *, regions: Collection[str] = LINT_REGIONS
+) -> list[str]:
+    """Return cfn-lint's matches on one template as ``"<rule>: <message>"``, for ``regions``."""
+    from cfnlint.api import ManualArgs, lint
+
+    text = template if isinstance(template, str) else json.dumps(template)
+    return [
+        f"{match.rule.id}: {match.message}"
+        for match in lint(text, config=ManualArgs(regions=list(regions)))
+    ]
+
+
+def assert_compliant(
+    outdir: Path,
+    *,
+    nag_error: str | None = None,
+    construct_warnings: Collection[str] = (),
+) -> None:
+    """Assert the assembly in ``outdir`` passes cdk-nag and cfn-lint.
+
+    Parameters
+    ----------
+    outdir
+        Where an app with :func:`add_compliance_checks` was synthesized.
+    nag_error
+        What synthesis raised, if it raised (cdk-nag findings fail synthesis).
+    construct_warnings
+        The ids of the construct annotations the app is meant to carry
+        (``"Annotation::observability-blueprint:sqs-subscriber-policy"``); any
+        other one fails.
+    """
+    # support.py is not a test module: pytest does not rewrite its asserts, so each
+    # one states what it found.
+    findings = compliance_findings(outdir)
+    assert findings == [], f"cdk-nag findings: {findings}"
+    assert nag_error is None, nag_error
+    annotations = construct_annotations(outdir)
+    assert annotations == set(construct_warnings), (
+        f"construct annotations {sorted(annotations)}, expected {sorted(construct_warnings)}"
+    )
+    templates = sorted(outdir.glob("*.template.json"))
+    assert templates, f"no template in {outdir}"
+    found = [
+        f"{path.name}: {finding}"
+        for path in templates
+        for finding in cfn_lint_findings(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], f"cfn-lint findings: {found}"

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         AutomatedResponse,
         EventAlert,
         EventDelivery,
+        EventRuleConstruct,
         ScheduledAction,
         ScheduledTask,
         TemplateInput,
@@ -75,10 +76,14 @@ if TYPE_CHECKING:
     from observability_blueprint.rules.agent_config import AgentConfig, LogFile, WindowsEventLog
     from observability_blueprint.rules.alarm_rules import AlarmRuleError
     from observability_blueprint.rules.alarm_settings import (
+        Action,
         ActionSet,
         ActionSpec,
         AlarmKind,
         AlarmNaming,
+        AlarmState,
+        AnomalyDirection,
+        Comparison,
         PrefixNaming,
     )
     from observability_blueprint.rules.audit import (
@@ -88,6 +93,7 @@ if TYPE_CHECKING:
         TrailSettings,
     )
     from observability_blueprint.rules.cis_controls import ControlOverride
+    from observability_blueprint.rules.containers import EcsMode
     from observability_blueprint.rules.dashboard_model import DashboardPlan
     from observability_blueprint.rules.errors import BlueprintError, Problem
     from observability_blueprint.rules.event_patterns import EventExamples
@@ -101,12 +107,19 @@ if TYPE_CHECKING:
         RunbookAction,
     )
     from observability_blueprint.rules.filter_patterns import FilterPatternError
-    from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
+    from observability_blueprint.rules.flow_log_fields import TrafficType
+    from observability_blueprint.rules.limits import LogClass
+    from observability_blueprint.rules.metric_filters import (
+        MetricFilterSpec,
+        PatternExamples,
+        TextPattern,
+    )
     from observability_blueprint.rules.ssm_schedules import AssociationTarget, CommandOutput
     from observability_blueprint.rules.structured_logs import StructuredLogFields
     from observability_blueprint.security import BlueprintKey
 
 _EXPORTS: dict[str, str] = {
+    "Action": "rules.alarm_settings",
     "ActionSet": "rules.alarm_settings",
     "ActionSpec": "rules.alarm_settings",
     "AgentAssociation": "hosts",
@@ -117,7 +130,9 @@ _EXPORTS: dict[str, str] = {
     "AlarmOptions": "alarms",
     "AlarmRuleError": "rules.alarm_rules",
     "AlarmRunbook": "alarms",
+    "AlarmState": "rules.alarm_settings",
     "AnomalyAlarm": "alarms",
+    "AnomalyDirection": "rules.alarm_settings",
     "ArnAlarmAction": "alarms",
     "AssociationTarget": "rules.ssm_schedules",
     "AuditResources": "blueprint.audit",
@@ -133,16 +148,19 @@ _EXPORTS: dict[str, str] = {
     "CisAlarmPack": "audit",
     "CommandAction": "rules.event_schedules",
     "CommandOutput": "rules.ssm_schedules",
+    "Comparison": "rules.alarm_settings",
     "ControlOverride": "rules.cis_controls",
     "DashboardPlan": "rules.dashboard_model",
     "DashboardsStack": "blueprint.stacks",
     "DataEventSelection": "rules.audit",
     "DataProtectionSettings": "logs",
     "EcsContainerInsights": "containers",
+    "EcsMode": "rules.containers",
     "EksObservability": "containers",
     "EventAlert": "events",
     "EventDelivery": "events",
     "EventExamples": "rules.event_patterns",
+    "EventRuleConstruct": "events",
     "EventsUnit": "blueprint.events",
     "FilterPatternError": "rules.filter_patterns",
     "GlobalEventsStack": "blueprint.stacks",
@@ -150,6 +168,7 @@ _EXPORTS: dict[str, str] = {
     "InsightRuleSpec": "rules.audit",
     "InstanceTargets": "rules.event_schedules",
     "LambdaAction": "rules.event_schedules",
+    "LogClass": "rules.limits",
     "LogFile": "rules.agent_config",
     "ManagedLogGroup": "logs",
     "ManagementEvents": "rules.audit",
@@ -173,7 +192,9 @@ _EXPORTS: dict[str, str] = {
     "StructuredLogFields": "rules.structured_logs",
     "StructuredLogMetrics": "logs",
     "TemplateInput": "events",
+    "TextPattern": "rules.metric_filters",
     "TopicSubscriber": "notifications",
+    "TrafficType": "rules.flow_log_fields",
     "TrailContributorInsights": "audit",
     "TrailSettings": "rules.audit",
     "TreatMissingData": "alarms",
@@ -187,6 +208,7 @@ _EXPORTS: dict[str, str] = {
 """Public name -> the module (under this package) that defines it."""
 
 __all__ = [
+    "Action",
     "ActionSet",
     "ActionSpec",
     "AgentAssociation",
@@ -197,7 +219,9 @@ __all__ = [
     "AlarmOptions",
     "AlarmRuleError",
     "AlarmRunbook",
+    "AlarmState",
     "AnomalyAlarm",
+    "AnomalyDirection",
     "ArnAlarmAction",
     "AssociationTarget",
     "AuditResources",
@@ -213,16 +237,19 @@ __all__ = [
     "CisAlarmPack",
     "CommandAction",
     "CommandOutput",
+    "Comparison",
     "ControlOverride",
     "DashboardPlan",
     "DashboardsStack",
     "DataEventSelection",
     "DataProtectionSettings",
     "EcsContainerInsights",
+    "EcsMode",
     "EksObservability",
     "EventAlert",
     "EventDelivery",
     "EventExamples",
+    "EventRuleConstruct",
     "EventsUnit",
     "FilterPatternError",
     "GlobalEventsStack",
@@ -230,6 +257,7 @@ __all__ = [
     "InsightRuleSpec",
     "InstanceTargets",
     "LambdaAction",
+    "LogClass",
     "LogFile",
     "ManagedLogGroup",
     "ManagementEvents",
@@ -253,7 +281,9 @@ __all__ = [
     "StructuredLogFields",
     "StructuredLogMetrics",
     "TemplateInput",
+    "TextPattern",
     "TopicSubscriber",
+    "TrafficType",
     "TrailContributorInsights",
     "TrailSettings",
     "TreatMissingData",

@@ -55,7 +55,7 @@ def rules() -> dict[str, dict[str, Any]]:
         stack = Stack(app, f"Events{index}")
         key = BlueprintKey(stack, "Key")
         topics = {
-            name: NotificationTopic(stack, name, key=key).topic
+            name: NotificationTopic(stack, name, encryption_key=key).topic
             for name in ("oncall", "security", "ops")
         }
         build_events(

@@ -260,7 +260,7 @@ def api() -> Template:
         treat_missing_data="breaching",
         alarm_name="cpu-high",
         actions=ActionSet(alarm=(ActionSpec(topic="ops"), ActionSpec(ec2="stop"))),
-        topics={"ops": topic},
+        named_topics={"ops": topic},
     )
     odd = AnomalyAlarm(stack, "Odd", metric=cpu, direction="below", band=1.5)
     RuleCompositeAlarm(
@@ -269,7 +269,7 @@ def api() -> Template:
         rule="ALARM(high) AND ALARM(odd)",
         alarms={"high": high.alarm, "odd": odd.alarm},
         actions=ActionSet(ok=(ActionSpec(topic="ops"),)),
-        topics={"ops": topic},
+        named_topics={"ops": topic},
     )
     return Template.from_stack(stack)
 

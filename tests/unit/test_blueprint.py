@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from aws_cdk.assertions import Annotations, Match
 
 from observability_blueprint import Blueprint, ObservabilityBlueprint
-from support import EXAMPLES, Synthesized, assert_blueprint_warns, new_stack, resources
+from support import (
+    EXAMPLES,
+    Synthesized,
+    assert_blueprint_warns,
+    new_stack,
+    properties,
+    resources,
+)
 
 
 def test_stack_name_and_environment(full: Synthesized, small: Synthesized) -> None:
@@ -81,7 +90,17 @@ def test_nothing_is_lost_on_stack_deletion(examples: dict[str, Synthesized], exa
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_tags_reach_every_taggable_resource(examples: dict[str, Synthesized], example: str) -> None:
     synthesized = examples[example]
-    expected = [{"Key": k, "Value": v} for k, v in sorted(synthesized.config.tags.items())]
+    expected = {  # the files' tags:, sorted by key as CloudFormation receives them
+        "blueprint.yaml": [
+            {"Key": "owner", "Value": "platform-team"},
+            {"Key": "project", "Value": "shop"},
+        ],
+        "examples/full.yaml": [
+            {"Key": "cost-center", "Value": "4711"},
+            {"Key": "data-classification", "Value": "confidential"},
+            {"Key": "project", "Value": "payments"},
+        ],
+    }[example]
     taggable = (
         "AWS::Logs::LogGroup",
         "AWS::KMS::Key",
@@ -209,16 +228,49 @@ def test_structured_logs_with_custom_nested_fields(full: Synthesized) -> None:
     )
 
 
-def test_filter_count_matches_the_config(examples: dict[str, Synthesized]) -> None:
-    for synthesized in examples.values():
-        config = synthesized.config
-        audit = synthesized.stack.blueprint.audit
-        expected = (
-            sum(len(config.filter_specs(g)) for g in config.log_groups)
-            + sum(1 for entry in config.flow_logs if entry.rejected_ssh_rdp_alarm is not None)
-            + (len(audit.cis.metric_filters) if audit and audit.cis else 0)
+# Metric filters per namespace, counted from the example files by hand: a log
+# group's own filters, 5 per structured_logs (errors, latency, 5xx, 4xx, response
+# bytes), 1 per flow log rejected SSH/RDP alarm, 15 for the CIS pack.
+EXPECTED_FILTERS = {
+    "blueprint.yaml": {
+        "shop-dev-observability": {
+            "Shop/Api": 1 + 5,  # api: payment-declined + structured
+            "Shop/Worker": 1,  # worker: worker-timeouts
+            "LogMetrics": 15,  # audit_trail.cis: CloudWatch.1-14 and CIS 4.15
+        },
+    },
+    "examples/full.yaml": {
+        "payments-prod-observability": {
+            "Payments/Checkout": 1 + 5,  # checkout: card-declined + structured
+            "Payments/Edge": 2,  # edge-access: edge-5xx, edge-bytes
+            "Payments/DataProtection": 1,  # data-protection-audit: masked-findings
+            "payments-prod": 1,  # flow_logs main: rejected_ssh_rdp_alarm
+            "LogMetrics": 15,  # audit_trail.cis, nothing disabled
+        },
+        "payments-prod-observability-us-east-1": {},
+    },
+}
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_filter_count_matches_the_config(examples: dict[str, Synthesized], example: str) -> None:
+    synthesized = examples[example]
+    found = {
+        stack.stack_name: Counter(
+            t["MetricNamespace"]
+            for props in properties(synthesized.template(stack), "AWS::Logs::MetricFilter")
+            for t in props["MetricTransformations"]
         )
-        assert len(resources(synthesized.template(), "AWS::Logs::MetricFilter")) == expected
+        for stack in synthesized.stacks
+    }
+    assert found == EXPECTED_FILTERS[example]
+    assert (
+        sum(found[synthesized.stack.stack_name].values())
+        == {
+            "blueprint.yaml": 22,
+            "examples/full.yaml": 25,
+        }[example]
+    )
 
 
 def test_colliding_metrics_are_reported_as_a_warning() -> None:

@@ -1,16 +1,16 @@
 """The CIS alarm pack: its data file, its patterns byte for byte, and CisAlarmPack.
 
-The patterns are compared with the AWS facts reference table (Security Hub user
-guide, CloudWatch.1-14, and CIS 4.15) and evaluated with the offline filter
-pattern engine against the realistic CloudTrail records of
-``tests/unit/filter_patterns/test_cis_patterns.py``.
+The patterns are compared with the tests' own transcription of the published
+ones (``tests/unit/reference/cis_cloudwatch_patterns.py``: Security Hub user guide,
+CloudWatch.1-14, and CIS 4.15), kept apart from the data file the package reads,
+and evaluated with the offline filter pattern engine against the realistic
+CloudTrail records of ``tests/unit/filter_patterns/test_cis_patterns.py``.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -37,10 +37,10 @@ from observability_blueprint.rules.cis_controls import (
 )
 from observability_blueprint.rules.filter_patterns import parse
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, pattern_problems
-from support import ROOT, new_stack, resources
+from support import ROOT, new_stack, properties, resources
+from unit.reference import cis_cloudwatch_patterns as published
 
 DATA = ROOT / "constructs" / "observability_blueprint" / "rules" / "data" / "cis_controls.json"
-FACTS = ROOT.parent / "shared" / "reference" / "aws-facts.md"
 
 
 def _records_module() -> ModuleType:
@@ -57,31 +57,14 @@ def _records_module() -> ModuleType:
 RECORDS = _records_module()
 
 
-def facts_table() -> dict[str, str]:
-    """Control id -> pattern, parsed from the facts reference (``\\|\\|`` is ``||``)."""
-    if not FACTS.exists():
-        pytest.skip(f"the AWS facts reference is not beside the repository ({FACTS})")
-    rows = re.findall(
-        r"^\| (CloudWatch\.\d+(?: \(old\))?|CIS 4\.15) \|(.*)\|\s*$",
-        FACTS.read_text(encoding="utf-8"),
-        re.MULTILINE,
-    )
-    table = {}
-    for control, rest in rows:
-        match = re.search(r"`(.*)`", rest)
-        assert match is not None, control
-        table[control] = match.group(1).replace("\\|\\|", "||")
-    return table
-
-
 # ------------------------------------------------------------- the data file
 
 
 def test_the_data_file_names_its_default_and_sources() -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    assert data["default"] == DEFAULT_STANDARD
-    assert data["namespace"] == DEFAULT_NAMESPACE == "LogMetrics"
-    assert data["metric_value"] == "1"
+    assert data["default"] == DEFAULT_STANDARD == "security-hub"
+    assert data["namespace"] == DEFAULT_NAMESPACE == published.NAMESPACE
+    assert data["metric_value"] == published.METRIC_VALUE
     for name in standards():
         assert "Security Hub" in standard_source(name) or "CIS" in standard_source(name)
     assert all(control.source for control in load_controls())
@@ -90,33 +73,29 @@ def test_the_data_file_names_its_default_and_sources() -> None:
 def test_the_current_set_holds_the_fifteen_controls_in_order() -> None:
     ids = [c.id for c in load_controls()]
     assert ids == [f"CloudWatch.{n}" for n in range(1, 15)] + ["CIS 4.15"]
+    assert ids == list(published.CURRENT)
     assert len({c.metric_name for c in load_controls()}) == 15
 
 
-def test_current_patterns_equal_the_published_table_byte_for_byte() -> None:
-    table = facts_table()
+def test_current_patterns_equal_the_published_ones_byte_for_byte() -> None:
     for control in load_controls(DEFAULT_STANDARD):
-        assert control.pattern.encode() == table[control.id].encode(), control.id
+        assert control.pattern.encode() == published.CURRENT[control.id].encode(), control.id
 
 
-def test_older_set_replaces_only_cloudwatch_4_and_13() -> None:
-    table = facts_table()
-    current = {c.id: c.pattern for c in load_controls()}
-    for name in ("cis-1.4", "cis-1.2"):
-        old = {c.id: c.pattern for c in load_controls(name)}
-        assert old["CloudWatch.4"].encode() == table["CloudWatch.4 (old)"].encode()
-        assert old["CloudWatch.13"].encode() == table["CloudWatch.13 (old)"].encode()
-        changed = {k for k in current if current[k] != old[k]}
-        assert changed == {"CloudWatch.4", "CloudWatch.13"}
+@pytest.mark.parametrize("standard", ["cis-1.4", "cis-1.2"])
+def test_the_older_set_has_the_patterns_before_the_event_source_clause(standard: str) -> None:
+    older = {**published.CURRENT, **published.BEFORE_EVENT_SOURCE}
+    controls = load_controls(standard)
+    assert [c.id for c in controls] == list(published.CURRENT)
+    for control in controls:
+        assert control.pattern.encode() == older[control.id].encode(), control.id
+    changed = {c.id for c in controls if c.pattern != published.CURRENT[c.id]}
+    assert changed == {"CloudWatch.4", "CloudWatch.13"}
 
 
-def test_patterns_equal_the_filter_pattern_tests_literals() -> None:
-    current = {c.id: c.pattern for c in load_controls()}
-    assert current == dict(RECORDS.CIS_PATTERNS)
-    old = {c.id: c.pattern for c in load_controls("cis-1.4")}
-    published_old = dict(RECORDS.OLD_CIS_PATTERNS)
-    assert old["CloudWatch.4"] == published_old["CloudWatch.4 (old)"]
-    assert old["CloudWatch.13"] == published_old["CloudWatch.13 (old)"]
+@pytest.mark.parametrize("standard", ["security-hub", "cis-1.4"])
+def test_cis_sections_are_the_published_ones(standard: str) -> None:
+    assert {c.id: dict(c.cis) for c in load_controls(standard)} == published.CIS_SECTIONS
 
 
 # ---------------------------------------------- the patterns on CloudTrail records
@@ -270,7 +249,7 @@ def built() -> Built:
         stack,
         "Cis",
         log_group=trail_logs,
-        topics={"ops": topic},
+        topics=[topic],
         alarm_naming=PrefixNaming("shop-dev"),
         filter_name_prefix="shop-dev",
         trail_settings=TrailSettings(),
@@ -286,7 +265,7 @@ def built() -> Built:
         disabled=["CloudWatch.12"],
         overrides={"CloudWatch.1": ControlOverride(pattern='{ $.userIdentity.type = "Root" }')},
         namespace="Security/CIS",
-        topics={"sec": sns.Topic(other, "Sec")},
+        topics=[sns.Topic(other, "Sec")],
     )
     return Built(
         stack,
@@ -308,16 +287,35 @@ def _filters(template: Template) -> dict[str, dict[str, Any]]:
     }
 
 
-def test_template_patterns_equal_the_published_table_byte_for_byte(built: Built) -> None:
-    table = facts_table()
-    by_metric = _filters(built.template)
-    assert len(by_metric) == 15
-    for control in load_controls():
-        props = by_metric[control.metric_name]
-        assert props["FilterPattern"].encode() == table[control.id].encode(), control.id
-        assert props["FilterName"] == f"shop-dev-cis-{control.slug}"
+# Physical name suffix, control and metric name of each filter and alarm: the
+# metric names are public (alarms and dashboards refer to them).
+NAMES = {
+    "cloudwatch-1": ("CloudWatch.1", "RootAccountUsage"),
+    "cloudwatch-2": ("CloudWatch.2", "UnauthorizedApiCalls"),
+    "cloudwatch-3": ("CloudWatch.3", "ConsoleSignInWithoutMfa"),
+    "cloudwatch-4": ("CloudWatch.4", "IamPolicyChanges"),
+    "cloudwatch-5": ("CloudWatch.5", "CloudTrailChanges"),
+    "cloudwatch-6": ("CloudWatch.6", "ConsoleSignInFailures"),
+    "cloudwatch-7": ("CloudWatch.7", "KmsKeyDisableOrDeletion"),
+    "cloudwatch-8": ("CloudWatch.8", "S3BucketPolicyChanges"),
+    "cloudwatch-9": ("CloudWatch.9", "ConfigChanges"),
+    "cloudwatch-10": ("CloudWatch.10", "SecurityGroupChanges"),
+    "cloudwatch-11": ("CloudWatch.11", "NetworkAclChanges"),
+    "cloudwatch-12": ("CloudWatch.12", "NetworkGatewayChanges"),
+    "cloudwatch-13": ("CloudWatch.13", "RouteTableChanges"),
+    "cloudwatch-14": ("CloudWatch.14", "VpcChanges"),
+    "cis-4-15": ("CIS 4.15", "OrganizationsChanges"),
+}
+
+
+def test_template_patterns_equal_the_published_ones_byte_for_byte(built: Built) -> None:
+    filters = {p["FilterName"]: p for p in properties(built.template, "AWS::Logs::MetricFilter")}
+    assert sorted(filters) == sorted(f"shop-dev-cis-{suffix}" for suffix in NAMES)
+    for suffix, (control, metric) in NAMES.items():
+        props = filters[f"shop-dev-cis-{suffix}"]
+        assert props["FilterPattern"].encode() == published.CURRENT[control].encode(), control
         assert props["MetricTransformations"] == [
-            {"MetricName": control.metric_name, "MetricNamespace": "LogMetrics", "MetricValue": "1"}
+            {"MetricName": metric, "MetricNamespace": "LogMetrics", "MetricValue": "1"}
         ]
 
 
@@ -328,14 +326,14 @@ def test_filters_join_the_trail_log_group(built: Built) -> None:
 
 
 def test_each_control_has_an_alarm_that_notifies_the_topic(built: Built) -> None:
-    alarms = resources(built.template, "AWS::CloudWatch::Alarm")
-    assert len(alarms) == 15
+    alarms = properties(built.template, "AWS::CloudWatch::Alarm")
     topic = built.stack.resolve(built.topic.topic_arn)
-    by_metric = {a["Properties"]["MetricName"]: a["Properties"] for a in alarms.values()}
-    for control in load_controls():
-        props = by_metric[control.metric_name]
-        assert props["AlarmName"] == f"shop-dev-cis-{control.slug}"
-        assert props["AlarmDescription"].startswith(f"{control.id}: ")
+    by_name = {a["AlarmName"]: a for a in alarms}
+    assert sorted(by_name) == sorted(f"shop-dev-cis-{suffix}" for suffix in NAMES)
+    for suffix, (control, metric) in NAMES.items():
+        props = by_name[f"shop-dev-cis-{suffix}"]
+        assert props["MetricName"] == metric
+        assert props["AlarmDescription"].startswith(f"{control}: ")
         assert props["Namespace"] == "LogMetrics"
         assert props["Statistic"] == "Sum"
         assert props["Period"] == 300
@@ -359,7 +357,8 @@ def test_on_an_existing_trail_log_group(built: Built) -> None:
     for props in by_metric.values():
         assert props["LogGroupName"] == "aws-controltower/CloudTrailLogs"
         assert props["MetricTransformations"][0]["MetricNamespace"] == "Security/CIS"
-    assert by_metric["IamPolicyChanges"]["FilterPattern"] == facts_table()["CloudWatch.4 (old)"]
+    old_iam = published.BEFORE_EVENT_SOURCE["CloudWatch.4"]
+    assert by_metric["IamPolicyChanges"]["FilterPattern"] == old_iam
     assert by_metric["RootAccountUsage"]["FilterPattern"] == '{ $.userIdentity.type = "Root" }'
     paths = {f.node.path for f in built.imported.metric_filters.values()}
     assert "Other/Cis/Filters/cis-cloudwatch-1" in paths

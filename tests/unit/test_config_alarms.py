@@ -90,7 +90,8 @@ def test_ec2_action_on_a_metric_that_is_not_one_instance() -> None:
 
 
 def test_ec2_action_on_one_instance_is_fine() -> None:
-    Blueprint.from_dict(with_alarms(static(actions={"alarm": [{"ec2": "reboot"}]})))
+    blueprint = Blueprint.from_dict(with_alarms(static(actions={"alarm": [{"ec2": "reboot"}]})))
+    assert [action.ec2 for action in blueprint.alarms[0].actions.alarm] == ["reboot"]
 
 
 def test_autoscaling_action_on_an_anomaly_alarm() -> None:
@@ -206,7 +207,8 @@ def test_sub_minute_period_on_a_metric_filter_metric() -> None:
 
 
 def test_high_resolution_period_on_another_metric_is_fine() -> None:
-    Blueprint.from_dict(with_alarms(static(period=10)))
+    blueprint = Blueprint.from_dict(with_alarms(static(period=10)))
+    assert blueprint.alarms[0].period == 10
 
 
 def test_filter_metric_needs_a_value_for_every_dimension() -> None:

@@ -13,6 +13,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
 
 from observability_blueprint import (
+    ActionSet,
     AnomalyAlarm,
     BlueprintError,
     BlueprintKey,
@@ -37,7 +38,9 @@ class Built:
         _, self.stack = new_stack()
         stack = self.stack
         self.key = BlueprintKey(stack, "Key")
-        self.topic = NotificationTopic(stack, "Topic", key=self.key, topic_name="shop-alerts")
+        self.topic = NotificationTopic(
+            stack, "Topic", encryption_key=self.key, topic_name="shop-alerts"
+        )
         self.logs = ManagedLogGroup(
             stack, "Logs", log_group_name="/shop/api", encryption_key=self.key
         )
@@ -152,3 +155,88 @@ def test_a_filter_spec_takes_a_pattern_object() -> None:
         metric_name="Errors",
     )
     assert spec.pattern_text == '{ $.level = "ERROR" }'
+
+
+# ------------------------------------------------- aws-cdk-lib's actions and topics
+
+
+def test_alarm_actions_take_topics_and_cdk_actions() -> None:
+    _, stack = new_stack()
+    key = BlueprintKey(stack, "Key")
+    topic = NotificationTopic(stack, "Pager", encryption_key=key)
+    plain = sns.Topic(stack, "Plain")
+    cpu = cloudwatch.Metric(
+        namespace="AWS/EC2",
+        metric_name="CPUUtilization",
+        dimensions_map={"InstanceId": "i-0123456789abcdef0"},
+        period=Duration.minutes(5),
+    )
+    StaticAlarm(
+        stack,
+        "Hot",
+        metric=cpu,
+        threshold=95,
+        comparison=">=",
+        actions=ActionSet(
+            alarm=(topic, actions.Ec2Action(actions.Ec2InstanceAction.REBOOT)),
+            ok=(actions.SnsAction(plain),),
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "AlarmActions": [
+                {"Ref": "PagerEB19BD77"},
+                {
+                    "Fn::Join": [
+                        "",
+                        [
+                            "arn:",
+                            {"Ref": "AWS::Partition"},
+                            ":automate:",
+                            {"Ref": "AWS::Region"},
+                            ":ec2:reboot",
+                        ],
+                    ]
+                },
+            ],
+            "OKActions": [{"Ref": "Plain295EB121"}],
+        },
+    )
+
+
+def test_cdk_actions_are_checked_like_specs() -> None:
+    """A composite alarm takes no EC2 action, whichever way it is given."""
+    _, stack = new_stack()
+    child = StaticAlarm(stack, "Child", metric=METRIC, threshold=1, comparison=">")
+    with pytest.raises(BlueprintError) as caught:
+        RuleCompositeAlarm(
+            stack,
+            "C",
+            rule="ALARM(child)",
+            alarms={"child": child},
+            actions=ActionSet(alarm=(actions.Ec2Action(actions.Ec2InstanceAction.STOP),)),
+        )
+    assert str(caught.value) == (
+        "Test/C.actions.alarm[0]: a composite alarm cannot take an ec2 action on ALARM; it "
+        "accepts incident, lambda, opsitem, topic and runbooks (started through EventBridge)"
+    )
+
+
+def test_importers_check_what_they_import() -> None:
+    _, stack = new_stack()
+    imported = ManagedLogGroup.from_log_group_name(stack, "Old", "/shop/legacy")
+    assert imported.log_group_name == "/shop/legacy"
+    with pytest.raises(BlueprintError) as caught:
+        ManagedLogGroup.from_log_group_name(stack, "Bad", "/shop/bad name")
+    assert str(caught.value).startswith("Test/Bad.log_group_name: '/shop/bad name' ")
+    key = BlueprintKey.from_key_arn(
+        stack, "Key", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    assert key.key_id == "1234abcd-12ab-34cd-56ef-1234567890ab"
+    with pytest.raises(BlueprintError) as caught:
+        BlueprintKey.from_key_arn(stack, "Alias", "alias/trail")
+    assert str(caught.value) == (
+        "Test/Alias.key_arn: 'alias/trail' is not a KMS key ARN; use "
+        "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (a multi-Region key's id starts with mrk-)"
+    )

@@ -21,9 +21,8 @@ from observability_blueprint import (
     MetricFilterSpec,
     PatternExamples,
 )
-from observability_blueprint.logs.managed_log_group import _unit
 from observability_blueprint.rules.limits import METRIC_UNITS
-from support import new_stack, resources
+from support import new_stack, properties, resources
 
 LAMBDA_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:shipper"
 KINESIS_ARN = "arn:aws:kinesis:eu-west-1:111122223333:stream/central"
@@ -252,9 +251,18 @@ def test_published_metrics_are_recorded(built: Built) -> None:
     ]
 
 
-@pytest.mark.parametrize("unit", METRIC_UNITS)
-def test_every_cloudwatch_unit_maps_to_the_cdk_enum(unit: str) -> None:
-    assert _unit(unit).name == unit.upper().replace("/", "_PER_")
+def test_every_cloudwatch_unit_reaches_the_template_as_written() -> None:
+    # METRIC_UNITS is PutMetricFilter's unit enum (test_packaging compares it with botocore).
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    for index, unit in enumerate(METRIC_UNITS):
+        group.add_metric_filter(_spec(name=f"f{index}", metric_name=f"M{index}", unit=unit))
+    transformations = [
+        props["MetricTransformations"][0]
+        for props in properties(Template.from_stack(stack), "AWS::Logs::MetricFilter")
+    ]
+    units = {t["MetricName"]: t["Unit"] for t in transformations}
+    assert units == {f"M{index}": unit for index, unit in enumerate(METRIC_UNITS)}
 
 
 def _spec(**settings: Any) -> MetricFilterSpec:

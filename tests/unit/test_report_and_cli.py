@@ -12,7 +12,6 @@ import pytest
 
 from observability_blueprint.cli.main import main
 from observability_blueprint.cli.report import read_assembly, render
-from observability_blueprint.rules.prices import estimate
 from support import ROOT, Synthesized
 
 
@@ -21,19 +20,26 @@ def test_report_counts_resources_and_measures_the_template(small: Synthesized) -
     template = small.template_json()
     assert report.name == "shop-dev-observability"
     assert report.total == len(template["Resources"])
-    filters = [r for r in template["Resources"].values() if r["Type"] == "AWS::Logs::MetricFilter"]
-    assert report.resources["AWS::Logs::MetricFilter"] == len(filters) > 0
+    # 22 metric filters: blueprint.yaml's 2, 5 structured ones, 15 CIS (test_blueprint).
+    assert report.resources["AWS::Logs::MetricFilter"] == 22
+    assert report.resources["AWS::CloudWatch::CompositeAlarm"] == 1
+    assert report.resources["AWS::CloudWatch::Dashboard"] == 3
     size = (small.outdir / "shop-dev-observability.template.json").stat().st_size
     assert report.template_bytes == size
     text = render([report])
     assert text.startswith("Stack shop-dev-observability (environment-agnostic)\n")
-    assert re.search(rf"\n  AWS::Logs::MetricFilter +{len(filters)}\n", text)
+    assert "\n  AWS::Logs::MetricFilter              22\n" in text
     assert re.search(rf"\n  resources +{report.total}  of 500 ", text)
     assert "of the 51,200-byte inline limit" in text
     assert "warnings: none" in text
-    assert "  monthly cost (us-east-1 list prices, after the free tier): $" in text
-    for line in estimate(template["Resources"]):
-        assert f"    {line.count:>4} {line.item:<32} ${line.monthly:>8,.2f}\n" in text
+    # Priced by hand: 19 alarms, the anomaly one counting 3 metrics, less 10 free at
+    # $0.10; 22 custom metrics less 10 free at $0.30; 1 composite alarm at $0.50;
+    # 3 dashboards, free.
+    assert "  monthly cost (us-east-1 list prices, after the free tier): $5.20\n" in text
+    assert "      21 alarm metrics                    $    1.10\n" in text
+    assert "      22 custom metrics (at least)        $    3.60\n" in text
+    assert "       1 composite alarms                 $    0.50\n" in text
+    assert "       3 dashboards                       $    0.00\n" in text
 
 
 def test_report_states_the_compliance_result(small: Synthesized) -> None:

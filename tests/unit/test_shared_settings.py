@@ -203,3 +203,32 @@ def test_filter_patterns_and_alarm_rules_raise_one_kind_of_error(
         error.reason,
         error.expected,
     )
+
+
+def test_the_files_structured_log_fields_mirror_the_pure_ones() -> None:
+    """The config model restates the field list for the JSON Schema; it cannot drift."""
+    from dataclasses import asdict
+
+    from observability_blueprint import StructuredLogFields
+    from observability_blueprint.config.blueprint import StructuredLogFieldNames
+
+    assert StructuredLogFieldNames().model_dump() == asdict(StructuredLogFields())
+
+
+def test_alarm_runbook_checks_its_state_and_document() -> None:
+    from observability_blueprint import AlarmRunbook
+
+    _, stack = new_stack()
+    alarm = StaticAlarm(stack, "A", metric=METRIC, threshold=1, comparison=">")
+    with pytest.raises(BlueprintError) as caught:
+        AlarmRunbook(
+            stack,
+            "R",
+            alarm=alarm,
+            state="alarm",  # type: ignore[arg-type]
+            document="arn:aws:ssm:eu-west-1:111122223333:document/Restart",
+        )
+    assert str(caught.value).splitlines() == [
+        "Test/R.state: 'alarm' is not an alarm state; use one of ALARM, OK, INSUFFICIENT_DATA",
+        "Test/R.document: 'arn:aws:ssm:eu-west-1:111122223333:document/Restart' " + DOCUMENT_RULE,
+    ]

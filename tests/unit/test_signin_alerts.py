@@ -134,7 +134,7 @@ def built() -> Built:
         SignInAlerts(
             stacks[name],
             "SignIn",
-            topic=sns.Topic(stacks[name], "Topic"),
+            topics=[sns.Topic(stacks[name], "Topic")],
             rule_name_prefix="shop-dev",
         )
     SignInAlerts(
@@ -143,7 +143,7 @@ def built() -> Built:
     SignInAlerts(
         stacks["FailuresOnly"],
         "SignIn",
-        topic=sns.Topic(stacks["FailuresOnly"], "Topic"),
+        topics=[sns.Topic(stacks["FailuresOnly"], "Topic")],
         root=False,
         rule_name_prefix="shop-dev",
     )
@@ -280,7 +280,7 @@ def test_a_home_region_rule_says_where_the_events_come_from(built: Built) -> Non
         (
             "us-east-1",
             {},
-            "Test/SignIn: give exactly one of topic (notify it) and forward_to_region",
+            "Test/SignIn: give exactly one of topics (notify them) and forward_to_region",
         ),
         (
             "us-east-1",

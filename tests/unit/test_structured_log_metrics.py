@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import Duration, Stack
 from aws_cdk.assertions import Match, Template
 
 from observability_blueprint import (
@@ -381,32 +381,31 @@ def test_every_bad_field_is_reported_at_once() -> None:
     )
 
 
-# The namespace and filter names are checked by the log group as each filter is
-# added, so they are reported at the first filter (Test/Api/errors).
+# The namespace and filter-name prefix are reported at the construct's own arguments.
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         (
             {"namespace": "Shop:Api"},
-            "Test/Api/errors.namespace: 'Shop:Api' is not a valid metric namespace; it may not "
+            "Test/Metrics.namespace: 'Shop:Api' is not a valid metric namespace; it may not "
             "contain ':', '*' or '$'",
         ),
         (
             {"namespace": "Shop$Api"},
-            "Test/Api/errors.namespace: 'Shop$Api' is not a valid metric namespace; it may not "
+            "Test/Metrics.namespace: 'Shop$Api' is not a valid metric namespace; it may not "
             "contain ':', '*' or '$'",
         ),
         (
             {"namespace": ""},
-            "Test/Api/errors.namespace: '' must be 1 to 255 characters long",
+            "Test/Metrics.namespace: '' must be 1 to 255 characters long",
         ),
         (
             {"namespace": "N" * 256},
-            f"Test/Api/errors.namespace: '{'N' * 256}' must be 1 to 255 characters long",
+            f"Test/Metrics.namespace: '{'N' * 256}' must be 1 to 255 characters long",
         ),
         (
             {"namespace": "Shop/Api", "filter_name_prefix": "shop:api"},
-            "Test/Api/errors.filter_name: 'shop:api-errors' is not a valid filter name; use 1 "
+            "Test/Metrics.filter_name_prefix: 'shop:api-errors' is not a valid filter name; use 1 "
             "to 512 characters without ':' or '*'",
         ),
     ],
@@ -436,3 +435,41 @@ def test_a_second_set_on_the_same_log_group_is_refused() -> None:
     )
     with pytest.raises(BlueprintError, match=f"^{re.escape(message)}$"):
         StructuredLogMetrics(stack, "Again", log_group=log_group, namespace="Shop/Other")
+
+
+def test_bad_fields_and_a_bad_namespace_are_reported_together() -> None:
+    with pytest.raises(BlueprintError) as caught:
+        build_metrics(namespace="Shop:Api", error_levels=("ERR OR",))
+    assert [p.location for p in caught.value.problems] == [
+        "Test/Metrics.error_levels[0]",
+        "Test/Metrics.namespace",
+    ]
+
+
+def test_metric_methods_name_the_filters_metrics() -> None:
+    _, stack = new_stack()
+    log_group = ManagedLogGroup(stack, "Api")
+    metrics = StructuredLogMetrics(stack, "Metrics", log_group=log_group, namespace="Shop/Api")
+    found = {
+        (
+            m.namespace,
+            m.metric_name,
+            m.statistic,
+            m.period.to_seconds(),
+            *m.dimensions.items(),
+        )
+        for m in (
+            metrics.metric_errors("checkout"),
+            metrics.metric_latency("checkout"),
+            metrics.metric_server_errors("checkout"),
+            metrics.metric_client_errors("checkout"),
+            metrics.metric_response_bytes("checkout", period=Duration.minutes(1)),
+        )
+    }
+    assert found == {
+        ("Shop/Api", "Errors", "Sum", 300, ("Service", "checkout")),
+        ("Shop/Api", "Latency", "p99", 300, ("Service", "checkout")),
+        ("Shop/Api", "ServerErrors", "Sum", 300, ("Service", "checkout")),
+        ("Shop/Api", "ClientErrors", "Sum", 300, ("Service", "checkout")),
+        ("Shop/Api", "ResponseBytes", "Sum", 60, ("Service", "checkout")),
+    }

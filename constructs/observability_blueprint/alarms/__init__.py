@@ -1,6 +1,6 @@
 """Static, anomaly and composite alarms, their actions and runbooks."""
 
-from observability_blueprint.alarms.alarm_actions import ArnAlarmAction
+from observability_blueprint.alarms.alarm_actions import ArnAlarmAction, alarm_action_kind
 from observability_blueprint.alarms.alarm_options import AlarmOptions, TreatMissingData
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.alarms.anomaly_alarm import AnomalyAlarm
@@ -15,4 +15,5 @@ __all__ = [
     "RuleCompositeAlarm",
     "StaticAlarm",
     "TreatMissingData",
+    "alarm_action_kind",
 ]

@@ -9,16 +9,26 @@ cannot start, get an :class:`~observability_blueprint.alarms.alarm_runbook.Alarm
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import cast
 
 import jsii
 from aws_cdk import Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
-from observability_blueprint.rules.alarm_settings import ActionSet, ActionSpec
+from observability_blueprint.rules.alarm_settings import (
+    Action,
+    ActionKind,
+    ActionSet,
+    ActionSpec,
+    AlarmState,
+    TopicLike,
+    action_kind,
+)
 from observability_blueprint.rules.errors import BlueprintError
 
 
@@ -34,19 +44,21 @@ class ArnAlarmAction:
         return cloudwatch.AlarmActionConfig(alarm_action_arn=self._arn)
 
 
-def action_arn(spec: ActionSpec, *, scope: Construct, topics: Mapping[str, sns.ITopic]) -> str:
+def action_arn(
+    spec: ActionSpec, *, scope: Construct, named_topics: Mapping[str, sns.ITopic]
+) -> str:
     """Return the ARN CloudWatch calls for an action (not for runbooks)."""
     stack = Stack.of(scope)
     if spec.topic is not None:
         if spec.topic.startswith("arn:"):
             return spec.topic
-        if spec.topic not in topics:
+        if spec.topic not in named_topics:
             raise BlueprintError.at(
                 scope.node.path,
-                f"topic {spec.topic!r} is not known here; pass it in topics= "
-                f"(known: {', '.join(sorted(topics)) or 'none'})",
+                f"topic {spec.topic!r} is not known here; pass it in named_topics= "
+                f"(known: {', '.join(sorted(named_topics)) or 'none'})",
             )
-        return topics[spec.topic].topic_arn
+        return named_topics[spec.topic].topic_arn
     if spec.lambda_arn is not None:
         return spec.lambda_arn
     if spec.ec2 is not None:
@@ -67,12 +79,33 @@ def action_arn(spec: ActionSpec, *, scope: Construct, topics: Mapping[str, sns.I
     raise ValueError(f"{spec.kind} is not an alarm action")
 
 
+_KINDS: tuple[tuple[type, ActionKind], ...] = (
+    (cloudwatch_actions.SnsAction, "topic"),
+    (cloudwatch_actions.LambdaAction, "lambda"),
+    (cloudwatch_actions.Ec2Action, "ec2"),
+    (cloudwatch_actions.AutoScalingAction, "autoscaling"),
+    (cloudwatch_actions.SsmAction, "opsitem"),
+    (cloudwatch_actions.SsmIncidentAction, "incident"),
+)
+
+
+def alarm_action_kind(action: Action) -> ActionKind | None:
+    """Return the kind of any action: a spec, a topic or one of aws-cdk-lib's actions.
+
+    None for an action class this package does not know (bound as given, unchecked).
+    """
+    kind = action_kind(action)
+    if kind is not None:
+        return kind
+    return next((k for cls, k in _KINDS if isinstance(action, cls)), None)
+
+
 _ADDERS: Mapping[str, Callable[[cloudwatch.AlarmBase], Callable[..., None]]] = {
     "alarm": lambda a: a.add_alarm_action,
     "ok": lambda a: a.add_ok_action,
     "insufficient_data": lambda a: a.add_insufficient_data_action,
 }
-_STATE_VALUES: Mapping[str, str] = {
+_STATE_VALUES: Mapping[str, AlarmState] = {
     "alarm": "ALARM",
     "ok": "OK",
     "insufficient_data": "INSUFFICIENT_DATA",
@@ -84,13 +117,19 @@ def bind_actions(
     actions: ActionSet,
     *,
     scope: Construct,
-    topics: Mapping[str, sns.ITopic],
+    named_topics: Mapping[str, sns.ITopic],
 ) -> list[AlarmRunbook]:
     """Add the actions to ``alarm``; return the runbook rules created in ``scope``."""
     runbooks: list[AlarmRunbook] = []
     invoked: set[str] = set()
     for state, specs in actions.by_state().items():
         for index, spec in enumerate(specs):
+            if not isinstance(spec, ActionSpec):
+                if hasattr(spec, "topic_arn"):  # a topic: notified like a topic spec
+                    _ADDERS[state](alarm)(ArnAlarmAction(cast(TopicLike, spec).topic_arn))
+                else:  # aws-cdk-lib's own action, bound as given
+                    _ADDERS[state](alarm)(spec)
+                continue
             if spec.runbook is not None:
                 runbooks.append(
                     AlarmRunbook(
@@ -103,7 +142,9 @@ def bind_actions(
                     )
                 )
                 continue
-            _ADDERS[state](alarm)(ArnAlarmAction(action_arn(spec, scope=scope, topics=topics)))
+            _ADDERS[state](alarm)(
+                ArnAlarmAction(action_arn(spec, scope=scope, named_topics=named_topics))
+            )
             if spec.lambda_arn is not None and spec.lambda_arn not in invoked:
                 invoked.add(spec.lambda_arn)
                 lambda_.CfnPermission(

@@ -10,6 +10,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 
 from observability_blueprint.alarms._metrics import MetricFacts
+from observability_blueprint.alarms.alarm_actions import alarm_action_kind
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import Problem
 
@@ -40,9 +41,11 @@ class AlarmOptions(TypedDict, total=False):
     description, runbook_url
         The description; the runbook link is appended (1,024 characters in all).
     actions
-        Actions per state. Default: none.
-    topics
-        Topics that actions name, by name.
+        Actions per state: the blueprint's ``ActionSpec``, topics, or aws-cdk-lib's
+        own ``IAlarmAction`` (``SnsAction``, ``Ec2Action``...). Default: none.
+    named_topics
+        Topics that actions name (``ActionSpec(topic="pager")``), by name. Topic
+        objects can go in the actions directly instead.
     from_metric_filter
         The metric comes from a metric filter (one-minute data: periods of 60 s or more).
     """
@@ -54,7 +57,7 @@ class AlarmOptions(TypedDict, total=False):
     description: str | None
     runbook_url: str | None
     actions: rules.ActionSet | None
-    topics: Mapping[str, sns.ITopic] | None
+    named_topics: Mapping[str, sns.ITopic] | None
     from_metric_filter: bool
 
 
@@ -68,7 +71,7 @@ class CheckedOptions:
     alarm_name: str | None
     alarm_description: str | None
     actions: rules.ActionSet
-    topics: Mapping[str, sns.ITopic]
+    named_topics: Mapping[str, sns.ITopic]
 
 
 def check_options(
@@ -99,7 +102,7 @@ def check_options(
     treat_missing_data = options.get("treat_missing_data")
     alarm_name = options.get("alarm_name")
     actions = options.get("actions") or rules.ActionSet()
-    topics = options.get("topics") or {}
+    named_topics = options.get("named_topics") or {}
     if treat_missing_data is not None and treat_missing_data not in _TREAT_MISSING:
         problems.append(
             Problem(
@@ -138,7 +141,11 @@ def check_options(
     problems += [
         Problem(f"{path}.{p.location}", p.message)
         for p in rules.action_problems(
-            actions, kind=kind, topics=list(topics), single_instance=facts.single_instance
+            actions,
+            kind=kind,
+            topics=list(named_topics),
+            single_instance=facts.single_instance,
+            kind_of=alarm_action_kind,
         )
     ]
     return CheckedOptions(
@@ -150,7 +157,7 @@ def check_options(
             path, options.get("description"), options.get("runbook_url"), problems
         ),
         actions=actions,
-        topics=topics,
+        named_topics=named_topics,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import get_args
 
 import jsii
 from aws_cdk import Duration, Stack
@@ -12,6 +13,9 @@ from aws_cdk import aws_iam as iam
 from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
+from observability_blueprint.rules.alarm_settings import AlarmState
+from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.names import check_ssm_document_name
 from observability_blueprint.security import acknowledge_wildcard_resource
 
 DEFAULT_RETRY_ATTEMPTS = 3
@@ -44,11 +48,24 @@ class AlarmRunbook(Construct):
         id: str,
         *,
         alarm: cloudwatch.IAlarm,
-        state: str,
+        state: AlarmState,
         document: str,
         parameters: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         super().__init__(scope, id)
+        problems: list[Problem] = []
+        if state not in get_args(AlarmState):
+            problems.append(
+                Problem(
+                    f"{self.node.path}.state",
+                    f"{state!r} is not an alarm state; use one of "
+                    + ", ".join(get_args(AlarmState)),
+                )
+            )
+        if message := check_ssm_document_name(document):
+            problems.append(Problem(f"{self.node.path}.document", message))
+        if problems:
+            raise BlueprintError(problems)
         stack = Stack.of(self)
         definition = (
             f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:"

@@ -64,7 +64,7 @@ class AnomalyAlarm(Construct, AlarmInterface):
         *,
         metric: cloudwatch.IMetric,
         band: float = DEFAULT_BAND,
-        direction: str = "both",
+        direction: rules.AnomalyDirection = "both",
         excluded_periods: Sequence[tuple[str, str]] = (),
         timezone: str | None = None,
         **options: Unpack[AlarmOptions],
@@ -138,6 +138,6 @@ class AnomalyAlarm(Construct, AlarmInterface):
         """The underlying aws-cdk-lib alarm."""
         self.alarm.node.add_dependency(self.detector)
         self.runbooks: list[AlarmRunbook] = bind_actions(
-            self.alarm, checked.actions, scope=self, topics=checked.topics
+            self.alarm, checked.actions, scope=self, named_topics=checked.named_topics
         )
         """EventBridge rules that start runbooks on state changes."""

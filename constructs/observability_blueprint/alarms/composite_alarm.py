@@ -9,7 +9,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from observability_blueprint.alarms.alarm_actions import bind_actions
+from observability_blueprint.alarms.alarm_actions import alarm_action_kind, bind_actions
 from observability_blueprint.alarms.alarm_options import describe
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.core import AlarmInterface, implements_by_delegation
@@ -49,8 +49,9 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
     actions
         SNS, Lambda, OpsItem and Incident Manager on ALARM; SNS and Lambda otherwise;
         runbooks through EventBridge.
-    topics
-        Topics that actions name, by name.
+    named_topics
+        Topics that actions name (``ActionSpec(topic="pager")``), by name. Topic
+        objects can go in the actions directly instead.
     """
 
     def __init__(
@@ -67,11 +68,11 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
         description: str | None = None,
         runbook_url: str | None = None,
         actions: rules.ActionSet | None = None,
-        topics: Mapping[str, sns.ITopic] | None = None,
+        named_topics: Mapping[str, sns.ITopic] | None = None,
     ) -> None:
         super().__init__(scope, id)
         actions = actions or rules.ActionSet()
-        topics = topics or {}
+        named_topics = named_topics or {}
         at = self.node.path
         problems = [
             Problem(f"{at}.rule", message)
@@ -88,7 +89,9 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
             problems.append(Problem(f"{at}.alarm_name", message))
         problems += [
             Problem(f"{at}.{p.location}", p.message)
-            for p in rules.action_problems(actions, kind="composite", topics=list(topics))
+            for p in rules.action_problems(
+                actions, kind="composite", topics=list(named_topics), kind_of=alarm_action_kind
+            )
         ]
         for name, period in (
             ("suppressor_wait_period", suppressor_wait_period),
@@ -121,7 +124,7 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
         )
         """The underlying aws-cdk-lib composite alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(
-            self.alarm, actions, scope=self, topics=topics
+            self.alarm, actions, scope=self, named_topics=named_topics
         )
         """EventBridge rules that start runbooks on state changes."""
 

@@ -12,6 +12,7 @@ from observability_blueprint.alarms.alarm_actions import bind_actions
 from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.core import AlarmInterface, implements_by_delegation
+from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
 _COMPARISON = {
@@ -53,7 +54,7 @@ class StaticAlarm(Construct, AlarmInterface):
         *,
         metric: cloudwatch.IMetric,
         threshold: float,
-        comparison: str,
+        comparison: rules.Comparison,
         **options: Unpack[AlarmOptions],
     ) -> None:
         super().__init__(scope, id)
@@ -88,6 +89,6 @@ class StaticAlarm(Construct, AlarmInterface):
         )
         """The underlying aws-cdk-lib alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(
-            self.alarm, checked.actions, scope=self, topics=checked.topics
+            self.alarm, checked.actions, scope=self, named_topics=checked.named_topics
         )
         """EventBridge rules that start runbooks on state changes."""

@@ -27,11 +27,10 @@ from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.audit import DataEventSelection, ManagementEvents, TrailSettings
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
-from observability_blueprint.security import BlueprintKey
 
-DEFAULT_GLACIER_AFTER_DAYS = 90
+DEFAULT_GLACIER_AFTER = Duration.days(90)
 """Log files move to S3 Glacier Flexible Retrieval after 90 days."""
-DEFAULT_EXPIRE_AFTER_DAYS: int | None = None
+DEFAULT_EXPIRE_AFTER: Duration | None = None
 """Log files are never deleted unless an expiry is given."""
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """The bucket, the key and the log group outlive the stack: the audit record is kept."""
@@ -59,7 +58,7 @@ class AuditTrail(Construct):
     group are retained when the stack is deleted.
 
     An existing bucket or key can be used instead (``existing_bucket``,
-    ``existing_key_arn``). CDK cannot change the policy of a resource this
+    ``trail_key``). CDK cannot change the policy of a resource this
     stack does not manage, so :meth:`required_policy_statements` returns what
     their policies must allow, and a warning prints it at synthesis.
 
@@ -81,21 +80,23 @@ class AuditTrail(Construct):
     data_events
         S3 object and Lambda data events to record too. Default: none.
     log_group_name
-        Default: generated. Required when ``log_group_key`` is a BlueprintKey.
+        Default: generated. Required when ``encryption_key`` is a BlueprintKey.
     retention_days
         Retention of the log group. Default: 365.
-    log_group_key
+    encryption_key
         Encrypts the log group. Default: CloudWatch Logs' own encryption.
     existing_bucket
         A bucket name or ``arn:aws:s3:::NAME`` to deliver to. Default: a bucket is created.
     access_log_bucket
         Name or ARN of the bucket receiving the created bucket's server access
         logs. Default: a bucket is created for them.
-    existing_key_arn
-        A KMS key ARN for the log files. Default: a key is created.
-    glacier_after_days, expire_after_days
-        Lifecycle of the created buckets' objects. Default: Glacier after 90
-        days, never deleted.
+    trail_key
+        An existing key for the log files (``kms.Key.from_key_arn(...)``); its
+        policy must let CloudTrail use it (:meth:`required_policy_statements`).
+        Default: a key is created with that policy.
+    glacier_after, expire_after
+        Lifecycle of the created buckets' objects, in whole days. Default: Glacier
+        after 90 days, never deleted.
     removal_policy
         Of the created bucket, key and log group. Default: ``RemovalPolicy.RETAIN``.
     """
@@ -113,12 +114,12 @@ class AuditTrail(Construct):
         data_events: DataEventSelection | None = None,
         log_group_name: str | None = None,
         retention_days: int | None = DEFAULT_RETENTION_DAYS,
-        log_group_key: BlueprintKey | kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         existing_bucket: str | None = None,
         access_log_bucket: str | None = None,
-        existing_key_arn: str | None = None,
-        glacier_after_days: int | None = DEFAULT_GLACIER_AFTER_DAYS,
-        expire_after_days: int | None = DEFAULT_EXPIRE_AFTER_DAYS,
+        trail_key: kms.IKey | None = None,
+        glacier_after: Duration | None = DEFAULT_GLACIER_AFTER,
+        expire_after: Duration | None = DEFAULT_EXPIRE_AFTER,
         removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
     ) -> None:
         super().__init__(scope, id)
@@ -127,6 +128,13 @@ class AuditTrail(Construct):
         # flag aws-cdk-lib would ask for an ACL that BucketOwnerEnforced forbids.
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
         data_events = data_events or DataEventSelection()
+        glacier_days = _whole_days(glacier_after)
+        expire_days = _whole_days(expire_after)
+        existing_key_arn = (
+            None
+            if trail_key is None or Token.is_unresolved(trail_key.key_arn)
+            else trail_key.key_arn
+        )
         self._check(
             trail_name=trail_name,
             organization=organization,
@@ -137,9 +145,11 @@ class AuditTrail(Construct):
             existing_bucket=existing_bucket,
             access_log_bucket=access_log_bucket,
             existing_key_arn=existing_key_arn,
-            glacier_after_days=glacier_after_days,
-            expire_after_days=expire_after_days,
+            glacier_after_days=glacier_days,
+            expire_after_days=expire_days,
         )
+        glacier_after_days = None if glacier_days is None else int(glacier_days)
+        expire_after_days = None if expire_days is None else int(expire_days)
         stack = Stack.of(self)
         self.settings = TrailSettings(
             multi_region=multi_region,
@@ -160,12 +170,12 @@ class AuditTrail(Construct):
         """The trail's ARN, built from its name."""
         self._organization_id = organization_id
         self._existing_bucket = existing_bucket
-        self._existing_key = existing_key_arn
+        self._existing_key = trail_key
 
         self.key: kms.IKey
         """The key encrypting the log files."""
-        if existing_key_arn is not None:
-            self.key = kms.Key.from_key_arn(self, "Key", existing_key_arn)
+        if trail_key is not None:
+            self.key = trail_key
         else:
             key = kms.Key(
                 self,
@@ -200,7 +210,7 @@ class AuditTrail(Construct):
             "Logs",
             log_group_name=log_group_name,
             retention_days=retention_days,
-            encryption_key=log_group_key,
+            encryption_key=encryption_key,
             removal_policy=removal_policy,
         )
         """The log group the trail delivers events to."""
@@ -253,8 +263,8 @@ class AuditTrail(Construct):
         existing_bucket: str | None,
         access_log_bucket: str | None,
         existing_key_arn: str | None,
-        glacier_after_days: int | None,
-        expire_after_days: int | None,
+        glacier_after_days: float | None,
+        expire_after_days: float | None,
     ) -> None:
         at = self.node.path
         problems: list[Problem] = []
@@ -273,7 +283,7 @@ class AuditTrail(Construct):
             if reference is not None:
                 add(where, audit_rules.check_bucket_reference(reference))
         if existing_key_arn is not None:
-            add("existing_key_arn", audit_rules.check_kms_key_arn(existing_key_arn))
+            add("trail_key", audit_rules.check_kms_key_arn(existing_key_arn))
         if organization_id is not None:
             add("organization_id", audit_rules.check_organization_id(organization_id))
         if organization and organization_id is None and existing_bucket is None:
@@ -298,10 +308,17 @@ class AuditTrail(Construct):
         ):
             for problem in audit_rules.data_resource_problems(values, kind=kind):
                 add(where + problem.location, problem.message)
-        for problem in audit_rules.lifecycle_problems(
-            glacier_after_days=glacier_after_days, expire_after_days=expire_after_days
+        for where, days in (
+            ("glacier_after", glacier_after_days),
+            ("expire_after", expire_after_days),
         ):
-            add(problem.location, problem.message)
+            if days is not None and not float(days).is_integer():
+                add(where, f"{days:g} days; S3 lifecycle rules count whole days")
+        for problem in audit_rules.lifecycle_problems(
+            glacier_after_days=None if glacier_after_days is None else int(glacier_after_days),
+            expire_after_days=None if expire_after_days is None else int(expire_after_days),
+        ):
+            add(problem.location.removesuffix("_days"), problem.message)
         if problems:
             raise BlueprintError(problems)
 
@@ -442,6 +459,11 @@ class AuditTrail(Construct):
         if self._existing_key is not None:
             required["key"] = self._key_statements(placeholders=True)
         return required
+
+
+def _whole_days(duration: Duration | None) -> float | None:
+    """Days of a lifecycle ``Duration`` (checked to be whole: S3 counts whole days)."""
+    return None if duration is None else duration.to_days(integral=False)
 
 
 def _lifecycle_rules(

@@ -10,11 +10,11 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from observability_blueprint.alarms import StaticAlarm
+from observability_blueprint.alarms import StaticAlarm, alarm_action_kind
 from observability_blueprint.logs import ManagedLogGroup
 from observability_blueprint.rules import audit as audit_rules
 from observability_blueprint.rules import cis_controls
-from observability_blueprint.rules.alarm_settings import ActionSet, ActionSpec, AlarmNaming
+from observability_blueprint.rules.alarm_settings import ActionSet, AlarmNaming
 from observability_blueprint.rules.cis_controls import CisControl, ControlOverride
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, metric_filter_problems
@@ -60,9 +60,11 @@ class CisAlarmPack(Construct):
     namespace
         Metric namespace. Default: ``LogMetrics``.
     topics
-        Topics the actions name, by name.
+        Topics every alarm notifies on ALARM, unless ``actions`` says otherwise.
     actions
-        Alarm actions. Default: ALARM notifies every topic in ``topics``.
+        Alarm actions. Default: ALARM notifies ``topics``.
+    named_topics
+        Topics that ``actions`` name (``ActionSpec(topic="security")``), by name.
     alarm_naming
         Gives each alarm its physical name from ``cis-<control>``. Default: generated.
     filter_name_prefix
@@ -82,14 +84,15 @@ class CisAlarmPack(Construct):
         overrides: Mapping[str, ControlOverride] | None = None,
         claim_compliance: bool = True,
         namespace: str = DEFAULT_NAMESPACE,
-        topics: Mapping[str, sns.ITopic] | None = None,
+        topics: Sequence[sns.ITopic] = (),
         actions: ActionSet | None = None,
+        named_topics: Mapping[str, sns.ITopic] | None = None,
         alarm_naming: AlarmNaming | None = None,
         filter_name_prefix: str | None = None,
         trail_settings: audit_rules.TrailSettings | None = None,
     ) -> None:
         super().__init__(scope, id)
-        topics = dict(topics or {})
+        named_topics = dict(named_topics or {})
         at = self.node.path
         selection = cis_controls.select_controls(
             standard,
@@ -107,9 +110,9 @@ class CisAlarmPack(Construct):
             ]
         if problems:
             raise BlueprintError(problems)
-        actions = actions or ActionSet(alarm=tuple(ActionSpec(topic=name) for name in topics))
+        actions = actions or ActionSet(alarm=tuple(topics))
         warnings = [Problem(_at(at, p.location), p.message) for p in selection.warnings]
-        if claim_compliance and not any(a.topic for a in actions.alarm):
+        if claim_compliance and not any(alarm_action_kind(a) == "topic" for a in actions.alarm):
             warnings.append(
                 Problem(
                     f"{at}.actions",
@@ -172,7 +175,7 @@ class CisAlarmPack(Construct):
                 alarm_name=alarm_naming.name(f"cis-{control.slug}") if alarm_naming else None,
                 description=control.describe(),
                 actions=actions,
-                topics=topics,
+                named_topics=named_topics,
                 from_metric_filter=True,
             )
 

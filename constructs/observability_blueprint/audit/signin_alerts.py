@@ -8,7 +8,7 @@ homed elsewhere gets two halves of the same construct:
   forward the matching events, unchanged, to the home Region's default event
   bus (a cross-Region bus target, through a role that may only put events on
   that one bus);
-* in the home stack, ``SignInAlerts(topic=...)``: the same rules on the home
+* in the home stack, ``SignInAlerts(topics=[...])``: the same rules on the home
   default bus, which notify the blueprint's topic with a readable message.
 
 Why forwarding rather than a second topic in us-east-1: subscribers stay in one
@@ -24,6 +24,7 @@ account: a multi-Region trail (``AuditTrail``, or an organization's) must exist.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Annotations, Stack, Token
@@ -91,7 +92,7 @@ def sign_in_failure_message() -> events.RuleTargetInput:
 class SignInAlerts(Construct):
     """EventBridge rules on root sign-ins and failed console sign-ins.
 
-    Give exactly one destination: ``topic`` (the rules notify it with a readable
+    Give exactly one destination: ``topics`` (the rules notify them with a readable
     message: the account, time, source IP, result, MFA) or ``forward_to_region``
     (the rules forward the events to that Region's default event bus, for a
     stack deployed in us-east-1; see the module docstring for why). Failed
@@ -99,8 +100,8 @@ class SignInAlerts(Construct):
 
     Parameters
     ----------
-    topic
-        The topic to notify, in this stack's Region. A topic encrypted with a
+    topics
+        The topics to notify, in this stack's Region. A topic encrypted with a
         :class:`BlueprintKey` (``NotificationTopic``) lets EventBridge publish.
     forward_to_region
         The home Region whose default bus receives the events.
@@ -118,7 +119,7 @@ class SignInAlerts(Construct):
         scope: Construct,
         id: str,
         *,
-        topic: sns.ITopic | None = None,
+        topics: Sequence[sns.ITopic] = (),
         forward_to_region: str | None = None,
         root: bool = True,
         failures: bool = True,
@@ -126,7 +127,7 @@ class SignInAlerts(Construct):
     ) -> None:
         super().__init__(scope, id)
         stack = Stack.of(self)
-        self._check(topic, forward_to_region, root, failures, rule_name_prefix, stack.region)
+        self._check(topics, forward_to_region, root, failures, rule_name_prefix, stack.region)
         self.rules: dict[str, events.Rule] = {}
         """The rules, by what they report: ``root`` and ``failures``."""
         self.forwarding_role: iam.Role | None = None
@@ -175,13 +176,13 @@ class SignInAlerts(Construct):
                     detail=pattern["detail"],
                 ),
             )
-            if topic is not None:
+            for topic in topics:
                 rule.add_target(targets.SnsTopic(topic, message=message()))
-            else:
+            if not topics:
                 assert target is not None
                 rule.add_target(target)
             self.rules[key] = rule
-        if topic is not None and stack.region != SIGNIN_EVENTS_REGION:
+        if topics and stack.region != SIGNIN_EVENTS_REGION:
             if Token.is_unresolved(stack.region):
                 Annotations.of(self).add_warning_v2(
                     "observability-blueprint:signin-region",
@@ -199,7 +200,7 @@ class SignInAlerts(Construct):
 
     def _check(
         self,
-        topic: sns.ITopic | None,
+        topics: Sequence[sns.ITopic],
         forward_to_region: str | None,
         root: bool,
         failures: bool,
@@ -208,11 +209,11 @@ class SignInAlerts(Construct):
     ) -> None:
         at = self.node.path
         problems: list[Problem] = []
-        if (topic is None) == (forward_to_region is None):
+        if bool(topics) == (forward_to_region is not None):
             problems.append(
                 Problem(
                     at,
-                    "give exactly one of topic (notify it) and forward_to_region (forward the "
+                    "give exactly one of topics (notify them) and forward_to_region (forward the "
                     "events from us-east-1 to that Region's default event bus)",
                 )
             )
@@ -229,7 +230,7 @@ class SignInAlerts(Construct):
                     Problem(
                         f"{at}.forward_to_region",
                         f"{forward_to_region}: the events are delivered there already; give "
-                        "topic instead to notify it directly",
+                        "topics instead to notify them directly",
                     )
                 )
             if not Token.is_unresolved(region) and region != SIGNIN_EVENTS_REGION:

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aws_cdk import (
+    Duration,
     RemovalPolicy,
 )
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -19,7 +21,7 @@ from observability_blueprint.config import audit as cfg
 from observability_blueprint.logs.managed_log_group import ManagedLogGroup
 from observability_blueprint.notifications.notification_topic import NotificationTopic
 from observability_blueprint.rules import audit as audit_rules
-from observability_blueprint.rules.alarm_settings import ActionSet, ActionSpec, AlarmNaming
+from observability_blueprint.rules.alarm_settings import AlarmNaming
 from observability_blueprint.rules.audit import DataEventSelection
 from observability_blueprint.rules.errors import BlueprintError
 from observability_blueprint.security.blueprint_key import BlueprintKey
@@ -101,12 +103,16 @@ def build_audit(
             else None,
             log_group_name=log_group_name,
             retention_days=trail_config.log_group.retention_days,
-            log_group_key=key if encrypt else None,
+            encryption_key=key if encrypt else None,
             existing_bucket=trail_config.bucket.existing,
             access_log_bucket=trail_config.bucket.access_logs_bucket,
-            existing_key_arn=trail_config.kms_key,
-            glacier_after_days=lifecycle.glacier_after_days,
-            expire_after_days=lifecycle.expire_after_days,
+            trail_key=(
+                kms.Key.from_key_arn(root, "TrailKey", trail_config.kms_key)
+                if trail_config.kms_key
+                else None
+            ),
+            glacier_after=_days(lifecycle.glacier_after_days),
+            expire_after=_days(lifecycle.expire_after_days),
             removal_policy=(
                 RemovalPolicy.DESTROY
                 if trail_config.removal_policy == "destroy"
@@ -130,8 +136,7 @@ def build_audit(
             overrides={k: v.to_override() for k, v in cis_config.overrides.items()},
             claim_compliance=cis_config.claim_compliance,
             namespace=cis_config.namespace,
-            topics={cis_config.topic: topics[cis_config.topic].topic},
-            actions=ActionSet(alarm=(ActionSpec(topic=cis_config.topic),)),
+            topics=[topics[cis_config.topic]],
             alarm_naming=alarm_naming,
             filter_name_prefix=prefix,
             trail_settings=trail.settings if trail else None,
@@ -164,7 +169,7 @@ def build_audit(
         signin = SignInAlerts(
             root,
             "SignInAlerts",
-            topic=topics[alerts.topic].topic,
+            topics=[topics[alerts.topic]],
             root=alerts.root,
             failures=alerts.failures,
             rule_name_prefix=prefix,
@@ -191,3 +196,7 @@ def build_signin_forwarder(
         failures=alerts.failures,
         rule_name_prefix=f"{name}-{stage}",
     )
+
+
+def _days(days: int | None) -> Duration | None:
+    return None if days is None else Duration.days(days)

@@ -111,8 +111,7 @@ def build_events(
             unit.deliveries[slot] = EventDelivery(
                 parent,
                 "Delivery" if shared else name,
-                alarm_topic=settings.alarm_topic,
-                topics=topics,
+                topics=[topics[settings.alarm_topic]] if settings.alarm_topic else (),
                 alarm_name=alarm_naming.name(
                     "events-undelivered" if shared else f"{name}-undelivered"
                 ),
@@ -151,7 +150,7 @@ def build_events(
             pattern=response.event_pattern(alarm_name),
             actions=[a.to_action() for a in response.actions],
             delivery=delivery(response.name),
-            topics=topics,
+            named_topics=topics,
             input_paths=response.input_paths,
             rule_name=f"{prefix}-{response.name}",
             description=response.description,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from observability_blueprint.alarms import alarm_action_kind
 from observability_blueprint.alarms.anomaly_alarm import AnomalyAlarm
 from observability_blueprint.alarms.composite_alarm import RuleCompositeAlarm
 from observability_blueprint.alarms.static_alarm import StaticAlarm
@@ -37,6 +38,7 @@ from observability_blueprint.rules.alarm_settings import (
     WatchedMetric,
     duplicate_alarms,
 )
+from observability_blueprint.rules.flow_log_fields import TrafficType
 from observability_blueprint.rules.metric_filters import PatternExamples, metric_collisions
 from observability_blueprint.security.blueprint_key import BlueprintKey
 
@@ -110,19 +112,7 @@ class ObservabilityBlueprint(Construct):
         """Notification topics, by name."""
         if config.notifications:
             assert self.key is not None
-            notifications = Construct(self, "Notifications")
-            for topic in config.notifications:
-                self.topics[topic.name] = NotificationTopic(
-                    notifications,
-                    topic.name,
-                    key=self.key,
-                    topic_name=f"{config.prefix}-{topic.name}",
-                    display_name=topic.display_name,
-                    subscribers=[
-                        TopicSubscriber(s.kind, s.endpoint)  # type: ignore[arg-type]
-                        for s in topic.subscribers
-                    ],
-                )
+            self.topics = build_topics(self, config, encryption_key=self.key)
 
         self.services: dict[str, ServiceUnit] = {}
         """One unit per service, by name."""
@@ -321,7 +311,7 @@ class ObservabilityBlueprint(Construct):
             return actions
         return ActionSet(
             **{
-                state: tuple(a for a in specs if a.ec2 is None)
+                state: tuple(a for a in specs if alarm_action_kind(a) != "ec2")
                 for state, specs in actions.by_state().items()
             }
         )
@@ -346,7 +336,7 @@ class ObservabilityBlueprint(Construct):
             alarm = RejectedRemoteAccessAlarm(
                 ports=tuple(settings.ports),
                 threshold=float(settings.threshold),
-                period=settings.period,
+                period=Duration.seconds(settings.period),
                 evaluation_periods=settings.evaluation_periods,
                 datapoints_to_alarm=settings.datapoints_to_alarm,
                 namespace=config.prefix,
@@ -372,9 +362,9 @@ class ObservabilityBlueprint(Construct):
             vpc_ids=entry.vpc_ids,
             subnet_ids=entry.subnet_ids,
             network_interface_ids=entry.eni_ids,
-            traffic_type=entry.traffic_type,
+            traffic_type=cast(TrafficType, entry.traffic_type),  # checked by the model
             log_format=entry.log_format,
-            aggregation_interval=entry.aggregation_interval,
+            aggregation_interval=Duration.seconds(entry.aggregation_interval),
             log_group_name=entry.physical_log_group_name(config.name, config.stage),
             retention_days=entry.retention_days,
             encryption_key=self.key if entry.encrypted else None,
@@ -382,7 +372,7 @@ class ObservabilityBlueprint(Construct):
             queries=entry.queries,
             query_name_prefix=f"{config.prefix}/vpc-flow-logs/{entry.name}",
             rejected_remote_access_alarm=alarm,
-            topics={name: topic.topic for name, topic in self.topics.items()},
+            named_topics={name: topic.topic for name, topic in self.topics.items()},
         )
 
     def _eks(self, scope: Construct, entry: EksCluster) -> EksObservability:
@@ -453,7 +443,7 @@ class ObservabilityBlueprint(Construct):
                 "description": alarm.description,
                 "runbook_url": alarm.runbook_url,
                 "actions": self._actions(alarm, quiet),
-                "topics": topics,
+                "named_topics": topics,
             }
             refs = [alarm.metric] if alarm.metric else list(alarm.metrics.values())
             from_filter = any(r.filter is not None for r in refs)
@@ -535,8 +525,29 @@ class ObservabilityBlueprint(Construct):
                 description=alarm.description,
                 runbook_url=alarm.runbook_url,
                 actions=self._actions(alarm, quiet),
-                topics=topics,
+                named_topics=topics,
             )
+
+
+def build_topics(
+    scope: Construct, config: cfg.Blueprint, *, encryption_key: BlueprintKey
+) -> dict[str, NotificationTopic]:
+    """Build the file's ``notifications:`` under ``scope/Notifications``, by topic name."""
+    notifications = Construct(scope, "Notifications")
+    return {
+        topic.name: NotificationTopic(
+            notifications,
+            topic.name,
+            encryption_key=encryption_key,
+            topic_name=f"{config.prefix}-{topic.name}",
+            display_name=topic.display_name,
+            subscribers=[
+                TopicSubscriber(s.kind, s.endpoint)  # type: ignore[arg-type]
+                for s in topic.subscribers
+            ],
+        )
+        for topic in config.notifications
+    }
 
 
 def _removal(policy: str) -> RemovalPolicy:

@@ -12,13 +12,12 @@ from observability_blueprint.blueprint.audit import build_signin_forwarder
 from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
 from observability_blueprint.blueprint.dashboards import BlueprintDashboards
 from observability_blueprint.blueprint.events import EventsUnit, build_events
-from observability_blueprint.blueprint.observability_blueprint import ObservabilityBlueprint
+from observability_blueprint.blueprint.observability_blueprint import (
+    ObservabilityBlueprint,
+    build_topics,
+)
 from observability_blueprint.config.audit import signin_stack_needed
 from observability_blueprint.config.blueprint import Blueprint
-from observability_blueprint.notifications.notification_topic import (
-    NotificationTopic,
-    TopicSubscriber,
-)
 from observability_blueprint.rules.audit import SIGNIN_EVENTS_REGION
 from observability_blueprint.rules.dashboard_model import estimate_body_bytes
 from observability_blueprint.rules.errors import BlueprintError
@@ -187,20 +186,9 @@ class GlobalEventsStack(Stack):
         """The ``events:`` rules on IAM, STS and console sign-in events."""
         if config.events is not None and config.global_event_rules():
             key = BlueprintKey(self, "Key")
-            notifications = Construct(self, "Notifications")
             topics = {
-                topic.name: NotificationTopic(
-                    notifications,
-                    topic.name,
-                    key=key,
-                    topic_name=f"{config.prefix}-{topic.name}",
-                    display_name=topic.display_name,
-                    subscribers=[
-                        TopicSubscriber(s.kind, s.endpoint)  # type: ignore[arg-type]
-                        for s in topic.subscribers
-                    ],
-                ).topic
-                for topic in config.notifications
+                name: topic.topic
+                for name, topic in build_topics(self, config, encryption_key=key).items()
             }
             self.events = build_events(
                 self,

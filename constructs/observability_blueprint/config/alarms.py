@@ -198,7 +198,7 @@ class Alarm(StrictModel):
     """Statistic for the metric. Default: Sum on filter metrics, Average otherwise."""
     threshold: float | int | None = None
     """Static alarms: the threshold."""
-    comparison: Literal[">", ">=", "<", "<="] | None = None
+    comparison: rules.Comparison | None = None
     """Static alarms: how the metric is compared with the threshold."""
     evaluation_periods: int = 1
     """Periods evaluated."""
@@ -208,7 +208,7 @@ class Alarm(StrictModel):
     """Default: notBreaching on filter metrics (no events, no data), missing otherwise."""
     band: float = Field(default=2.0, gt=0)
     """Anomaly alarms: band width in standard deviations."""
-    direction: Literal["above", "below", "both"] = "both"
+    direction: rules.AnomalyDirection = "both"
     """Anomaly alarms: which side of the band alarms."""
     excluded_periods: list[TimeRange] = []
     """Anomaly alarms: periods the model must not learn from, at most 10."""
@@ -352,10 +352,11 @@ def alarm_problems(
         for state, specs in defaults.by_state().items():
             taken = set().union(*(rules.ACCEPTED_ACTIONS[k][state] for k in rules.ACCEPTED_ACTIONS))
             for i, spec in enumerate(specs):
-                if spec.kind != "runbook" and spec.kind not in taken:
+                kind = rules.action_kind(spec)
+                if kind is not None and kind != "runbook" and kind not in taken:
                     yield Problem(
                         f"default_actions.{state}[{i}]",
-                        f"no alarm takes {spec.kind} actions on {state.upper()}, so this default "
+                        f"no alarm takes {kind} actions on {state.upper()}, so this default "
                         f"would be dropped everywhere; on {state.upper()} alarms take "
                         f"{', '.join(sorted(taken))}",
                     )

@@ -162,16 +162,21 @@ class MetricFilter(StrictModel):
         )
 
 
+# The file's face of StructuredLogFields: its defaults come from there, and a test
+# keeps the two field lists equal.
+_FIELDS = StructuredLogFields()
+
+
 class StructuredLogFieldNames(StrictModel):
     """Field names of the service's JSON log events (defaults: Powertools for AWS Lambda)."""
 
-    level: str = "level"
-    service: str = "service"
-    xray_trace_id: str = "xray_trace_id"
-    latency_ms: str = "latency_ms"
-    status_code: str = "status_code"
-    response_bytes: str = "response_bytes"
-    request_id: str = "request_id"
+    level: str = _FIELDS.level
+    service: str = _FIELDS.service
+    xray_trace_id: str = _FIELDS.xray_trace_id
+    latency_ms: str = _FIELDS.latency_ms
+    status_code: str = _FIELDS.status_code
+    response_bytes: str = _FIELDS.response_bytes
+    request_id: str = _FIELDS.request_id
 
 
 class StructuredLogs(StrictModel):
@@ -245,7 +250,7 @@ class LogGroup(StrictModel):
         DEFAULT_RETENTION_DAYS
     )
     """Days events are kept; null keeps them forever. Default: 365."""
-    log_class: Literal["STANDARD", "INFREQUENT_ACCESS"] = "STANDARD"
+    log_class: limits.LogClass = "STANDARD"
     """Log class; INFREQUENT_ACCESS is cheaper but has no metric or subscription filters."""
     encrypted: bool = False
     """Encrypt with the blueprint's customer-managed KMS key."""

@@ -27,6 +27,7 @@ from pydantic import Field, model_validator
 from observability_blueprint.config.alarms import OpsItem, Runbook
 from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
 from observability_blueprint.rules import event_patterns, event_schedules
+from observability_blueprint.rules.alarm_settings import AlarmState
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.event_patterns import EventExamples
 from observability_blueprint.rules.event_schedules import (
@@ -251,7 +252,7 @@ class AlarmTrigger(StrictModel):
 
     alarm: LogicalName
     """A blueprint alarm, by its name under alarms."""
-    state: Literal["ALARM", "OK", "INSUFFICIENT_DATA"] = "ALARM"
+    state: AlarmState = "ALARM"
     """The state it enters. Default: ALARM."""
 
 

@@ -30,6 +30,7 @@ from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules import names
 from observability_blueprint.rules.containers import (
     DEFAULT_PERFORMANCE_RETENTION_DAYS,
+    EcsMode,
     check_addon_version,
     check_ecs_cluster_name,
     check_eks_cluster_name,
@@ -207,7 +208,7 @@ class EcsCluster(StrictModel):
 
     cluster: Annotated[str, checked(check_ecs_cluster_name)]
     """The cluster's name."""
-    mode: Literal["enhanced", "enabled"] = "enhanced"
+    mode: EcsMode = "enhanced"
     """Container Insights with enhanced observability, or the standard one."""
     retention_days: Retention = DEFAULT_PERFORMANCE_RETENTION_DAYS
     """Days of performance events. Default: 30."""

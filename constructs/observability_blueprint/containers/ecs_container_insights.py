@@ -13,9 +13,8 @@ from observability_blueprint.logs import ManagedLogGroup
 from observability_blueprint.rules import containers as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.log_groups import check_retention
-from observability_blueprint.security import BlueprintKey
 
-DEFAULT_MODE = "enhanced"
+DEFAULT_MODE: rules.EcsMode = "enhanced"
 """Container Insights with enhanced observability, which AWS recommends for new clusters."""
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """The log group outlives the stack."""
@@ -65,9 +64,9 @@ class EcsContainerInsights(Construct):
         id: str,
         *,
         cluster: ecs.ICluster | str,
-        mode: str = DEFAULT_MODE,
+        mode: rules.EcsMode = DEFAULT_MODE,
         retention_days: int | None = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS,
-        encryption_key: BlueprintKey | kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
     ) -> None:
         super().__init__(scope, id)

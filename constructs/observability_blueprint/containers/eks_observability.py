@@ -16,7 +16,6 @@ from observability_blueprint.logs import ManagedLogGroup
 from observability_blueprint.rules import containers as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS, check_retention
-from observability_blueprint.security import BlueprintKey
 
 ADDON_NAME = "amazon-cloudwatch-observability"
 """The EKS add-on that runs the CloudWatch agent and Fluent Bit as DaemonSets."""
@@ -90,7 +89,7 @@ class EksObservability(Construct):
         pod_identity_agent: bool = False,
         retention_days: int | None = DEFAULT_RETENTION_DAYS,
         performance_retention_days: int | None = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS,
-        encryption_key: BlueprintKey | kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
     ) -> None:
         super().__init__(scope, id)

@@ -2,13 +2,18 @@
 
 from observability_blueprint.events.automated_response import AutomatedResponse
 from observability_blueprint.events.event_alert import EventAlert
-from observability_blueprint.events.event_delivery import EventDelivery, TemplateInput
+from observability_blueprint.events.event_delivery import (
+    EventDelivery,
+    EventRuleConstruct,
+    TemplateInput,
+)
 from observability_blueprint.events.scheduled_task import ScheduledAction, ScheduledTask
 
 __all__ = [
     "AutomatedResponse",
     "EventAlert",
     "EventDelivery",
+    "EventRuleConstruct",
     "ScheduledAction",
     "ScheduledTask",
     "TemplateInput",

@@ -16,20 +16,19 @@ from constructs import Construct
 from observability_blueprint.events.event_delivery import (
     DeliveredTarget,
     EventDelivery,
+    EventRuleConstruct,
     automation_definition_arn,
     command_document_arn,
     grant_command,
     grant_opsitems,
     grant_runbook,
     json_input,
-    new_rule,
     rule_problems,
     text_input,
 )
-from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.event_patterns import (
     EventExamples,
-    global_services,
     template_problems,
 )
 from observability_blueprint.rules.event_schedules import (
@@ -48,7 +47,7 @@ OPSITEM_SOURCE = "EventBridge"
 """The OpsItem's source field: which service opened it."""
 
 
-class AutomatedResponse(Construct):
+class AutomatedResponse(EventRuleConstruct):
     """Acts on an event: an EventBridge rule whose targets do something about it.
 
     Each action becomes one target (at most 5), with the delivery's retry
@@ -76,7 +75,7 @@ class AutomatedResponse(Construct):
         What to do, at most 5.
     delivery
         Retries and the dead-letter queue.
-    topics
+    named_topics
         Topics that ``NotifyAction`` names, by name.
     input_paths
         Placeholder name -> JSON path into the event.
@@ -94,7 +93,7 @@ class AutomatedResponse(Construct):
         pattern: Mapping[str, Any],
         actions: Sequence[Action],
         delivery: EventDelivery,
-        topics: Mapping[str, sns.ITopic] | None = None,
+        named_topics: Mapping[str, sns.ITopic] | None = None,
         input_paths: Mapping[str, str] | None = None,
         rule_name: str | None = None,
         description: str | None = None,
@@ -102,7 +101,7 @@ class AutomatedResponse(Construct):
         examples: EventExamples | None = None,
     ) -> None:
         super().__init__(scope, id)
-        topics = dict(topics or {})
+        topics = dict(named_topics or {})
         paths = dict(input_paths or {})
         path = self.node.path
         problems = rule_problems(
@@ -130,19 +129,9 @@ class AutomatedResponse(Construct):
                     for p in template_problems(template, paths)
                     if p.location == "message"
                 ]
-        if problems:
-            raise BlueprintError(problems)
-        self.global_services: tuple[str, ...] = global_services(pattern)
-        """Global services whose events the pattern names (IAM, STS, console sign-in)."""
-        self.rule = new_rule(
-            self,
-            "Rule",
-            pattern=pattern,
-            rule_name=rule_name,
-            description=description,
-            enabled=enabled,
+        self._create_rule(
+            problems, pattern=pattern, rule_name=rule_name, description=description, enabled=enabled
         )
-        """The EventBridge rule."""
         self.roles: dict[int, iam.Role] = {}
         """The role of each action that needs one, by the action's index."""
         self._delivery = delivery
@@ -151,11 +140,6 @@ class AutomatedResponse(Construct):
         self._dedup = rule_name or id
         for index, action in enumerate(actions):
             self.rule.add_target(self._target(index, action))
-
-    @property
-    def needs_us_east_1(self) -> bool:
-        """True when the rule must live in us-east-1 to see its events."""
-        return bool(self.global_services)
 
     def _role(self, index: int, action: Action) -> iam.Role:
         account = Stack.of(self).account

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -13,19 +12,18 @@ from constructs import Construct
 from observability_blueprint.events.event_delivery import (
     DeliveredTarget,
     EventDelivery,
-    new_rule,
+    EventRuleConstruct,
     rule_problems,
     text_input,
 )
-from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.event_patterns import (
     EventExamples,
-    global_services,
     template_problems,
 )
 
 
-class EventAlert(Construct):
+class EventAlert(EventRuleConstruct):
     """Tells people about an event: an EventBridge rule that publishes to topics.
 
     The pattern is checked before CloudFormation sees it (syntax, and the
@@ -98,19 +96,9 @@ class EventAlert(Construct):
                     "input paths fill a message; give a message that uses them",
                 )
             )
-        if problems:
-            raise BlueprintError(problems)
-        self.global_services: tuple[str, ...] = global_services(pattern)
-        """Global services whose events the pattern names (IAM, STS, console sign-in)."""
-        self.rule = new_rule(
-            self,
-            "Rule",
-            pattern=pattern,
-            rule_name=rule_name,
-            description=description,
-            enabled=enabled,
+        self._create_rule(
+            problems, pattern=pattern, rule_name=rule_name, description=description, enabled=enabled
         )
-        """The EventBridge rule."""
         target_input = text_input(message, paths) if message is not None else None
         for topic in topics:
             topic.add_to_resource_policy(
@@ -124,18 +112,3 @@ class EventAlert(Construct):
             self.rule.add_target(
                 DeliveredTarget(topic.topic_arn, delivery=delivery, input=target_input)
             )
-
-    @property
-    def needs_us_east_1(self) -> bool:
-        """True when the rule must live in us-east-1 to see its events."""
-        return bool(self.global_services)
-
-    @property
-    def rule_arn(self) -> str:
-        """The rule's ARN."""
-        return self.rule.rule_arn
-
-    @property
-    def events_rule(self) -> events.IRule:
-        """The rule, as an interface."""
-        return self.rule

@@ -23,11 +23,12 @@ from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct, IConstruct
 
 from observability_blueprint.alarms import StaticAlarm
-from observability_blueprint.rules.alarm_settings import ActionSet, ActionSpec
+from observability_blueprint.rules.alarm_settings import ActionSet
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.event_patterns import (
     EventExamples,
     example_problems,
+    global_services,
     pattern_problems,
 )
 from observability_blueprint.rules.event_schedules import (
@@ -67,10 +68,8 @@ class EventDelivery(Construct):
 
     Parameters
     ----------
-    alarm_topic
-        Name of the topic (in ``topics``) the alarm notifies. Default: none.
     topics
-        Topics by name.
+        Topics the alarm notifies. Default: none.
     alarm_name
         Physical alarm name. Default: generated.
     retry_attempts
@@ -88,8 +87,7 @@ class EventDelivery(Construct):
         scope: Construct,
         id: str,
         *,
-        alarm_topic: str | None = None,
-        topics: Mapping[str, sns.ITopic] | None = None,
+        topics: Sequence[sns.ITopic] = (),
         alarm_name: str | None = None,
         retry_attempts: int = DEFAULT_RETRY_ATTEMPTS,
         max_event_age: Duration = DEFAULT_MAX_EVENT_AGE,
@@ -110,7 +108,7 @@ class EventDelivery(Construct):
             problems.append(
                 Problem(
                     f"{self.node.path}.max_event_age",
-                    f"{age:g} seconds; EventBridge keeps retrying for 60 to 86,400 seconds",
+                    f"{age:,.0f} seconds; EventBridge keeps retrying for 60 to 86,400 seconds",
                 )
             )
         retention_seconds = retention.to_seconds()
@@ -118,15 +116,7 @@ class EventDelivery(Construct):
             problems.append(
                 Problem(
                     f"{self.node.path}.retention",
-                    f"{retention_seconds:g} seconds; SQS keeps messages 1 minute to 14 days",
-                )
-            )
-        if alarm_topic is not None and alarm_topic not in (topics or {}):
-            problems.append(
-                Problem(
-                    f"{self.node.path}.alarm_topic",
-                    f"{alarm_topic!r} is not among the topics given "
-                    f"({', '.join(sorted(topics or {})) or 'none'})",
+                    f"{retention_seconds:,.0f} seconds; SQS keeps messages 1 minute to 14 days",
                 )
             )
         if problems:
@@ -166,8 +156,7 @@ class EventDelivery(Construct):
                 "dead-letter queue: a rule or scheduled task is failing. Read the messages' "
                 "ERROR_CODE and ERROR_MESSAGE attributes, fix the target, then redrive or purge."
             ),
-            actions=ActionSet(alarm=(ActionSpec(topic=alarm_topic),)) if alarm_topic else None,
-            topics=topics,
+            actions=ActionSet(alarm=tuple(topics)),
         )
         """The alarm on dead-lettered events."""
         self._rules: set[str] = set()
@@ -508,6 +497,52 @@ def rule_problems(
             )
         )
     return problems
+
+
+class EventRuleConstruct(Construct):
+    """What alerts and responses share: one EventBridge rule on an exact pattern."""
+
+    global_services: tuple[str, ...]
+    """Global services whose events the pattern names (IAM, STS, console sign-in)."""
+    rule: events.Rule
+    """The EventBridge rule."""
+
+    def _create_rule(
+        self,
+        problems: list[Problem],
+        *,
+        pattern: Mapping[str, Any],
+        rule_name: str | None,
+        description: str | None,
+        enabled: bool,
+    ) -> None:
+        """Raise every problem found so far, or create the rule."""
+        if problems:
+            raise BlueprintError(problems)
+        self.global_services = global_services(pattern)
+        self.rule = new_rule(
+            self,
+            "Rule",
+            pattern=pattern,
+            rule_name=rule_name,
+            description=description,
+            enabled=enabled,
+        )
+
+    @property
+    def needs_us_east_1(self) -> bool:
+        """True when the rule must live in us-east-1 to see its events."""
+        return bool(self.global_services)
+
+    @property
+    def rule_arn(self) -> str:
+        """The rule's ARN."""
+        return self.rule.rule_arn
+
+    @property
+    def events_rule(self) -> events.IRule:
+        """The rule, as an interface."""
+        return self.rule
 
 
 def new_rule(

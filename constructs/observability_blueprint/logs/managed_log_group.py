@@ -97,8 +97,8 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         *,
         log_group_name: str | None = None,
         retention_days: int | None = DEFAULT_RETENTION_DAYS,
-        log_class: str = "STANDARD",
-        encryption_key: BlueprintKey | kms.IKey | None = None,
+        log_class: limits.LogClass = "STANDARD",
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
         deletion_protection: bool = False,
         data_protection: DataProtectionSettings | None = None,
@@ -150,7 +150,7 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         log_group_name: str | None,
         retention_days: int | None,
         log_class: str,
-        encryption_key: BlueprintKey | kms.IKey | None,
+        encryption_key: kms.IKey | None,
         data_protection: DataProtectionSettings | None,
     ) -> None:
         at = self.node.path
@@ -195,6 +195,15 @@ class ManagedLogGroup(Construct, LogGroupInterface):
                 )
         if problems:
             raise BlueprintError(problems)
+
+    @staticmethod
+    def from_log_group_name(scope: Construct, id: str, log_group_name: str) -> logs.ILogGroup:
+        """Import a log group this stack does not manage, by its name (checked)."""
+        if not Token.is_unresolved(log_group_name) and (
+            message := log_group_rules.check_log_group_name(log_group_name)
+        ):
+            raise BlueprintError.at(f"{scope.node.path}/{id}.log_group_name", message)
+        return logs.LogGroup.from_log_group_name(scope, id, log_group_name)
 
     @property
     def log_group_name(self) -> str:

@@ -21,9 +21,10 @@ from observability_blueprint.rules.alarm_settings import ActionSet
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS, check_retention
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
-from observability_blueprint.security import BlueprintKey
 
-DEFAULT_TRAFFIC_TYPE = "ALL"
+DEFAULT_TRAFFIC_TYPE: flf.TrafficType = "ALL"
+DEFAULT_AGGREGATION_INTERVAL = Duration.seconds(flf.DEFAULT_AGGREGATION_INTERVAL)
+"""Records are aggregated over ten minutes (the cheaper of the two intervals)."""
 """Accepted and rejected traffic."""
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """The log group outlives the stack."""
@@ -51,7 +52,7 @@ class RejectedRemoteAccessAlarm:
     threshold
         Rejected flow records per period that set the alarm off. Default: 10.
     period, evaluation_periods, datapoints_to_alarm
-        The evaluation window. Default: one period of 300 seconds.
+        The evaluation window. Default: one period of five minutes.
     namespace, metric_name
         The metric the filter publishes. Default: ``VpcFlowLogs/RejectedSshRdp``.
     filter_name, alarm_name
@@ -66,7 +67,7 @@ class RejectedRemoteAccessAlarm:
 
     ports: tuple[int, ...] = flf.REMOTE_ACCESS_PORTS
     threshold: float = 10
-    period: int = 300
+    period: Duration = field(default_factory=lambda: Duration.minutes(5))
     evaluation_periods: int = 1
     datapoints_to_alarm: int | None = None
     namespace: str = "VpcFlowLogs"
@@ -104,7 +105,7 @@ class VpcFlowLogs(Construct):
         Field names in order (``version``, ``account-id``...). Default: AWS's
         default format (the version 2 fields).
     aggregation_interval
-        60 or 600 seconds. Default: 600.
+        One or ten minutes (``Duration.minutes(1)``). Default: ten minutes.
     log_group_name
         Physical name. Default: generated (required with a BlueprintKey).
     retention_days
@@ -119,7 +120,7 @@ class VpcFlowLogs(Construct):
         Saved queries are named ``<prefix>/<query>``. Default: the construct path.
     rejected_remote_access_alarm
         Settings of the SSH/RDP filter and alarm. Default: none (opt-in).
-    topics
+    named_topics
         Topics that the alarm's actions name, by name.
     """
 
@@ -131,17 +132,17 @@ class VpcFlowLogs(Construct):
         vpc_ids: Sequence[str] = (),
         subnet_ids: Sequence[str] = (),
         network_interface_ids: Sequence[str] = (),
-        traffic_type: str = DEFAULT_TRAFFIC_TYPE,
+        traffic_type: flf.TrafficType = DEFAULT_TRAFFIC_TYPE,
         log_format: Sequence[str] | None = None,
-        aggregation_interval: int = flf.DEFAULT_AGGREGATION_INTERVAL,
+        aggregation_interval: Duration = DEFAULT_AGGREGATION_INTERVAL,
         log_group_name: str | None = None,
         retention_days: int | None = DEFAULT_RETENTION_DAYS,
-        encryption_key: BlueprintKey | kms.IKey | None = None,
+        encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
         queries: bool = True,
         query_name_prefix: str | None = None,
         rejected_remote_access_alarm: RejectedRemoteAccessAlarm | None = None,
-        topics: Mapping[str, sns.ITopic] | None = None,
+        named_topics: Mapping[str, sns.ITopic] | None = None,
     ) -> None:
         super().__init__(scope, id)
         resources = {
@@ -155,7 +156,7 @@ class VpcFlowLogs(Construct):
             traffic_type=traffic_type,
             log_format=log_format,
             fields=fields,
-            aggregation_interval=aggregation_interval,
+            aggregation_interval=aggregation_interval.to_seconds(),
             retention_days=retention_days,
             queries=queries,
             alarm=rejected_remote_access_alarm,
@@ -221,7 +222,7 @@ class VpcFlowLogs(Construct):
                     log_group_name=self.log_group.log_group_name,
                     deliver_logs_permission_arn=self.role.role_arn,
                     log_format=self.log_format,
-                    max_aggregation_interval=aggregation_interval,
+                    max_aggregation_interval=int(aggregation_interval.to_seconds()),
                 )
 
         self.queries: dict[str, logs.QueryDefinition] = {}
@@ -248,7 +249,7 @@ class VpcFlowLogs(Construct):
         self.alarm: StaticAlarm | None = None
         """The rejected SSH/RDP alarm, when on."""
         if rejected_remote_access_alarm is not None:
-            self._add_alarm(rejected_remote_access_alarm, topics or {})
+            self._add_alarm(rejected_remote_access_alarm, named_topics or {})
 
     def _check(
         self,
@@ -257,7 +258,7 @@ class VpcFlowLogs(Construct):
         traffic_type: str,
         log_format: Sequence[str] | None,
         fields: tuple[str, ...],
-        aggregation_interval: int,
+        aggregation_interval: float,
         retention_days: int | None,
         queries: bool,
         alarm: RejectedRemoteAccessAlarm | None,
@@ -326,7 +327,7 @@ class VpcFlowLogs(Construct):
         return problems
 
     def _add_alarm(
-        self, settings: RejectedRemoteAccessAlarm, topics: Mapping[str, sns.ITopic]
+        self, settings: RejectedRemoteAccessAlarm, named_topics: Mapping[str, sns.ITopic]
     ) -> None:
         builtin = flf.rejected_remote_access_examples(self.fields, settings.ports)
         extra = settings.examples or PatternExamples()
@@ -352,7 +353,7 @@ class VpcFlowLogs(Construct):
                 namespace=settings.namespace,
                 metric_name=settings.metric_name,
                 statistic="Sum",
-                period=Duration.seconds(settings.period),
+                period=settings.period,
             ),
             threshold=settings.threshold,
             comparison=">=",
@@ -364,10 +365,10 @@ class VpcFlowLogs(Construct):
             or (
                 f"At least {settings.threshold:g} rejected TCP connection attempts to "
                 f"port{'s' if len(settings.ports) > 1 else ''} {ports} in "
-                f"{settings.period} seconds (VPC flow logs of {self.node.path})"
+                f"{settings.period.to_seconds():g} seconds (VPC flow logs of {self.node.path})"
             ),
             runbook_url=settings.runbook_url,
             actions=settings.actions,
-            topics=topics,
+            named_topics=named_topics,
             from_metric_filter=True,
         )

@@ -8,9 +8,9 @@ the PutMetricAlarm and PutCompositeAlarm API references and the CloudWatch quota
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.names import check_ssm_document_name
@@ -40,6 +40,12 @@ TREAT_MISSING_DATA: Final[tuple[str, ...]] = ("breaching", "notBreaching", "igno
 STATES: Final[tuple[str, ...]] = ("alarm", "ok", "insufficient_data")
 
 AlarmKind = Literal["static", "anomaly", "composite"]
+Comparison = Literal[">", ">=", "<", "<="]
+"""How a static alarm compares its metric with the threshold."""
+AnomalyDirection = Literal["above", "below", "both"]
+"""Which side of its band sets an anomaly alarm off."""
+AlarmState = Literal["ALARM", "OK", "INSUFFICIENT_DATA"]
+"""A CloudWatch alarm state."""
 ActionKind = Literal["topic", "lambda", "ec2", "autoscaling", "opsitem", "incident", "runbook"]
 
 # Which actions each alarm kind takes in each state (PutMetricAlarm: AlarmActions
@@ -131,15 +137,46 @@ class ActionSpec:
         return kinds[0]
 
 
+class TopicLike(Protocol):
+    """An SNS topic object, such as aws-cdk-lib's ``sns.ITopic``."""
+
+    @property
+    def topic_arn(self) -> str:
+        """The topic's ARN."""
+        ...
+
+
+class AlarmActionLike(Protocol):
+    """An alarm action object, such as aws-cdk-lib's ``cloudwatch.IAlarmAction``."""
+
+    def bind(self, scope: Any, alarm: Any) -> Any:
+        """Return the action's configuration for ``alarm``."""
+        ...
+
+
+Action = ActionSpec | TopicLike | AlarmActionLike
+"""One action: the blueprint's :class:`ActionSpec`, a topic, or an aws-cdk-lib
+``IAlarmAction`` (``SnsAction``, ``Ec2Action``, ``LambdaAction``, ...), bound as given."""
+
+
+def action_kind(action: Action) -> ActionKind | None:
+    """Return the kind of an action; None for an action object this module cannot read."""
+    if isinstance(action, ActionSpec):
+        return action.kind
+    if hasattr(action, "topic_arn"):
+        return "topic"
+    return None
+
+
 @dataclass(frozen=True, kw_only=True)
 class ActionSet:
     """Actions per state: on entering ALARM, OK and INSUFFICIENT_DATA."""
 
-    alarm: tuple[ActionSpec, ...] = ()
-    ok: tuple[ActionSpec, ...] = ()
-    insufficient_data: tuple[ActionSpec, ...] = ()
+    alarm: tuple[Action, ...] = ()
+    ok: tuple[Action, ...] = ()
+    insufficient_data: tuple[Action, ...] = ()
 
-    def by_state(self) -> dict[str, tuple[ActionSpec, ...]]:
+    def by_state(self) -> dict[str, tuple[Action, ...]]:
         """Return the actions keyed by state name (``alarm``, ``ok``, ``insufficient_data``)."""
         return {"alarm": self.alarm, "ok": self.ok, "insufficient_data": self.insufficient_data}
 
@@ -147,8 +184,12 @@ class ActionSet:
         """Drop what an alarm of ``kind`` cannot take: how defaults are applied."""
         accepted = ACCEPTED_ACTIONS[kind]
 
-        def keep(state: str, actions: tuple[ActionSpec, ...]) -> tuple[ActionSpec, ...]:
-            return tuple(a for a in actions if a.kind == "runbook" or a.kind in accepted[state])
+        def keep(state: str, actions: tuple[Action, ...]) -> tuple[Action, ...]:
+            return tuple(
+                a
+                for a in actions
+                if (k := action_kind(a)) is None or k == "runbook" or k in accepted[state]
+            )
 
         return ActionSet(
             alarm=keep("alarm", self.alarm),
@@ -167,6 +208,7 @@ def action_problems(
     kind: AlarmKind,
     topics: Iterable[str] | None = None,
     single_instance: bool = True,
+    kind_of: Callable[[Action], ActionKind | None] = lambda _: None,
 ) -> list[Problem]:
     """Return what is wrong with an alarm's actions, located as ``actions.<state>[i]``.
 
@@ -178,12 +220,15 @@ def action_problems(
         Names of the blueprint's topics; None skips the check.
     single_instance
         Whether the alarm watches one EC2 instance's metric (EC2 actions need it).
+    kind_of
+        The kind of an action object this module cannot read (the caller knows
+        aws-cdk-lib's action classes); None leaves it unchecked.
     """
     known_topics = None if topics is None else set(topics)
     problems: list[Problem] = []
     for state, specs in actions.by_state().items():
         where = f"actions.{state}"
-        alarm_actions = [s for s in specs if s.kind != "runbook"]
+        alarm_actions = [s for s in specs if action_kind(s) != "runbook"]
         if len(alarm_actions) > ACTIONS_PER_STATE_MAX:
             problems.append(
                 Problem(
@@ -195,23 +240,26 @@ def action_problems(
             )
         for index, spec in enumerate(specs):
             at = f"{where}[{index}]"
-            action_kind = spec.kind
+            this_kind = action_kind(spec) or kind_of(spec)
+            if this_kind is None:
+                continue
             accepted = ACCEPTED_ACTIONS[kind][state]
-            if action_kind != "runbook" and action_kind not in accepted:
+            if this_kind != "runbook" and this_kind not in accepted:
                 problems.append(
                     Problem(
                         at,
-                        f"{_article(kind)} {kind} alarm cannot take {_article(action_kind)} "
-                        f"{action_kind} action on "
+                        f"{_article(kind)} {kind} alarm cannot take {_article(this_kind)} "
+                        f"{this_kind} action on "
                         f"{state.upper()}; it accepts {', '.join(sorted(accepted))} and "
                         "runbooks (started through EventBridge)",
                     )
                 )
                 continue
-            problems.extend(
-                Problem(at, message)
-                for message in _action_value_problems(spec, known_topics, single_instance)
-            )
+            if isinstance(spec, ActionSpec):
+                problems.extend(
+                    Problem(at, message)
+                    for message in _action_value_problems(spec, known_topics, single_instance)
+                )
     return problems
 
 

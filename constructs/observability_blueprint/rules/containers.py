@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, Literal, get_args
 
 DEFAULT_PERFORMANCE_RETENTION_DAYS: Final = 30
 """Container Insights performance events are kept a month: they are the raw data of
@@ -14,7 +14,9 @@ CONTAINER_INSIGHTS_NAMESPACE: Final = "amazon-cloudwatch"
 CONTAINER_INSIGHTS_SERVICE_ACCOUNT: Final = "cloudwatch-agent"
 """The add-on's service account (the agent's and Fluent Bit's)."""
 EKS_LOG_TYPES: Final[tuple[str, ...]] = ("application", "host", "dataplane", "performance")
-ECS_MODES: Final[tuple[str, ...]] = ("enhanced", "enabled")
+EcsMode = Literal["enhanced", "enabled"]
+"""Container Insights on ECS: with enhanced observability, or the original."""
+ECS_MODES: Final[tuple[EcsMode, ...]] = get_args(EcsMode)
 POD_IDENTITY_MIN_ADDON_VERSION: Final = (3, 1, 0)
 """The add-on takes EKS Pod Identity from v3.1.0 on (CloudWatch user guide)."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal, get_args
 
 from observability_blueprint.rules import limits
 from observability_blueprint.rules.errors import Problem
@@ -99,7 +99,9 @@ FIELD_NAMES: Final[tuple[str, ...]] = tuple(KNOWN_FIELDS)
 DEFAULT_FORMAT: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.version == 2)
 """The default format: the version 2 fields, in the order of the user guide."""
 
-TRAFFIC_TYPES: Final[tuple[str, ...]] = ("ALL", "ACCEPT", "REJECT")
+TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
+"""Which flow records are kept: all, accepted or rejected traffic."""
+TRAFFIC_TYPES: Final[tuple[TrafficType, ...]] = get_args(TrafficType)
 AGGREGATION_INTERVALS: Final[tuple[int, ...]] = (60, 600)
 DEFAULT_AGGREGATION_INTERVAL: Final = 600
 """AWS's default: records aggregate traffic over at most ten minutes."""
@@ -199,11 +201,11 @@ def check_traffic_type(value: str) -> str | None:
     return None
 
 
-def check_aggregation_interval(value: int) -> str | None:
-    """Return why ``value`` is not a maximum aggregation interval, or None."""
+def check_aggregation_interval(value: float) -> str | None:
+    """Return why ``value`` (seconds) is not a maximum aggregation interval, or None."""
     if value not in AGGREGATION_INTERVALS:
         return (
-            f"{value} is not an aggregation interval; flow logs aggregate over 60 or 600 "
+            f"{value:g} is not an aggregation interval; flow logs aggregate over 60 or 600 "
             "seconds (one or ten minutes)"
         )
     return None

@@ -7,7 +7,7 @@ models are the source for patterns and lengths (a test compares them).
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, Literal, get_args
 
 # CloudWatch Logs (botocore `logs` model, shape `Days`).
 RETENTION_DAYS: Final[tuple[int, ...]] = (
@@ -17,7 +17,9 @@ RETENTION_DAYS: Final[tuple[int, ...]] = (
 
 LOG_GROUP_NAME_MAX: Final = 512
 LOG_GROUP_NAME_RE: Final = re.compile(r"[.\-_/#A-Za-z0-9]+")
-LOG_GROUP_CLASSES: Final[tuple[str, ...]] = ("STANDARD", "INFREQUENT_ACCESS")
+LogClass = Literal["STANDARD", "INFREQUENT_ACCESS"]
+"""A log group class the blueprint makes (DELIVERY groups belong to services)."""
+LOG_GROUP_CLASSES: Final[tuple[LogClass, ...]] = get_args(LogClass)
 
 # Metric filters (CloudWatch Logs quotas; botocore shapes FilterName, MetricName,
 # MetricNamespace, MetricValue, FilterPattern, Dimensions).

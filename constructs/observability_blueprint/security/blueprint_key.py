@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from observability_blueprint.core import KeyInterface, implements_by_delegation
+from observability_blueprint.rules.audit import check_kms_key_arn
+from observability_blueprint.rules.errors import BlueprintError
 
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
 """The key outlives the stack: data encrypted with it stays readable."""
+
+
+def publishers_statement() -> iam.PolicyStatement:
+    """The key-policy statement that lets alarms and EventBridge rules publish to topics
+    encrypted with the key (they cannot publish under ``alias/aws/sns``)."""
+    return iam.PolicyStatement(
+        sid="AlarmAndRulePublishersToEncryptedTopics",
+        principals=[
+            iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+            iam.ServicePrincipal("events.amazonaws.com"),
+        ],
+        actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources=["*"],
+    )
 
 
 @implements_by_delegation(kms.IKey, to="key")
@@ -62,6 +78,13 @@ class BlueprintKey(Construct, KeyInterface):
             alias=f"alias/{alias}" if alias else None,
         )
 
+    @staticmethod
+    def from_key_arn(scope: Construct, id: str, key_arn: str) -> kms.IKey:
+        """Import a key this stack does not manage, by its ARN (checked; not an alias)."""
+        if not Token.is_unresolved(key_arn) and (message := check_kms_key_arn(key_arn)):
+            raise BlueprintError.at(f"{scope.node.path}/{id}.key_arn", message)
+        return kms.Key.from_key_arn(scope, id, key_arn)
+
     def allow_log_groups(self, log_group_names: Iterable[str]) -> None:
         """Let CloudWatch Logs encrypt and decrypt for these log groups, by name."""
         self._log_group_names.extend(log_group_names)
@@ -95,17 +118,7 @@ class BlueprintKey(Construct, KeyInterface):
         if self._publishers_allowed:
             return
         self._publishers_allowed = True
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AlarmAndRulePublishersToEncryptedTopics",
-                principals=[
-                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
-                    iam.ServicePrincipal("events.amazonaws.com"),
-                ],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-            )
-        )
+        self.key.add_to_resource_policy(publishers_statement())
 
     @property
     def log_group_names(self) -> tuple[str, ...]:

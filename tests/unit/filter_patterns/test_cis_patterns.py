@@ -1,9 +1,9 @@
 """The CIS / Security Hub CloudWatch metric filter patterns against realistic CloudTrail records.
 
-The patterns are copied byte for byte from the AWS facts reference (Security Hub
-user guide, "Amazon CloudWatch controls" CloudWatch.1-14, and CIS 4.15 as published
-in terraform-aws-modules/terraform-aws-cloudwatch ``modules/cis-alarms``). Each one
-meets at least one CloudTrail record it must count and one near miss it must not.
+The patterns are the tests' transcription of the published ones
+(``tests/unit/reference/cis_cloudwatch_patterns.py``: Security Hub user guide,
+CloudWatch.1-14, and CIS 4.15). Each one meets at least one CloudTrail record it
+must count and one near miss it must not.
 """
 
 from __future__ import annotations
@@ -14,35 +14,14 @@ from typing import Any
 import pytest
 
 from observability_blueprint.rules.filter_patterns import parse
+from unit.reference import cis_cloudwatch_patterns as published
 
-# (control, pattern): the current versions. One literal per line, as in the reference.
-# fmt: off
-CIS_PATTERNS = [
-    ('CloudWatch.1', '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}'),  # noqa: E501
-    ('CloudWatch.2', '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}'),
-    ('CloudWatch.3', '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }'),  # noqa: E501
-    ('CloudWatch.4', '{($.eventSource=iam.amazonaws.com) && (($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy))}'),  # noqa: E501
-    ('CloudWatch.5', '{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}'),  # noqa: E501
-    ('CloudWatch.6', '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}'),
-    ('CloudWatch.7', '{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}'),  # noqa: E501
-    ('CloudWatch.8', '{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}'),  # noqa: E501
-    ('CloudWatch.9', '{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}'),  # noqa: E501
-    ('CloudWatch.10', '{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}'),  # noqa: E501
-    ('CloudWatch.11', '{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}'),  # noqa: E501
-    ('CloudWatch.12', '{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}'),  # noqa: E501
-    ('CloudWatch.13', '{($.eventSource=ec2.amazonaws.com) && (($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable))}'),  # noqa: E501
-    ('CloudWatch.14', '{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}'),  # noqa: E501
-    ('CIS 4.15', '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }'),  # noqa: E501
-]
-# fmt: on
-
-# The versions before AWS narrowed CloudWatch.4 and CloudWatch.13 with $.eventSource.
-# fmt: off
+# (control, pattern): the current versions, then the versions before AWS narrowed
+# CloudWatch.4 and CloudWatch.13 with $.eventSource, from the tests' transcription.
+CIS_PATTERNS = list(published.CURRENT.items())
 OLD_CIS_PATTERNS = [
-    ('CloudWatch.4 (old)', '{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}'),  # noqa: E501
-    ('CloudWatch.13 (old)', '{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}'),  # noqa: E501
+    (f"{control} (old)", pattern) for control, pattern in published.BEFORE_EVENT_SOURCE.items()
 ]
-# fmt: on
 
 PATTERNS = dict(CIS_PATTERNS + OLD_CIS_PATTERNS)
 ACCOUNT = "123456789012"
