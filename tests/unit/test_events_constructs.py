@@ -45,7 +45,9 @@ def _section(text: str) -> EventsSection:
 def _build(stack: Stack, text: str, placement: Any, prefix: str) -> EventsUnit:
     key = BlueprintKey(stack, "Key")
     topics = {
-        name: NotificationTopic(stack, name, encryption_key=key, topic_name=f"{prefix}-{name}").topic
+        name: NotificationTopic(
+            stack, name, encryption_key=key, topic_name=f"{prefix}-{name}"
+        ).topic
         for name in ("oncall", "security", "ops")
     }
     alarms = {
