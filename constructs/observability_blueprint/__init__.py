@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     )
     from observability_blueprint.logs import (
         DataProtectionSettings,
+        LogStorage,
         ManagedLogGroup,
         StructuredLogMetrics,
     )
@@ -170,6 +171,7 @@ _EXPORTS: dict[str, str] = {
     "LambdaAction": "rules.event_schedules",
     "LogClass": "rules.limits",
     "LogFile": "rules.agent_config",
+    "LogStorage": "logs",
     "ManagedLogGroup": "logs",
     "ManagementEvents": "rules.audit",
     "MetricFilterSpec": "rules.metric_filters",
@@ -259,6 +261,7 @@ __all__ = [
     "LambdaAction",
     "LogClass",
     "LogFile",
+    "LogStorage",
     "ManagedLogGroup",
     "ManagementEvents",
     "MetricFilterSpec",

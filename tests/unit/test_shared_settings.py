@@ -232,3 +232,57 @@ def test_alarm_runbook_checks_its_state_and_document() -> None:
         "Test/R.state: 'alarm' is not an alarm state; use one of ALARM, OK, INSUFFICIENT_DATA",
         "Test/R.document: 'arn:aws:ssm:eu-west-1:111122223333:document/Restart' " + DOCUMENT_RULE,
     ]
+
+
+# ------------------------------------------------------------ one LogStorage
+
+
+def test_log_storage_is_checked_once_with_the_constructs_own_arguments() -> None:
+    """A flow log's bad retention, nameless key-encrypted log group and bad VPC id: one pass."""
+    from observability_blueprint import BlueprintKey, VpcFlowLogs
+
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        VpcFlowLogs(
+            stack,
+            "Flow",
+            vpc_ids=["vpc-12345"],
+            retention_days=42,
+            encryption_key=BlueprintKey(stack, "Key"),
+        )
+    locations = [p.location for p in caught.value.problems]
+    assert locations == [
+        "Test/Flow.vpc_ids[0]",
+        "Test/Flow.retention_days",
+        "Test/Flow.log_group_name",
+    ]
+    assert caught.value.problems[2].message.startswith(
+        "a log group encrypted with a BlueprintKey needs a literal name"
+    )
+
+
+def test_an_unknown_storage_argument_is_refused() -> None:
+    from observability_blueprint import ManagedLogGroup
+
+    _, stack = new_stack()
+    options: dict[str, Any] = {"retention": 30}
+    with pytest.raises(BlueprintError) as caught:
+        ManagedLogGroup(stack, "Logs", **options)
+    assert str(caught.value) == (
+        "Test/Logs.retention: is not an argument here; log storage takes retention_days, "
+        "encryption_key, removal_policy"
+    )
+
+
+def test_each_construct_keeps_its_own_retention_default() -> None:
+    from observability_blueprint import EcsContainerInsights, ManagedLogGroup
+
+    _, stack = new_stack()
+    ManagedLogGroup(stack, "Logs", log_group_name="/shop/api")
+    EcsContainerInsights(stack, "Ecs", cluster="shop")
+    days = {
+        p["LogGroupName"]: p["RetentionInDays"]
+        for p in Template.from_stack(stack).find_resources("AWS::Logs::LogGroup").values()
+        for p in [p["Properties"]]
+    }
+    assert days == {"/shop/api": 365, "/aws/ecs/containerinsights/shop/performance": 30}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Unpack
 
 from aws_cdk import (
     Acknowledgment,
@@ -21,12 +21,10 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from observability_blueprint.logs import ManagedLogGroup
+from observability_blueprint.logs import LogStorage, ManagedLogGroup, storage_problems
 from observability_blueprint.rules import audit as audit_rules
-from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.audit import DataEventSelection, ManagementEvents, TrailSettings
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 
 DEFAULT_GLACIER_AFTER = Duration.days(90)
 """Log files move to S3 Glacier Flexible Retrieval after 90 days."""
@@ -81,10 +79,6 @@ class AuditTrail(Construct):
         S3 object and Lambda data events to record too. Default: none.
     log_group_name
         Default: generated. Required when ``encryption_key`` is a BlueprintKey.
-    retention_days
-        Retention of the log group. Default: 365.
-    encryption_key
-        Encrypts the log group. Default: CloudWatch Logs' own encryption.
     existing_bucket
         A bucket name or ``arn:aws:s3:::NAME`` to deliver to. Default: a bucket is created.
     access_log_bucket
@@ -97,8 +91,10 @@ class AuditTrail(Construct):
     glacier_after, expire_after
         Lifecycle of the created buckets' objects, in whole days. Default: Glacier
         after 90 days, never deleted.
-    removal_policy
-        Of the created bucket, key and log group. Default: ``RemovalPolicy.RETAIN``.
+    storage
+        ``retention_days``, ``encryption_key``, ``removal_policy`` of the log group:
+        see :class:`LogStorage` (default: a year, AWS-owned key, retained). The
+        removal policy applies to the created bucket and key too.
     """
 
     def __init__(
@@ -113,16 +109,15 @@ class AuditTrail(Construct):
         management_events: ManagementEvents = "all",
         data_events: DataEventSelection | None = None,
         log_group_name: str | None = None,
-        retention_days: int | None = DEFAULT_RETENTION_DAYS,
-        encryption_key: kms.IKey | None = None,
         existing_bucket: str | None = None,
         access_log_bucket: str | None = None,
         trail_key: kms.IKey | None = None,
         glacier_after: Duration | None = DEFAULT_GLACIER_AFTER,
         expire_after: Duration | None = DEFAULT_EXPIRE_AFTER,
-        removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
+        **storage: Unpack[LogStorage],
     ) -> None:
         super().__init__(scope, id)
+        removal_policy = storage.get("removal_policy", DEFAULT_REMOVAL_POLICY)
         # Server access logs are granted through the bucket policy (ACLs stay
         # disabled) whatever feature flags the surrounding app has: without the
         # flag aws-cdk-lib would ask for an ACL that BucketOwnerEnforced forbids.
@@ -141,7 +136,9 @@ class AuditTrail(Construct):
             organization_id=organization_id,
             management_events=management_events,
             data_events=data_events,
-            retention_days=retention_days,
+            storage_problems=storage_problems(
+                self.node.path, storage, log_group_names=[log_group_name]
+            ),
             existing_bucket=existing_bucket,
             access_log_bucket=access_log_bucket,
             existing_key_arn=existing_key_arn,
@@ -209,9 +206,7 @@ class AuditTrail(Construct):
             self,
             "Logs",
             log_group_name=log_group_name,
-            retention_days=retention_days,
-            encryption_key=encryption_key,
-            removal_policy=removal_policy,
+            **storage,
         )
         """The log group the trail delivers events to."""
 
@@ -259,7 +254,7 @@ class AuditTrail(Construct):
         organization_id: str | None,
         management_events: str,
         data_events: DataEventSelection,
-        retention_days: int | None,
+        storage_problems: list[Problem],
         existing_bucket: str | None,
         access_log_bucket: str | None,
         existing_key_arn: str | None,
@@ -267,7 +262,7 @@ class AuditTrail(Construct):
         expire_after_days: float | None,
     ) -> None:
         at = self.node.path
-        problems: list[Problem] = []
+        problems: list[Problem] = list(storage_problems)
 
         def add(where: str, message: str | None) -> None:
             if message:
@@ -275,7 +270,6 @@ class AuditTrail(Construct):
 
         if trail_name is not None and not Token.is_unresolved(trail_name):
             add("trail_name", audit_rules.check_trail_name(trail_name))
-        add("retention_days", log_group_rules.check_retention(retention_days))
         for where, reference in (
             ("existing_bucket", existing_bucket),
             ("access_log_bucket", access_log_bucket),

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
-from aws_cdk import Annotations, RemovalPolicy, Token
+from aws_cdk import Annotations, Token
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from observability_blueprint.logs import ManagedLogGroup
+from observability_blueprint.logs import (
+    LogStorage,
+    ManagedLogGroup,
+    storage_problems,
+    with_retention,
+)
 from observability_blueprint.rules import containers as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.rules.log_groups import check_retention
 
 DEFAULT_MODE: rules.EcsMode = "enhanced"
 """Container Insights with enhanced observability, which AWS recommends for new clusters."""
-DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
-"""The log group outlives the stack."""
 SETTING = "containerInsights"
 BY_NAME_WARNING = "observability-blueprint:ecs-container-insights-by-name"
 """The ID of the warning for a cluster given by name."""
@@ -50,12 +51,9 @@ class EcsContainerInsights(Construct):
         An ``ecs.ICluster`` or the cluster's name.
     mode
         ``enhanced`` or ``enabled``. Default: ``enhanced``.
-    retention_days
-        Of the performance log group. Default: 30.
-    encryption_key
-        A BlueprintKey or a key whose policy admits CloudWatch Logs. Default: none.
-    removal_policy
-        Of the log group. Default: ``RemovalPolicy.RETAIN``.
+    storage
+        ``retention_days``, ``encryption_key``, ``removal_policy`` of the performance
+        log group: see :class:`LogStorage` (default: 30 days, AWS-owned key, retained).
     """
 
     def __init__(
@@ -65,16 +63,14 @@ class EcsContainerInsights(Construct):
         *,
         cluster: ecs.ICluster | str,
         mode: rules.EcsMode = DEFAULT_MODE,
-        retention_days: int | None = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS,
-        encryption_key: kms.IKey | None = None,
-        removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
+        **storage: Unpack[LogStorage],
     ) -> None:
         super().__init__(scope, id)
         cfn = None if isinstance(cluster, str) else cluster.node.default_child
         cluster_path = cluster if isinstance(cluster, str) else cluster.node.path
         self._cfn_cluster = cfn if isinstance(cfn, ecs.CfnCluster) else None
         name = self._literal_name(cluster)
-        self._check(name=name, mode=mode, retention_days=retention_days)
+        self._check(name=name, mode=mode, storage=storage)
         self.cluster_name: str = name or (
             cluster if isinstance(cluster, str) else cluster.cluster_name
         )
@@ -86,9 +82,7 @@ class EcsContainerInsights(Construct):
             self,
             "Performance",
             log_group_name=rules.ecs_log_group_name(self.cluster_name),
-            retention_days=retention_days,
-            encryption_key=encryption_key,
-            removal_policy=removal_policy,
+            **with_retention(storage, rules.DEFAULT_PERFORMANCE_RETENTION_DAYS),
         )
         """The performance log group."""
 
@@ -124,9 +118,14 @@ class EcsContainerInsights(Construct):
         name = cluster.cluster_name  # imported: the name it was imported with
         return None if Token.is_unresolved(name) else name
 
-    def _check(self, *, name: str | None, mode: str, retention_days: int | None) -> None:
+    def _check(self, *, name: str | None, mode: str, storage: LogStorage) -> None:
         at = self.node.path
-        problems: list[Problem] = []
+        problems = storage_problems(
+            at,
+            storage,
+            log_group_names=[None if name is None else rules.ecs_log_group_name(name)],
+            name_argument="cluster",
+        )
         if name is not None and (message := rules.check_ecs_cluster_name(name)):
             problems.append(Problem(f"{at}.cluster", message))
         if mode not in rules.ECS_MODES:
@@ -137,8 +136,6 @@ class EcsContainerInsights(Construct):
                     + ", ".join(rules.ECS_MODES),
                 )
             )
-        if message := check_retention(retention_days):
-            problems.append(Problem(f"{at}.retention_days", message))
         if problems:
             raise BlueprintError(problems)
 

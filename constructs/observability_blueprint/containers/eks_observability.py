@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from aws_cdk import Acknowledgment, RemovalPolicy, Token, Validations
 from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from observability_blueprint.logs import ManagedLogGroup
+from observability_blueprint.logs import LogStorage, ManagedLogGroup, storage_problems
 from observability_blueprint.rules import containers as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS, check_retention
+from observability_blueprint.rules.log_groups import check_retention
 
 ADDON_NAME = "amazon-cloudwatch-observability"
 """The EKS add-on that runs the CloudWatch agent and Fluent Bit as DaemonSets."""
@@ -66,14 +65,12 @@ class EksObservability(Construct):
         Let the agent send Application Signals traces (AWSXrayWriteOnlyAccess). Default: on.
     pod_identity_agent
         Also install the ``eks-pod-identity-agent`` add-on. Default: off.
-    retention_days
-        Application, host and data-plane logs. Default: 365.
     performance_retention_days
         Performance events. Default: 30.
-    encryption_key
-        A BlueprintKey or a key whose policy admits CloudWatch Logs. Default: none.
-    removal_policy
-        Of the log groups. Default: ``RemovalPolicy.RETAIN``.
+    storage
+        ``retention_days`` (of application, host and data-plane logs),
+        ``encryption_key``, ``removal_policy`` of the log groups: see
+        :class:`LogStorage` (default: a year, AWS-owned key, retained).
     """
 
     def __init__(
@@ -87,10 +84,8 @@ class EksObservability(Construct):
         configuration_values: Mapping[str, Any] | None = None,
         application_signals: bool = True,
         pod_identity_agent: bool = False,
-        retention_days: int | None = DEFAULT_RETENTION_DAYS,
         performance_retention_days: int | None = rules.DEFAULT_PERFORMANCE_RETENTION_DAYS,
-        encryption_key: kms.IKey | None = None,
-        removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
+        **storage: Unpack[LogStorage],
     ) -> None:
         super().__init__(scope, id)
         self._check(
@@ -98,7 +93,7 @@ class EksObservability(Construct):
             oidc_provider_arn=oidc_provider_arn,
             addon_version=addon_version,
             pod_identity_agent=pod_identity_agent,
-            retention_days=retention_days,
+            storage=storage,
             performance_retention_days=performance_retention_days,
         )
         self.cluster_name = cluster_name
@@ -111,11 +106,11 @@ class EksObservability(Construct):
                 self,
                 _LOG_GROUP_IDS[kind],
                 log_group_name=name,
-                retention_days=(
-                    performance_retention_days if kind == "performance" else retention_days
+                **(
+                    {**storage, "retention_days": performance_retention_days}
+                    if kind == "performance"
+                    else storage
                 ),
-                encryption_key=encryption_key,
-                removal_policy=removal_policy,
             )
 
         principal: iam.IPrincipal
@@ -226,11 +221,11 @@ class EksObservability(Construct):
         oidc_provider_arn: str | None,
         addon_version: str | None,
         pod_identity_agent: bool,
-        retention_days: int | None,
+        storage: LogStorage,
         performance_retention_days: int | None,
     ) -> None:
         at = self.node.path
-        problems: list[Problem] = []
+        problems = storage_problems(at, storage)
         if Token.is_unresolved(cluster_name):
             problems.append(
                 Problem(
@@ -259,11 +254,7 @@ class EksObservability(Construct):
                     "add-on uses IRSA and does not need it",
                 )
             )
-        for arg, days in (
-            ("retention_days", retention_days),
-            ("performance_retention_days", performance_retention_days),
-        ):
-            if message := check_retention(days):
-                problems.append(Problem(f"{at}.{arg}", message))
+        if message := check_retention(performance_retention_days):
+            problems.append(Problem(f"{at}.performance_retention_days", message))
         if problems:
             raise BlueprintError(problems)

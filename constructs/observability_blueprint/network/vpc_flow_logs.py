@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Unpack
 
 from aws_cdk import Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.alarms import StaticAlarm
-from observability_blueprint.logs import ManagedLogGroup
+from observability_blueprint.logs import LogStorage, ManagedLogGroup, storage_problems
 from observability_blueprint.rules import flow_log_fields as flf
 from observability_blueprint.rules.alarm_settings import ActionSet
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS, check_retention
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
 
 DEFAULT_TRAFFIC_TYPE: flf.TrafficType = "ALL"
@@ -108,12 +107,9 @@ class VpcFlowLogs(Construct):
         One or ten minutes (``Duration.minutes(1)``). Default: ten minutes.
     log_group_name
         Physical name. Default: generated (required with a BlueprintKey).
-    retention_days
-        Default: 365; None keeps records forever.
-    encryption_key
-        A BlueprintKey or a key whose policy admits CloudWatch Logs. Default: none.
-    removal_policy
-        Default: ``RemovalPolicy.RETAIN``.
+    storage
+        ``retention_days``, ``encryption_key``, ``removal_policy`` of the log group:
+        see :class:`LogStorage` (default: a year, AWS-owned key, retained).
     queries
         Save the three Logs Insights queries. Default: on.
     query_name_prefix
@@ -136,13 +132,11 @@ class VpcFlowLogs(Construct):
         log_format: Sequence[str] | None = None,
         aggregation_interval: Duration = DEFAULT_AGGREGATION_INTERVAL,
         log_group_name: str | None = None,
-        retention_days: int | None = DEFAULT_RETENTION_DAYS,
-        encryption_key: kms.IKey | None = None,
-        removal_policy: RemovalPolicy = DEFAULT_REMOVAL_POLICY,
         queries: bool = True,
         query_name_prefix: str | None = None,
         rejected_remote_access_alarm: RejectedRemoteAccessAlarm | None = None,
         named_topics: Mapping[str, sns.ITopic] | None = None,
+        **storage: Unpack[LogStorage],
     ) -> None:
         super().__init__(scope, id)
         resources = {
@@ -157,7 +151,9 @@ class VpcFlowLogs(Construct):
             log_format=log_format,
             fields=fields,
             aggregation_interval=aggregation_interval.to_seconds(),
-            retention_days=retention_days,
+            storage_problems=storage_problems(
+                self.node.path, storage, log_group_names=[log_group_name]
+            ),
             queries=queries,
             alarm=rejected_remote_access_alarm,
         )
@@ -170,9 +166,7 @@ class VpcFlowLogs(Construct):
             self,
             "LogGroup",
             log_group_name=log_group_name,
-            retention_days=retention_days,
-            encryption_key=encryption_key,
-            removal_policy=removal_policy,
+            **storage,
         )
         """Where the records land."""
         stack = Stack.of(self)
@@ -259,7 +253,7 @@ class VpcFlowLogs(Construct):
         log_format: Sequence[str] | None,
         fields: tuple[str, ...],
         aggregation_interval: float,
-        retention_days: int | None,
+        storage_problems: list[Problem],
         queries: bool,
         alarm: RejectedRemoteAccessAlarm | None,
     ) -> None:
@@ -288,8 +282,7 @@ class VpcFlowLogs(Construct):
             problems.append(Problem(f"{at}.traffic_type", message))
         if message := flf.check_aggregation_interval(aggregation_interval):
             problems.append(Problem(f"{at}.aggregation_interval", message))
-        if message := check_retention(retention_days):
-            problems.append(Problem(f"{at}.retention_days", message))
+        problems += storage_problems
         format_problems = [] if log_format is None else flf.field_problems(log_format)
         problems += [Problem(f"{at}.log_format{p.location}", p.message) for p in format_problems]
         if not format_problems:
