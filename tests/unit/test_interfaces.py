@@ -240,3 +240,22 @@ def test_importers_check_what_they_import() -> None:
         "Test/Alias.key_arn: 'alias/trail' is not a KMS key ARN; use "
         "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (a multi-Region key's id starts with mrk-)"
     )
+
+
+def test_a_subscription_takes_a_pattern_object_checked_offline() -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs", log_group_name="/shop/api")
+    group.add_subscription(
+        "Errors",
+        destination_arn="arn:aws:lambda:eu-west-1:111122223333:function:shipper",
+        pattern=logs.FilterPattern.string_value("$.level", "=", "ERROR"),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Logs::SubscriptionFilter", {"FilterPattern": '{ $.level = "ERROR" }'}
+    )
+    with pytest.raises(BlueprintError, match=r"^Test/Logs/Bad\.pattern: "):
+        group.add_subscription(
+            "Bad",
+            destination_arn="arn:aws:lambda:eu-west-1:111122223333:function:shipper",
+            pattern=logs.FilterPattern.literal("{ $.a = }"),
+        )

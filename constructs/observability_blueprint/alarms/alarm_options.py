@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
@@ -72,6 +72,16 @@ class CheckedOptions:
     alarm_description: str | None
     actions: rules.ActionSet
     named_topics: Mapping[str, sns.ITopic]
+
+    def alarm_props(self) -> dict[str, Any]:
+        """The keyword arguments aws-cdk-lib's alarm classes take from these options."""
+        return {
+            "evaluation_periods": self.evaluation_periods,
+            "datapoints_to_alarm": self.datapoints_to_alarm,
+            "treat_missing_data": self.treat_missing_data,
+            "alarm_name": self.alarm_name,
+            "alarm_description": self.alarm_description,
+        }
 
 
 def check_options(

@@ -129,11 +129,7 @@ class AnomalyAlarm(Construct, AlarmInterface):
             metric=metric,
             std_devs=band,
             comparison_operator=_DIRECTIONS[direction],
-            evaluation_periods=checked.evaluation_periods,
-            datapoints_to_alarm=checked.datapoints_to_alarm,
-            treat_missing_data=checked.treat_missing_data,
-            alarm_name=checked.alarm_name,
-            alarm_description=checked.alarm_description,
+            **checked.alarm_props(),
         )
         """The underlying aws-cdk-lib alarm."""
         self.alarm.node.add_dependency(self.detector)

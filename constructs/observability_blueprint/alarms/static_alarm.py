@@ -81,11 +81,7 @@ class StaticAlarm(Construct, AlarmInterface):
             metric=metric,
             threshold=threshold,
             comparison_operator=_COMPARISON[comparison],
-            evaluation_periods=checked.evaluation_periods,
-            datapoints_to_alarm=checked.datapoints_to_alarm,
-            treat_missing_data=checked.treat_missing_data,
-            alarm_name=checked.alarm_name,
-            alarm_description=checked.alarm_description,
+            **checked.alarm_props(),
         )
         """The underlying aws-cdk-lib alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(

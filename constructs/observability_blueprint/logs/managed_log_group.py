@@ -32,6 +32,7 @@ from observability_blueprint.rules.metric_filters import (
     check_pattern,
     log_group_filter_problems,
     metric_filter_problems,
+    pattern_text,
 )
 from observability_blueprint.security import BlueprintKey
 
@@ -321,7 +322,7 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         id: str,
         *,
         destination_arn: str,
-        pattern: str = "",
+        pattern: str | logs.IFilterPattern = "",
         role_arn: str | None = None,
         filter_name: str | None = None,
     ) -> logs.SubscriptionFilter:
@@ -336,6 +337,7 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         message = log_group_rules.check_subscription_destination(destination_arn)
         if message:
             problems.append(Problem(f"{at}.destination_arn", message))
+        pattern = pattern_text(pattern)
         if message := check_pattern(pattern):
             problems.append(Problem(f"{at}.pattern", message))
         if role_arn is not None and (message := log_group_rules.check_role_arn(role_arn)):

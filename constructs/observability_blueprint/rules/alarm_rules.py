@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, get_args
 
 from observability_blueprint.rules.limits import closest
-from observability_blueprint.rules.text_syntax import TextSyntaxError, read_quoted
+from observability_blueprint.rules.text_syntax import TextSyntaxError, expect_quoted
 
 __all__ = [
     "ALARM_RULE_MAX_LENGTH",
@@ -519,18 +519,10 @@ class _Parser:
         return name, False
 
     def quoted_name(self) -> str:
-        text = self.text
-        opening = self.pos
-        found = read_quoted(text, opening)
-        if found is not None:
-            content, self.pos = found
-            return content
-        raise AlarmRuleError(
-            text,
-            len(text),
-            f'expected a closing " for the alarm name opened at column {opening}',
-            expected='a closing "',
+        content, self.pos = expect_quoted(
+            self.text, self.pos, error=AlarmRuleError, what="alarm name"
         )
+        return content
 
     # --- helpers ---
 

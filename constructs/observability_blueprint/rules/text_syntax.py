@@ -96,6 +96,25 @@ def caret_lines(text: str, position: int) -> str:
     return f"  {before}{shown[start:end]}{after}\n  {' ' * caret_column}^"
 
 
+def expect_quoted(
+    text: str, opening: int, *, error: type[TextSyntaxError], what: str
+) -> tuple[str, int]:
+    """Read the string whose opening quote is at ``opening``; raise ``error`` if unclosed.
+
+    Returns the unescaped content and the position just past the closing quote;
+    ``what`` names the string in the error (``alarm name``, ``phrase``).
+    """
+    found = read_quoted(text, opening)
+    if found is None:
+        raise error(
+            text,
+            len(text),
+            f'expected a closing " for the {what} opened at column {opening}',
+            expected='a closing "',
+        )
+    return found
+
+
 def read_quoted(text: str, opening: int) -> tuple[str, int] | None:
     """Read the double-quoted string whose opening quote is at ``opening``.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from observability_blueprint.rules.filter_patterns._errors import FilterPatternError
-from observability_blueprint.rules.text_syntax import read_quoted
+from observability_blueprint.rules.text_syntax import expect_quoted
 
 WHITESPACE = frozenset(" \t\n\r\f\v")
 
@@ -82,15 +82,5 @@ class Scanner:
         str
             The content between the quotes, unescaped.
         """
-        text = self.text
-        opening = self.pos
-        found = read_quoted(text, opening)
-        if found is not None:
-            content, self.pos = found
-            return content
-        raise FilterPatternError(
-            text,
-            len(text),
-            f'expected a closing " for the {what} opened at column {opening}',
-            expected='a closing "',
-        )
+        content, self.pos = expect_quoted(self.text, self.pos, error=FilterPatternError, what=what)
+        return content
