@@ -115,8 +115,13 @@ if TYPE_CHECKING:
         PatternExamples,
         TextPattern,
     )
-    from observability_blueprint.rules.ssm_schedules import AssociationTarget, CommandOutput
+    from observability_blueprint.rules.ssm_schedules import (
+        AssociationTarget,
+        CommandOutput,
+        ComplianceSeverity,
+    )
     from observability_blueprint.rules.structured_logs import StructuredLogFields
+    from observability_blueprint.rules.subscribers import SubscriberProtocol
     from observability_blueprint.security import BlueprintKey
 
 _EXPORTS: dict[str, str] = {
@@ -150,6 +155,7 @@ _EXPORTS: dict[str, str] = {
     "CommandAction": "rules.event_schedules",
     "CommandOutput": "rules.ssm_schedules",
     "Comparison": "rules.alarm_settings",
+    "ComplianceSeverity": "rules.ssm_schedules",
     "ControlOverride": "rules.cis_controls",
     "DashboardPlan": "rules.dashboard_model",
     "DashboardsStack": "blueprint.stacks",
@@ -193,6 +199,7 @@ _EXPORTS: dict[str, str] = {
     "StaticAlarm": "alarms",
     "StructuredLogFields": "rules.structured_logs",
     "StructuredLogMetrics": "logs",
+    "SubscriberProtocol": "rules.subscribers",
     "TemplateInput": "events",
     "TextPattern": "rules.metric_filters",
     "TopicSubscriber": "notifications",
@@ -240,6 +247,7 @@ __all__ = [
     "CommandAction",
     "CommandOutput",
     "Comparison",
+    "ComplianceSeverity",
     "ControlOverride",
     "DashboardPlan",
     "DashboardsStack",
@@ -283,6 +291,7 @@ __all__ = [
     "StaticAlarm",
     "StructuredLogFields",
     "StructuredLogMetrics",
+    "SubscriberProtocol",
     "TemplateInput",
     "TextPattern",
     "TopicSubscriber",

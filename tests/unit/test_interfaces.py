@@ -10,7 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 from observability_blueprint import (
     ActionSet,
@@ -259,3 +259,61 @@ def test_a_subscription_takes_a_pattern_object_checked_offline() -> None:
             destination_arn="arn:aws:lambda:eu-west-1:111122223333:function:shipper",
             pattern=logs.FilterPattern.literal("{ $.a = }"),
         )
+
+
+def test_cdk_style_filter_units_reach_the_template() -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs", log_group_name="/shop/api")
+    group.add_metric_filter(
+        "Latency",
+        filter_pattern=logs.FilterPattern.exists("$.latency_ms"),
+        metric_name="Latency",
+        metric_namespace="Shop",
+        metric_value="$.latency_ms",
+        unit=cloudwatch.Unit.MILLISECONDS,
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Logs::MetricFilter",
+        {"MetricTransformations": [Match.object_like({"Unit": "Milliseconds"})]},
+    )
+
+
+def test_a_subscriber_is_checked_like_the_files() -> None:
+    from observability_blueprint import TopicSubscriber
+
+    _, stack = new_stack()
+    key = BlueprintKey(stack, "Key")
+    with pytest.raises(BlueprintError) as caught:
+        NotificationTopic(
+            stack,
+            "Topic",
+            encryption_key=key,
+            subscribers=[
+                TopicSubscriber("sms", "+15555550100"),  # type: ignore[arg-type]
+                TopicSubscriber("lambda", "notifier"),
+            ],
+        )
+    assert str(caught.value).splitlines() == [
+        "Test/Topic.subscribers[0]: 'sms' is not a protocol the blueprint subscribes; use one "
+        "of email, https, sqs, lambda",
+        "Test/Topic.subscribers[1]: 'notifier' is not a Lambda function ARN "
+        "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+    ]
+
+
+def test_a_trail_key_this_stack_manages_gets_cloudtrails_statements() -> None:
+    from observability_blueprint import AuditTrail
+
+    _, stack = new_stack()
+    key = BlueprintKey(stack, "TrailKey")
+    AuditTrail(stack, "Trail", trail_key=key)
+    policy = Template.from_stack(stack).find_resources("AWS::KMS::Key")
+    statements = next(iter(policy.values()))["Properties"]["KeyPolicy"]["Statement"]
+    assert any(
+        "cloudtrail.amazonaws.com" in str(s.get("Principal"))
+        and "kms:GenerateDataKey*" in s["Action"]
+        for s in statements
+    )
+    Annotations.from_stack(stack).has_no_warning(
+        "/Test/Trail", Match.string_like_regexp("CDK cannot change the policy")
+    )

@@ -43,7 +43,8 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
     suppressor
         While this alarm is in ALARM, the composite's actions are suppressed.
     suppressor_wait_period, suppressor_extension_period
-        Seconds. Default: 60 each.
+        How long to wait for the suppressor to go into ALARM, and how long actions
+        stay suppressed after it leaves ALARM. Default: one minute each (the least).
     alarm_name, description, runbook_url
         As for the other alarms.
     actions

@@ -173,6 +173,16 @@ class AuditTrail(Construct):
         """The key encrypting the log files."""
         if trail_key is not None:
             self.key = trail_key
+            # A key this stack manages (a BlueprintKey, a kms.Key) takes the statements
+            # here; an imported one must already have them (a warning lists them).
+            added = [
+                trail_key.add_to_resource_policy(
+                    iam.PolicyStatement.from_json(statement), allow_no_op=True
+                ).statement_added
+                for statement in self._key_statements(placeholders=False)
+            ]
+            if all(added):
+                self._existing_key = None
         else:
             key = kms.Key(
                 self,

@@ -65,6 +65,7 @@ from observability_blueprint.rules.structured_logs import (
     field_problems,
     structured_log_filters,
 )
+from observability_blueprint.rules.subscribers import ENDPOINT_PATTERNS
 
 
 class Env(StrictModel):
@@ -79,16 +80,16 @@ class Env(StrictModel):
 class Subscriber(StrictModel):
     """One subscriber of a topic: exactly one of the keys."""
 
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(default=None, pattern=ENDPOINT_PATTERNS["email"])
     """E-mail address; the recipient must confirm the subscription."""
-    https: str | None = Field(default=None, pattern=r"^https://\S+$")
+    https: str | None = Field(default=None, pattern=ENDPOINT_PATTERNS["https"])
     """HTTPS endpoint (for example a chat or paging webhook)."""
-    sqs: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:\S+$")
+    sqs: str | None = Field(default=None, pattern=ENDPOINT_PATTERNS["sqs"])
     """SQS queue ARN."""
     lambda_: str | None = Field(
         default=None,
         alias="lambda",
-        pattern=r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:\S+$",
+        pattern=ENDPOINT_PATTERNS["lambda"],
     )
     """Lambda function ARN."""
 

@@ -15,11 +15,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import jsii
+from constructs import IConstruct
 
 _Class = TypeVar("_Class", bound=type)
-
-_OWN: frozenset[str] = frozenset({"node"})
-"""Members every construct already has."""
 
 
 def interface_members(interface: type) -> dict[str, Any]:
@@ -43,7 +41,9 @@ def _forwarding_property(name: str, to: str, doc: str | None) -> property:
 
 def _forwarding_method(name: str, to: str, doc: str | None) -> Callable[..., Any]:
     def forward(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if args and not kwargs and hasattr(type(args[-1]), "__jsii_struct_bases__"):
+        if args and not kwargs and args[-1] is None:
+            args = args[:-1]  # options jsii passed as "none given"
+        elif args and not kwargs and hasattr(type(args[-1]), "__jsii_struct_bases__"):
             # A call from aws-cdk-lib (through jsii) passes options as a struct;
             # the Python method takes them as keyword arguments.
             *args, struct = args  # type: ignore[assignment]
@@ -63,8 +63,9 @@ def implements_by_delegation(interface: type, *, to: str) -> Callable[[_Class], 
     """
 
     def decorate(cls: _Class) -> _Class:
+        own = interface_members(IConstruct)  # node and with_: the wrapper's own
         for name, member in interface_members(interface).items():
-            if name in _OWN or name in cls.__dict__:
+            if name in own or name in cls.__dict__:
                 continue
             doc = getattr(getattr(member, "fget", member), "__doc__", None)
             forwarded = (

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Final, Literal
 
 from aws_cdk import Names, Token
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
@@ -180,12 +181,12 @@ class AgentAssociation(Construct):
         association_name: str | None = None,
         parameter_name: str | None = None,
         schedule: str = DEFAULT_SCHEDULE,
-        compliance_severity: str = DEFAULT_COMPLIANCE_SEVERITY,
+        compliance_severity: rules.ComplianceSeverity = DEFAULT_COMPLIANCE_SEVERITY,
         max_concurrency: str = DEFAULT_MAX_CONCURRENCY,
         max_errors: str = DEFAULT_MAX_ERRORS,
         output: rules.CommandOutput | None = None,
         agent_version: str | None = None,
-        log_groups: Sequence[Construct] = (),
+        log_groups: Sequence[logs.ILogGroup] = (),
     ) -> None:
         super().__init__(scope, id)
         at = self.node.path

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, get_args
 
 from aws_cdk import Aws
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.rules.host_defaults import INTERFACE_ENDPOINT_SERVICES
-
-KNOWN_INTERFACE_SERVICES: Final[tuple[str, ...]] = (
-    *INTERFACE_ENDPOINT_SERVICES,
-    "ec2",
-    "kms",
+from observability_blueprint.rules.host_defaults import (
+    INTERFACE_ENDPOINT_SERVICES,
+    EndpointService,
 )
+
+KNOWN_INTERFACE_SERVICES: Final[tuple[EndpointService, ...]] = get_args(EndpointService)
 """Services this construct can create interface endpoints for: the default five,
 plus ``ec2`` (the agent reads the AutoScalingGroupName tag and EBS volume ids
 through it) and ``kms`` (encrypted parameters and sessions)."""
@@ -68,7 +67,7 @@ class VpcEndpoints(Construct):
         subnet_ids: Sequence[str],
         security_group_ids: Sequence[str],
         route_table_ids: Sequence[str] = (),
-        services: Sequence[str] = INTERFACE_ENDPOINT_SERVICES,
+        services: Sequence[EndpointService] = INTERFACE_ENDPOINT_SERVICES,
         s3_gateway: bool = True,
     ) -> None:
         super().__init__(scope, id)

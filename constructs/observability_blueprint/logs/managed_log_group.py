@@ -312,7 +312,7 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             metric_name=metric_name,
             metric_value=metric_value or "1",
             default_value=default_value,
-            unit=None if unit is None else unit.value,
+            unit=None if unit is None else _UNIT_NAMES[unit],
             dimensions=dict(dimensions or {}),
             filter_name=filter_name,
         )
@@ -435,6 +435,10 @@ class _ArnDestination:
 def _unit(name: str) -> cloudwatch.Unit:
     """Map a CloudWatch unit name (``Count/Second``) to aws-cdk-lib's enum member."""
     return cloudwatch.Unit[name.upper().replace("/", "_PER_")]
+
+
+_UNIT_NAMES: dict[cloudwatch.Unit, str] = {_unit(name): name for name in limits.METRIC_UNITS}
+"""aws-cdk-lib's unit members back to CloudWatch's names (``Unit.COUNT`` -> ``Count``)."""
 
 
 def _data_protection_policy(

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Unpack
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -22,11 +22,9 @@ from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
 
 DEFAULT_TRAFFIC_TYPE: flf.TrafficType = "ALL"
+"""Accepted and rejected traffic."""
 DEFAULT_AGGREGATION_INTERVAL = Duration.seconds(flf.DEFAULT_AGGREGATION_INTERVAL)
 """Records are aggregated over ten minutes (the cheaper of the two intervals)."""
-"""Accepted and rejected traffic."""
-DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
-"""The log group outlives the stack."""
 DELIVERY_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams")
 """All the delivery role may do, and only on the flow logs' log group."""
 FILTER_NAME = "rejected-ssh-rdp"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from aws_cdk import Annotations
 from aws_cdk import aws_kms as kms
@@ -13,9 +12,9 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.core import TopicInterface, implements_by_delegation
+from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.subscribers import SubscriberProtocol, check_subscriber
 from observability_blueprint.security import BlueprintKey, publishers_statement
-
-Protocol = Literal["email", "https", "sqs", "lambda"]
 
 _PROTOCOLS: dict[str, sns.SubscriptionProtocol] = {
     "email": sns.SubscriptionProtocol.EMAIL,
@@ -29,7 +28,7 @@ _PROTOCOLS: dict[str, sns.SubscriptionProtocol] = {
 class TopicSubscriber:
     """Who a topic notifies: a protocol and its endpoint (address, URL or ARN)."""
 
-    protocol: Protocol
+    protocol: SubscriberProtocol
     endpoint: str
 
 
@@ -76,6 +75,13 @@ class NotificationTopic(Construct, TopicInterface):
         subscribers: Sequence[TopicSubscriber] = (),
     ) -> None:
         super().__init__(scope, id)
+        problems = [
+            Problem(f"{self.node.path}.subscribers[{index}]", message)
+            for index, subscriber in enumerate(subscribers)
+            if (message := check_subscriber(subscriber.protocol, subscriber.endpoint))
+        ]
+        if problems:
+            raise BlueprintError(problems)
         allow_publishers(self, encryption_key)
         self.topic = sns.Topic(
             self,
@@ -91,6 +97,8 @@ class NotificationTopic(Construct, TopicInterface):
 
     def add_subscriber(self, id: str, subscriber: TopicSubscriber) -> sns.Subscription:
         """Subscribe an endpoint; a Lambda function also gets its invoke permission."""
+        if message := check_subscriber(subscriber.protocol, subscriber.endpoint):
+            raise BlueprintError.at(f"{self.node.path}/{id}", message)
         subscription = sns.Subscription(
             self,
             id,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Protocol
 
+from observability_blueprint.rules.alarm_rules import State
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.names import check_ssm_document_name
 
@@ -44,8 +45,8 @@ Comparison = Literal[">", ">=", "<", "<="]
 """How a static alarm compares its metric with the threshold."""
 AnomalyDirection = Literal["above", "below", "both"]
 """Which side of its band sets an anomaly alarm off."""
-AlarmState = Literal["ALARM", "OK", "INSUFFICIENT_DATA"]
-"""A CloudWatch alarm state."""
+AlarmState = State
+"""A CloudWatch alarm state (the alarm-rule language's ``State``)."""
 ActionKind = Literal["topic", "lambda", "ec2", "autoscaling", "opsitem", "incident", "runbook"]
 
 # Which actions each alarm kind takes in each state (PutMetricAlarm: AlarmActions

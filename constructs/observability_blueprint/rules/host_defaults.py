@@ -15,7 +15,7 @@ DEFAULT_MAX_CONCURRENCY = "10%"
 """Roll out to a tenth of the fleet at a time (at least one node)."""
 DEFAULT_MAX_ERRORS = "10%"
 """Stop the rollout once a tenth of the nodes failed."""
-DEFAULT_COMPLIANCE_SEVERITY: Final = "MEDIUM"
+DEFAULT_COMPLIANCE_SEVERITY: Final[Literal["MEDIUM"]] = "MEDIUM"
 """Severity of a node where the agent could not be applied."""
 INTERFACE_ENDPOINT_SERVICES: Final[tuple[EndpointService, ...]] = (
     "ssm",

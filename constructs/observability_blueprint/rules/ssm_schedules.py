@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal, get_args
 
 from observability_blueprint.rules.errors import Problem
 
@@ -198,7 +198,9 @@ def _is_time_of_day(minutes: str, hours: str, day_of_month: str, day_of_week: st
 ASSOCIATION_NAME_RE: Final = re.compile(r"[a-zA-Z0-9_\-.]{3,128}")
 TARGETS_MAX: Final = 5
 TARGET_VALUES_MAX: Final = 50
-COMPLIANCE_SEVERITIES: Final[tuple[str, ...]] = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED")
+ComplianceSeverity = Literal["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"]
+"""How State Manager rates a node where the association failed."""
+COMPLIANCE_SEVERITIES: Final[tuple[ComplianceSeverity, ...]] = get_args(ComplianceSeverity)
 MAX_CONCURRENCY_RE: Final = re.compile(r"[1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%")
 MAX_ERRORS_RE: Final = re.compile(r"[1-9][0-9]*|0|[1-9][0-9]%|[0-9]%|100%")
 INSTANCE_ID_RE: Final = re.compile(r"i-(?:\w{8}|\w{17})|mi-\w{17}")
