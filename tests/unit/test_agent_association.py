@@ -497,7 +497,7 @@ def composed(tmp_path_factory: pytest.TempPathFactory) -> Composed:
     stack = Stack(app, "Hosts")
     key = BlueprintKey(stack, "Key")
     built = build_hosts(
-        stack, Hosts.model_validate(FULL_SECTION), name="shop", stage="dev", key=key
+        stack, Hosts.model_validate(FULL_SECTION), name="shop", stage="dev", encryption_key=key
     )
     add_compliance_checks(app)
     nag_error = None

@@ -61,7 +61,7 @@ def _build(stack: Stack, text: str, placement: Any, prefix: str) -> EventsUnit:
         topics=topics,
         alarms=alarms,
         alarm_naming=PrefixNaming(prefix),
-        key=key,
+        encryption_key=key,
         placement=placement,
     )
 

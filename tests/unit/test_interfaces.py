@@ -317,3 +317,51 @@ def test_a_trail_key_this_stack_manages_gets_cloudtrails_statements() -> None:
     Annotations.from_stack(stack).has_no_warning(
         "/Test/Trail", Match.string_like_regexp("CDK cannot change the policy")
     )
+
+
+def test_cdk_subscription_filters_meet_the_same_checks() -> None:
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_logs_destinations as destinations
+
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs", log_group_name="/shop/api")
+    shipper = lambda_.Function.from_function_arn(
+        stack, "Shipper", "arn:aws:lambda:eu-west-1:111122223333:function:shipper"
+    )
+    with pytest.raises(BlueprintError, match=r"^Test/Logs/Bad\.filter_pattern: "):
+        group.add_subscription_filter(
+            "Bad",
+            destination=destinations.LambdaDestination(shipper),
+            filter_pattern=logs.FilterPattern.literal("{ $.a = }"),
+        )
+    for index in range(2):
+        group.add_subscription_filter(
+            f"Ok{index}",
+            destination=destinations.LambdaDestination(shipper),
+            filter_pattern=logs.FilterPattern.all_events(),
+        )
+    with pytest.raises(BlueprintError) as caught:
+        group.add_subscription(
+            "Third", destination_arn="arn:aws:lambda:eu-west-1:111122223333:function:shipper"
+        )
+    assert str(caught.value) == (
+        "Test/Logs/Third: CloudWatch Logs allows at most 2 subscription filters per log group"
+    )
+
+
+def test_an_alert_to_an_imported_topic_says_its_policy_must_admit_eventbridge() -> None:
+    from observability_blueprint import EventAlert, EventDelivery
+
+    _, stack = new_stack()
+    imported = sns.Topic.from_topic_arn(stack, "Pager", "arn:aws:sns:eu-west-1:111122223333:pager")
+    EventAlert(
+        stack,
+        "Alert",
+        pattern={"source": ["aws.ec2"]},
+        topics=[imported],
+        delivery=EventDelivery(stack, "Delivery"),
+    )
+    Annotations.from_stack(stack).has_warning(
+        "/Test/Alert",
+        Match.string_like_regexp("not managed by this stack: its policy must let events"),
+    )

@@ -286,3 +286,66 @@ def test_each_construct_keeps_its_own_retention_default() -> None:
         for p in [p["Properties"]]
     }
     assert days == {"/shop/api": 365, "/aws/ecs/containerinsights/shop/performance": 30}
+
+
+def test_alarms_a_construct_makes_are_checked_with_it() -> None:
+    """The flow log's SSH/RDP alarm and the CIS pack's actions: one pass, their own paths."""
+    from observability_blueprint import (
+        CisAlarmPack,
+        ManagedLogGroup,
+        RejectedRemoteAccessAlarm,
+        VpcFlowLogs,
+    )
+
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        VpcFlowLogs(
+            stack,
+            "Flow",
+            vpc_ids=["vpc-0123456789abcdef0"],
+            retention_days=42,
+            rejected_remote_access_alarm=RejectedRemoteAccessAlarm(evaluation_periods=0),
+        )
+    assert [p.location for p in caught.value.problems] == [
+        "Test/Flow.retention_days",
+        "Test/Flow.rejected_remote_access_alarm.evaluation_periods",
+    ]
+    trail_logs = ManagedLogGroup(stack, "TrailLogs", log_group_name="/shop/cloudtrail")
+    with pytest.raises(BlueprintError) as caught:
+        CisAlarmPack(
+            stack,
+            "Cis",
+            log_group=trail_logs,
+            namespace="Bad:Namespace",
+            actions=ActionSet(alarm=(ActionSpec(topic="nope"),)),
+        )
+    assert [p.location for p in caught.value.problems] == [
+        "Test/Cis.namespace",
+        "Test/Cis.actions.alarm[0]",
+    ]
+
+
+def test_anomaly_alarm_checks_what_the_file_checks() -> None:
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        AnomalyAlarm(
+            stack,
+            "A",
+            metric=METRIC,
+            excluded_periods=[("2026-12-25T00:00:00", "2026-12-24T00:00:00"), ("today", "x")],
+            timezone="Mars/Olympus",
+        )
+    assert str(caught.value).splitlines() == [
+        "Test/A.excluded_periods[0]: the range ends (2026-12-24T00:00:00) before it starts "
+        "(2026-12-25T00:00:00)",
+        "Test/A.excluded_periods[1]: 'today' to 'x': use the form 2026-12-24T00:00:00",
+        "Test/A.timezone: 'Mars/Olympus' is not an IANA time zone; use a name such as "
+        "Europe/Berlin or America/New_York",
+    ]
+
+
+def test_a_statistic_cloudwatch_refuses_is_refused() -> None:
+    _, stack = new_stack()
+    metric = cloudwatch.Metric(namespace="Shop", metric_name="Errors", statistic="p101")
+    with pytest.raises(BlueprintError, match=r"^Test/A\.metric: 'p101' is not a statistic; "):
+        StaticAlarm(stack, "A", metric=metric, threshold=1, comparison=">")

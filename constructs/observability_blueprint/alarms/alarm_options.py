@@ -134,7 +134,8 @@ def check_options(
             datapoints_to_alarm=datapoints_to_alarm,
         )
     ]
-    if facts.metric_count > rules.METRICS_PER_MATH_ALARM_MAX:
+    # An anomaly alarm takes one metric; AnomalyAlarm says so itself.
+    if kind != "anomaly" and facts.metric_count > rules.METRICS_PER_MATH_ALARM_MAX:
         problems.append(
             Problem(
                 f"{path}.metric",
@@ -142,10 +143,8 @@ def check_options(
                 f"at most {rules.METRICS_PER_MATH_ALARM_MAX}",
             )
         )
-    if len(facts.dimensions) > rules.DIMENSIONS_PER_METRIC_MAX:
-        problems.append(
-            Problem(f"{path}.metric", rules.check_dimensions(dict(facts.dimensions)) or "")
-        )
+    if facts.statistic is not None and (message := rules.check_statistic(facts.statistic)):
+        problems.append(Problem(f"{path}.metric", message))
     if alarm_name is not None and (message := rules.check_alarm_name(alarm_name)):
         problems.append(Problem(f"{path}.alarm_name", message))
     problems += [

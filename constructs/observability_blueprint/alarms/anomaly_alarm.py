@@ -94,6 +94,11 @@ class AnomalyAlarm(Construct, AlarmInterface):
             )
         if band <= 0:
             problems.append(Problem(f"{self.node.path}.band", f"{band} must be above 0"))
+        for index, (start, end) in enumerate(excluded_periods):
+            if message := rules.time_range_problem(start, end):
+                problems.append(Problem(f"{self.node.path}.excluded_periods[{index}]", message))
+        if timezone is not None and (message := rules.check_timezone(timezone)):
+            problems.append(Problem(f"{self.node.path}.timezone", message))
         checked = check_options(self.node.path, facts, options, kind="anomaly", problems=problems)
         if problems:
             raise BlueprintError(problems)

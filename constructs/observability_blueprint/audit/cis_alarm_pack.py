@@ -14,7 +14,7 @@ from observability_blueprint.alarms import StaticAlarm, alarm_action_kind
 from observability_blueprint.logs import ManagedLogGroup
 from observability_blueprint.rules import audit as audit_rules
 from observability_blueprint.rules import cis_controls
-from observability_blueprint.rules.alarm_settings import ActionSet, AlarmNaming
+from observability_blueprint.rules.alarm_settings import ActionSet, AlarmNaming, action_problems
 from observability_blueprint.rules.cis_controls import CisControl, ControlOverride
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, metric_filter_problems
@@ -108,9 +108,20 @@ class CisAlarmPack(Construct):
                 Problem(f"{at}.trail_settings.{p.location}", p.message)
                 for p in audit_rules.cis_trail_problems(trail_settings)
             ]
+        actions = actions or ActionSet(alarm=tuple(topics))
+        # Checked here, once for all the pack's alarms (CIS alarms watch no instance).
+        problems += [
+            Problem(f"{at}.{p.location}", p.message)
+            for p in action_problems(
+                actions,
+                kind="static",
+                topics=list(named_topics),
+                single_instance=False,
+                kind_of=alarm_action_kind,
+            )
+        ]
         if problems:
             raise BlueprintError(problems)
-        actions = actions or ActionSet(alarm=tuple(topics))
         warnings = [Problem(_at(at, p.location), p.message) for p in selection.warnings]
         if claim_compliance and not any(alarm_action_kind(a) == "topic" for a in actions.alarm):
             warnings.append(

@@ -74,7 +74,9 @@ class TrailContributorInsights(Construct):
                 for p in audit_rules.insight_rule_problems(body)
             ]
             if message := audit_rules.check_insight_rule_name(f"{prefix}-{rule.name}"):
-                problems.append(Problem(f"{at}.rule_name_prefix", message))
+                prefix_problem = Problem(f"{at}.rule_name_prefix", message)
+                if prefix_problem.location not in {p.location for p in problems}:
+                    problems.append(prefix_problem)
         if not rules:
             problems.append(Problem(f"{at}.rules", "no rule given"))
         if problems:

@@ -47,7 +47,7 @@ def build_audit(
     *,
     name: str,
     stage: str,
-    key: BlueprintKey | None,
+    encryption_key: BlueprintKey | None,
     topics: Mapping[str, NotificationTopic],
     alarm_naming: AlarmNaming,
     home_region: str | None,
@@ -60,7 +60,7 @@ def build_audit(
         The validated section (``audit_problems`` already reported nothing).
     name, stage
         The blueprint's name and stage (physical names start with ``<name>-<stage>``).
-    key
+    encryption_key
         The blueprint key; encrypts the trail's log group when the section asks.
     topics
         The blueprint's topics by name.
@@ -83,7 +83,7 @@ def build_audit(
         data = trail_config.data_events
         lifecycle = trail_config.bucket.lifecycle
         encrypt = trail_config.log_group.encrypted
-        if encrypt and key is None:
+        if encrypt and encryption_key is None:
             raise BlueprintError.at(
                 "audit_trail.trail.log_group.encrypted",
                 "the blueprint has no key to encrypt the trail's log group with",
@@ -103,7 +103,7 @@ def build_audit(
             else None,
             log_group_name=log_group_name,
             retention_days=trail_config.log_group.retention_days,
-            encryption_key=key if encrypt else None,
+            encryption_key=encryption_key if encrypt else None,
             existing_bucket=trail_config.bucket.existing,
             access_log_bucket=trail_config.bucket.access_logs_bucket,
             trail_key=(

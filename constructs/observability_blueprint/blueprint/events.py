@@ -51,7 +51,7 @@ def build_events(
     topics: Mapping[str, sns.ITopic],
     alarms: Mapping[str, cloudwatch.IAlarm],
     alarm_naming: AlarmNaming,
-    key: BlueprintKey | None = None,
+    encryption_key: BlueprintKey | None = None,
     placement: Placement = "regional",
 ) -> EventsUnit:
     """Build the ``events:`` section under ``scope/Events``.
@@ -75,7 +75,7 @@ def build_events(
     alarm_naming
         Physical alarm names: the dead-letter alarm's, and the alarm an
         ``on_alarm`` response watches.
-    key
+    encryption_key
         The key encrypting the topics; EventBridge is allowed to use it.
     placement
         ``regional``: schedules and the rules that are not on IAM, STS or
@@ -84,8 +84,8 @@ def build_events(
         (the stack is in us-east-1).
     """
     unit = EventsUnit()
-    if key is not None:
-        key.allow_alarm_notifications()
+    if encryption_key is not None:
+        encryption_key.allow_alarm_notifications()
     global_rules = set(section.us_east_1_rules())
 
     def wanted(name: str) -> bool:

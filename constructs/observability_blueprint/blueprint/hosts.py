@@ -42,7 +42,7 @@ def build_hosts(
     *,
     name: str,
     stage: str,
-    key: BlueprintKey | None = None,
+    encryption_key: BlueprintKey | None = None,
 ) -> BuiltHosts:
     """Build the ``hosts:`` section of a blueprint file under ``scope/Hosts``.
 
@@ -57,7 +57,7 @@ def build_hosts(
         The validated section (``Blueprint.hosts``).
     name, stage
         The blueprint's name and stage: the prefix of physical names.
-    key
+    encryption_key
         The blueprint's key, required when a log source is ``encrypted``.
     """
     hosts = Construct(scope, "Hosts")
@@ -103,7 +103,7 @@ def build_hosts(
     fleets = Construct(hosts, "Fleets")
     for fleet in section.fleets:
         unit = Construct(fleets, fleet.name)
-        groups = _log_groups(unit, fleet, name=name, stage=stage, key=key)
+        groups = _log_groups(unit, fleet, name=name, stage=stage, encryption_key=encryption_key)
         built.log_groups[fleet.name] = groups
         built.agents[fleet.name] = AgentAssociation(
             unit,
@@ -127,16 +127,16 @@ def build_hosts(
 
 
 def _log_groups(
-    unit: Construct, fleet: Fleet, *, name: str, stage: str, key: BlueprintKey | None
+    unit: Construct, fleet: Fleet, *, name: str, stage: str, encryption_key: BlueprintKey | None
 ) -> dict[str, ManagedLogGroup]:
     groups: dict[str, ManagedLogGroup] = {}
     for source in fleet.sources():
-        if source.encrypted and key is None:
+        if source.encrypted and encryption_key is None:
             raise BlueprintError(
                 [
                     Problem(
                         f"{unit.node.path}/{source.name}.encrypted",
-                        "an encrypted log group needs the blueprint's key; pass key=",
+                        "an encrypted log group needs the blueprint's key; pass encryption_key=",
                     )
                 ]
             )
@@ -145,7 +145,7 @@ def _log_groups(
             source.name,
             log_group_name=fleet.log_group_name(source, name=name, stage=stage),
             retention_days=source.retention_days,
-            encryption_key=key if source.encrypted else None,
+            encryption_key=encryption_key if source.encrypted else None,
             removal_policy=(
                 RemovalPolicy.DESTROY
                 if source.removal_policy == "destroy"

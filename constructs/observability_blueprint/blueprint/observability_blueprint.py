@@ -165,7 +165,7 @@ class ObservabilityBlueprint(Construct):
         """The CloudWatch agent fleets, host identity and VPC endpoints."""
         if config.hosts is not None:
             self.hosts = build_hosts(
-                self, config.hosts, name=config.name, stage=config.stage, key=self.key
+                self, config.hosts, name=config.name, stage=config.stage, encryption_key=self.key
             )
 
         self.audit: AuditResources | None = None
@@ -176,7 +176,7 @@ class ObservabilityBlueprint(Construct):
                 config.audit_trail,
                 name=config.name,
                 stage=config.stage,
-                key=self.key,
+                encryption_key=self.key,
                 topics=self.topics,
                 alarm_naming=self.alarm_naming,
                 home_region=config.env.region if config.env else None,
@@ -202,7 +202,7 @@ class ObservabilityBlueprint(Construct):
                 topics={name: topic.topic for name, topic in self.topics.items()},
                 alarms={name: alarm.alarm for name, alarm in self.alarms.items()},
                 alarm_naming=self.alarm_naming,
-                key=self.key,
+                encryption_key=self.key,
                 placement=placement,
             )
             global_rules = config.global_event_rules()

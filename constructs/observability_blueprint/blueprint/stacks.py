@@ -197,7 +197,7 @@ class GlobalEventsStack(Stack):
                 topics=topics,
                 alarms={},
                 alarm_naming=config.alarm_naming(),
-                key=key,
+                encryption_key=key,
                 placement="us-east-1",
             )
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from typing import Annotated, Literal, Self
-from zoneinfo import available_timezones
 
 from pydantic import Field, model_validator
 
@@ -152,15 +150,8 @@ class TimeRange(StrictModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
-        try:
-            start = datetime.strptime(self.start, "%Y-%m-%dT%H:%M:%S")
-            end = datetime.strptime(self.end, "%Y-%m-%dT%H:%M:%S")
-        except ValueError:
-            raise fail(
-                f"{self.start!r} to {self.end!r}: use the form 2026-12-24T00:00:00"
-            ) from None
-        if end <= start:
-            raise fail(f"the range ends ({self.end}) before it starts ({self.start})")
+        if message := rules.time_range_problem(self.start, self.end):
+            raise fail(message)
         return self
 
 
@@ -451,12 +442,8 @@ def _kind_problems(
                 f"{len(alarm.excluded_periods)} excluded periods; an anomaly detector takes at "
                 f"most {rules.EXCLUDED_RANGES_MAX}",
             )
-        if alarm.timezone is not None and alarm.timezone not in _timezones():
-            yield Problem(
-                f"{where}.timezone",
-                f"{alarm.timezone!r} is not an IANA time zone; use a name such as "
-                "Europe/Berlin or America/New_York",
-            )
+        if alarm.timezone is not None and (message := rules.check_timezone(alarm.timezone)):
+            yield Problem(f"{where}.timezone", message)
         if alarm.metric is not None and alarm.metric.filter is None and alarm.expression:
             yield Problem(
                 f"{where}.expression", "anomaly alarms take one metric, not an expression"
@@ -533,10 +520,6 @@ def _composite_graph_problems(alarms: Sequence[Alarm]) -> Iterator[Problem]:
                 "composite alarms refer to each other (by rule or suppressor) in a cycle: "
                 + " -> ".join(cycle),
             )
-
-
-def _timezones() -> set[str]:
-    return available_timezones() or {"UTC"}
 
 
 def treat_missing_data(alarm: Alarm, *, from_filter: bool) -> str | None:

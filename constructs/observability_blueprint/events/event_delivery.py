@@ -23,7 +23,7 @@ from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct, IConstruct
 
 from observability_blueprint.alarms import StaticAlarm
-from observability_blueprint.rules.alarm_settings import ActionSet
+from observability_blueprint.rules.alarm_settings import ActionSet, check_alarm_name
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.event_patterns import (
     EventExamples,
@@ -119,6 +119,8 @@ class EventDelivery(Construct):
                     f"{retention_seconds:,.0f} seconds; SQS keeps messages 1 minute to 14 days",
                 )
             )
+        if alarm_name is not None and (message := check_alarm_name(alarm_name)):
+            problems.append(Problem(f"{self.node.path}.alarm_name", message))
         if problems:
             raise BlueprintError(problems)
         self.retry_attempts = retry_attempts

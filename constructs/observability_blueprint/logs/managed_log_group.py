@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Unpack
+from typing import Any, Unpack
 
 import jsii
 from aws_cdk import Annotations, Stack, Token
@@ -317,6 +317,51 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             filter_name=filter_name,
         )
 
+    def _subscription_slot_problems(self, at: str) -> list[Problem]:
+        """The log class and the per-log-group limit every subscription filter meets."""
+        problems: list[Problem] = []
+        if self.log_class != "STANDARD":
+            problems.append(
+                Problem(
+                    at,
+                    f"a log group of class {self.log_class} cannot have subscription filters",
+                )
+            )
+        if self._subscriptions >= limits.SUBSCRIPTION_FILTERS_PER_LOG_GROUP:
+            problems.append(
+                Problem(
+                    at,
+                    "CloudWatch Logs allows at most "
+                    f"{limits.SUBSCRIPTION_FILTERS_PER_LOG_GROUP} subscription filters per "
+                    "log group",
+                )
+            )
+        return problems
+
+    def add_subscription_filter(
+        self,
+        id: str,
+        *,
+        destination: logs.ILogSubscriptionDestination,
+        filter_pattern: logs.IFilterPattern,
+        **options: Any,
+    ) -> logs.SubscriptionFilter:
+        """``ILogGroup.add_subscription_filter``, with the checks of :meth:`add_subscription`.
+
+        The pattern is parsed offline, the log class and the two-filter limit are
+        checked; then aws-cdk-lib's own subscription filter is added.
+        """
+        at = f"{self.node.path}/{id}"
+        problems = self._subscription_slot_problems(at)
+        if message := check_pattern(pattern_text(filter_pattern)):
+            problems.append(Problem(f"{at}.filter_pattern", message))
+        if problems:
+            raise BlueprintError(problems)
+        self._subscriptions += 1
+        return self.log_group.add_subscription_filter(
+            id, destination=destination, filter_pattern=filter_pattern, **options
+        )
+
     def add_subscription(
         self,
         id: str,
@@ -342,22 +387,7 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             problems.append(Problem(f"{at}.pattern", message))
         if role_arn is not None and (message := log_group_rules.check_role_arn(role_arn)):
             problems.append(Problem(f"{at}.role_arn", message))
-        if self.log_class != "STANDARD":
-            problems.append(
-                Problem(
-                    at,
-                    f"a log group of class {self.log_class} cannot have subscription filters",
-                )
-            )
-        if self._subscriptions >= limits.SUBSCRIPTION_FILTERS_PER_LOG_GROUP:
-            problems.append(
-                Problem(
-                    at,
-                    "CloudWatch Logs allows at most "
-                    f"{limits.SUBSCRIPTION_FILTERS_PER_LOG_GROUP} subscription filters per "
-                    "log group",
-                )
-            )
+        problems += self._subscription_slot_problems(at)
         if problems:
             raise BlueprintError(problems)
         self._subscriptions += 1

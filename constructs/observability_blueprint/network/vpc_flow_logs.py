@@ -14,8 +14,9 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from observability_blueprint.alarms import StaticAlarm
+from observability_blueprint.alarms import StaticAlarm, alarm_action_kind
 from observability_blueprint.logs import LogStorage, ManagedLogGroup, storage_problems
+from observability_blueprint.rules import alarm_settings as alarm_rules
 from observability_blueprint.rules import flow_log_fields as flf
 from observability_blueprint.rules.alarm_settings import ActionSet
 from observability_blueprint.rules.errors import BlueprintError, Problem
@@ -154,6 +155,7 @@ class VpcFlowLogs(Construct):
             ),
             queries=queries,
             alarm=rejected_remote_access_alarm,
+            named_topics=named_topics or {},
         )
         self.fields: tuple[str, ...] = fields
         """The record format, as field names."""
@@ -254,6 +256,7 @@ class VpcFlowLogs(Construct):
         storage_problems: list[Problem],
         queries: bool,
         alarm: RejectedRemoteAccessAlarm | None,
+        named_topics: Mapping[str, sns.ITopic],
     ) -> None:
         at = self.node.path
         problems: list[Problem] = []
@@ -291,6 +294,10 @@ class VpcFlowLogs(Construct):
                 ]
             if alarm is not None:
                 problems += self._alarm_problems(alarm, fields)
+        if alarm is not None:
+            problems += _alarm_settings_problems(
+                f"{at}.rejected_remote_access_alarm", alarm, named_topics
+            )
         if problems:
             raise BlueprintError(problems)
 
@@ -363,3 +370,33 @@ class VpcFlowLogs(Construct):
             named_topics=named_topics,
             from_metric_filter=True,
         )
+
+
+def _alarm_settings_problems(
+    at: str, alarm: RejectedRemoteAccessAlarm, named_topics: Mapping[str, sns.ITopic]
+) -> list[Problem]:
+    """The alarm's own settings, checked with the flow log's (one pass, one path)."""
+    period = int(alarm.period.to_seconds(integral=False))
+    problems = [
+        Problem(f"{at}.{p.location}", p.message)
+        for p in alarm_rules.evaluation_problems(
+            period=period,
+            evaluation_periods=alarm.evaluation_periods,
+            datapoints_to_alarm=alarm.datapoints_to_alarm,
+        )
+    ]
+    if message := alarm_rules.check_period(period, from_metric_filter=True):
+        problems.append(Problem(f"{at}.period", message))
+    if alarm.alarm_name is not None and (message := alarm_rules.check_alarm_name(alarm.alarm_name)):
+        problems.append(Problem(f"{at}.alarm_name", message))
+    problems += [
+        Problem(f"{at}.{p.location}", p.message)
+        for p in alarm_rules.action_problems(
+            alarm.actions,
+            kind="static",
+            topics=list(named_topics),
+            single_instance=False,
+            kind_of=alarm_action_kind,
+        )
+    ]
+    return problems

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final, Literal, Protocol
+from zoneinfo import available_timezones
 
 from observability_blueprint.rules.alarm_rules import State
 from observability_blueprint.rules.errors import Problem
@@ -273,7 +275,9 @@ def _action_value_problems(
 ) -> Iterable[str]:
     unknown_topic = spec.topic is not None and not spec.topic.startswith("arn:")
     if unknown_topic and topics is not None and spec.topic not in topics:
-        listed = ", ".join(sorted(topics)) or "none are defined under notifications"
+        listed = ", ".join(sorted(topics)) or (
+            "none (define them under notifications: in the file, or pass named_topics=)"
+        )
         yield f"topic {spec.topic!r} is not a blueprint topic; known topics: {listed}"
     if spec.lambda_arn is not None and not LAMBDA_ARN_RE.fullmatch(spec.lambda_arn):
         yield (
@@ -364,6 +368,32 @@ def check_statistic(statistic: str) -> str | None:
             f"{statistic!r} is not a statistic; use SampleCount, Average, Sum, Minimum, "
             "Maximum, a percentile such as p99 or p99.9, or tm90, TM(10%:90%), wm99, IQM"
         )
+    return None
+
+
+def check_timezone(name: str) -> str | None:
+    """Return why ``name`` is not an IANA time zone (an anomaly model's), or None."""
+    if name not in (available_timezones() or {"UTC"}):
+        return (
+            f"{name!r} is not an IANA time zone; use a name such as "
+            "Europe/Berlin or America/New_York"
+        )
+    return None
+
+
+EXCLUDED_TIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%S"
+"""How an anomaly model's excluded time ranges are written (2026-12-24T00:00:00)."""
+
+
+def time_range_problem(start: str, end: str) -> str | None:
+    """Return why ``start``-``end`` is not an excluded time range, or None."""
+    try:
+        begins = datetime.strptime(start, EXCLUDED_TIME_FORMAT)
+        ends = datetime.strptime(end, EXCLUDED_TIME_FORMAT)
+    except ValueError:
+        return f"{start!r} to {end!r}: use the form 2026-12-24T00:00:00"
+    if ends <= begins:
+        return f"the range ends ({end}) before it starts ({start})"
     return None
 
 
