@@ -58,6 +58,7 @@ from observability_blueprint.rules.metric_filters import (
     check_pattern,
     log_group_filter_problems,
     metric_filter_problems,
+    regex_budget_problems,
 )
 from observability_blueprint.rules.structured_logs import (
     DEFAULT_ERROR_LEVELS,
@@ -569,6 +570,16 @@ class Blueprint(StrictModel):
             )
         specs = self.filter_specs(group)
         own = [f.name for f in group.metric_filters]
+        yield from regex_budget_problems(
+            [
+                (f"{where}.metric_filters[{index}].pattern", spec.pattern_text)
+                for index, spec in enumerate(specs)
+            ]
+            + [
+                (f"{where}.subscriptions[{index}].pattern", subscription.pattern)
+                for index, subscription in enumerate(group.subscriptions)
+            ]
+        )
         structured_names = [s.name for s in specs[len(own) :]]
         for problem in log_group_filter_problems(specs, log_class=group.log_class):
             clash = _index_of(problem.location)

@@ -33,6 +33,7 @@ from observability_blueprint.rules.metric_filters import (
     log_group_filter_problems,
     metric_filter_problems,
     pattern_text,
+    regex_budget_problems,
 )
 from observability_blueprint.security import BlueprintKey
 
@@ -114,6 +115,8 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         self.log_class = log_class
         self._filters: list[MetricFilterSpec] = []
         self._subscriptions = 0
+        self._patterns: list[tuple[str, str]] = []
+        """(location, pattern) of every filter, for CloudWatch Logs' regex budget."""
         self.published_metrics: list[PublishedMetric] = []
         """The metrics this log group's filters publish, for collision checks."""
         self.metric_filters: dict[str, logs.MetricFilter] = {}
@@ -243,9 +246,11 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             Problem(f"{self.node.path}.{p.location}", p.message)
             for p in log_group_filter_problems([*self._filters, spec], log_class=self.log_class)
         ]
+        problems += self._regex_budget(f"{at}.pattern", spec.pattern_text)
         if problems:
             raise BlueprintError(problems)
         self._filters.append(spec)
+        self._patterns.append((f"{at}.pattern", spec.pattern_text))
         metric_filter = logs.MetricFilter(
             self,
             spec.name,
@@ -317,6 +322,11 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             filter_name=filter_name,
         )
 
+    def _regex_budget(self, where: str, pattern: str) -> list[Problem]:
+        """The problem of adding ``pattern`` when the log group's regex budget is spent."""
+        problems = regex_budget_problems([*self._patterns, (where, pattern)])
+        return [p for p in problems if p.location == where]
+
     def _subscription_slot_problems(self, at: str) -> list[Problem]:
         """The log class and the per-log-group limit every subscription filter meets."""
         problems: list[Problem] = []
@@ -352,12 +362,15 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         checked; then aws-cdk-lib's own subscription filter is added.
         """
         at = f"{self.node.path}/{id}"
+        text = pattern_text(filter_pattern)
         problems = self._subscription_slot_problems(at)
-        if message := check_pattern(pattern_text(filter_pattern)):
+        if message := check_pattern(text):
             problems.append(Problem(f"{at}.filter_pattern", message))
+        problems += self._regex_budget(f"{at}.filter_pattern", text)
         if problems:
             raise BlueprintError(problems)
         self._subscriptions += 1
+        self._patterns.append((f"{at}.filter_pattern", text))
         return self.log_group.add_subscription_filter(
             id, destination=destination, filter_pattern=filter_pattern, **options
         )
@@ -388,9 +401,11 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         if role_arn is not None and (message := log_group_rules.check_role_arn(role_arn)):
             problems.append(Problem(f"{at}.role_arn", message))
         problems += self._subscription_slot_problems(at)
+        problems += self._regex_budget(f"{at}.pattern", pattern)
         if problems:
             raise BlueprintError(problems)
         self._subscriptions += 1
+        self._patterns.append((f"{at}.pattern", pattern))
         kind = log_group_rules.subscription_kind(destination_arn)
         scope = Construct(self, id)
         role: iam.IRole | None = None

@@ -46,6 +46,9 @@ METRIC_UNITS: Final[tuple[str, ...]] = (
 
 # CloudFormation quotas.
 STACK_RESOURCES_MAX: Final = 500
+REGEX_PATTERNS_PER_LOG_GROUP: Final = 5
+"""Regular expressions in the filter patterns of one log group, metric and subscription
+filters together (botocore logs PutMetricFilter / PutSubscriptionFilter docs)."""
 TEMPLATE_BODY_INLINE_MAX: Final = 51_200
 TEMPLATE_BODY_S3_MAX: Final = 1_000_000
 

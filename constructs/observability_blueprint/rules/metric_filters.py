@@ -177,6 +177,41 @@ def check_pattern(pattern: str) -> str | None:
     return None
 
 
+def regex_count(pattern: str) -> int:
+    """How many ``%regex%`` a valid pattern holds (0 for one that does not parse)."""
+    try:
+        return parse(pattern).regex_count
+    except FilterPatternError:
+        return 0
+
+
+def regex_budget_problems(patterns: Sequence[tuple[str, str]]) -> list[Problem]:
+    """Refuse the patterns that take a log group past five regular expressions.
+
+    ``patterns`` are (location, pattern text) of every metric and subscription
+    filter of the log group, in the order they are made. PutMetricFilter and
+    PutSubscriptionFilter: "a quota of two regular expression patterns within a
+    single filter pattern" and "a quota of five regular expression patterns per
+    log group", so the regexes of all filters count together.
+    """
+    limit = limits.REGEX_PATTERNS_PER_LOG_GROUP
+    problems: list[Problem] = []
+    total = 0
+    for where, text in patterns:
+        count = regex_count(text)
+        total += count
+        if count and total > limit:
+            problems.append(
+                Problem(
+                    where,
+                    f"brings the log group's regular expressions to {total}; CloudWatch Logs "
+                    f"allows at most {limit} per log group (metric and subscription filters "
+                    "together): match with terms, JSON or space-delimited conditions",
+                )
+            )
+    return problems
+
+
 def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
     """Check the pattern offline: its syntax, its examples, and what it can supply.
 

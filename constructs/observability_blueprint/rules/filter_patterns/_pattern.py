@@ -60,7 +60,7 @@ def parse(pattern: str) -> FilterPattern:
         compiled = parse_space(scanner)
     else:
         compiled = parse_terms(scanner)
-    return FilterPattern(pattern, compiled)
+    return FilterPattern(pattern, compiled, regex_count=scanner.regex_count)
 
 
 class FilterPattern:
@@ -76,12 +76,13 @@ class FilterPattern:
         What the parser produced for it.
     """
 
-    __slots__ = ("_compiled", "_matches", "_pattern")
+    __slots__ = ("_compiled", "_matches", "_pattern", "_regex_count")
 
-    def __init__(self, pattern: str, compiled: Compiled) -> None:
+    def __init__(self, pattern: str, compiled: Compiled, *, regex_count: int = 0) -> None:
         self._pattern = pattern
         self._compiled = compiled
         self._matches = compiled.matches
+        self._regex_count = regex_count
 
     @property
     def pattern(self) -> str:
@@ -92,6 +93,11 @@ class FilterPattern:
     def kind(self) -> PatternKind:
         """``"term"`` (including ``%regex%`` and match-all), ``"json"`` or ``"space"``."""
         return self._compiled.kind
+
+    @property
+    def regex_count(self) -> int:
+        """How many ``%regex%`` the pattern holds (CloudWatch Logs counts them per log group)."""
+        return self._regex_count
 
     @property
     def selectors(self) -> tuple[str, ...]:
