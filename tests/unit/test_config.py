@@ -248,8 +248,10 @@ def test_structured_filter_name_clashing_with_own_filter() -> None:
 @pytest.mark.parametrize(
     ("settings", "where", "expected"),
     [
-        ({"metric": "Err:ors"}, "metric", "'Err:ors' is not a valid metric name"),
-        ({"namespace": "Shop*"}, "namespace", "'Shop*' is not a valid metric namespace"),
+        ({"metric": "Err:ors"}, "metric", "'Err:ors' is not a metric name; use printable ASCII"),
+        ({"namespace": "Shop*"}, "namespace", "'Shop*' is not a custom metric namespace"),
+        ({"namespace": "AWS/Lambda"}, "namespace", "not starting with AWS/ (reserved for AWS"),
+        ({"metric": "Fehlerü"}, "metric", "is not a metric name; use printable ASCII"),
         ({"value": "lots"}, "value", "'lots' is not a metric value"),
         ({"unit": "Millisecond"}, "unit", "did you mean 'Milliseconds'?"),
         ({"dimensions": {"Service": "api"}}, "dimensions.Service", "'api' is not a dimension"),

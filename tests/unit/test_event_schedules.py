@@ -14,11 +14,11 @@ from observability_blueprint.rules.event_schedules import (
     RunbookAction,
     action_problems,
     check_schedule,
-    check_timezone,
     has_no_resource_level,
     instance_ids,
     permission_problems,
 )
+from observability_blueprint.rules.time_zones import check_timezone
 
 VALID = [
     "cron(0 2 * * ? *)",  # 02:00 every day
@@ -119,6 +119,9 @@ def test_an_expression_longer_than_256_characters_is_refused() -> None:
 def test_time_zones_are_iana_names() -> None:
     assert check_timezone("Europe/Berlin") is None
     assert check_timezone("UTC") is None
+    # Files of the zone database that are not IANA zone names: AWS refuses them.
+    for not_a_zone in ("localtime", "posixrules", "Factory", "posix/Europe/Berlin"):
+        assert check_timezone(not_a_zone) is not None
     message = check_timezone("Europe/Berln")
     assert message == (
         "'Europe/Berln' is not an IANA time zone (did you mean 'Europe/Berlin'?); "

@@ -340,7 +340,7 @@ def test_anomaly_alarm_checks_what_the_file_checks() -> None:
         "(2026-12-25T00:00:00)",
         "Test/A.excluded_periods[1]: 'today' to 'x': use the form 2026-12-24T00:00:00",
         "Test/A.timezone: 'Mars/Olympus' is not an IANA time zone; use a name such as "
-        "Europe/Berlin or America/New_York",
+        "Europe/Berlin or UTC",
     ]
 
 
@@ -349,3 +349,52 @@ def test_a_statistic_cloudwatch_refuses_is_refused() -> None:
     metric = cloudwatch.Metric(namespace="Shop", metric_name="Errors", statistic="p101")
     with pytest.raises(BlueprintError, match=r"^Test/A\.metric: 'p101' is not a statistic; "):
         StaticAlarm(stack, "A", metric=metric, threshold=1, comparison=">")
+
+
+# ------------------------------------------------------- values AWS refuses
+
+
+@pytest.mark.parametrize(
+    ("metric", "location", "message"),
+    [
+        (
+            {"namespace": "Shop", "name": "Errors", "dimensions": {"Stra\u00dfe": "a"}},
+            "alarms[0].metric",
+            "'Straße' is not a dimension name; use printable ASCII with at least one character "
+            "that is not a space, not starting with ':'",
+        ),
+        (
+            {"namespace": "Shop", "name": "Errors", "dimensions": {"Service": "x" * 256}},
+            "alarms[0].metric",
+            f"'{'x' * 57}...' is 256 characters; a dimension value is 1 to 255",
+        ),
+        (
+            {"namespace": "Shop", "name": "E" * 256},
+            "alarms[0].metric",
+            f"'{'E' * 57}...' is 256 characters; a metric name is 1 to 255",
+        ),
+    ],
+)
+def test_alarm_metric_names_and_dimensions_are_what_cloudwatch_takes(
+    metric: dict[str, Any], location: str, message: str
+) -> None:
+    data = {
+        **FILE,
+        "alarms": [{"name": "a", "metric": metric, "threshold": 1, "comparison": ">"}],
+    }
+    with pytest.raises(BlueprintError) as caught:
+        Blueprint.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [f"{location}: {message}"]
+
+
+def test_a_log_group_name_may_not_start_with_aws() -> None:
+    from observability_blueprint import ManagedLogGroup
+
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        ManagedLogGroup(stack, "Logs", log_group_name="aws/shop")
+    assert str(caught.value) == (
+        "Test/Logs.log_group_name: 'aws/shop' starts with aws/, which AWS reserves; use "
+        "another prefix"
+    )
+    ManagedLogGroup(stack, "Lambda", log_group_name="/aws/lambda/shop")  # the service's own

@@ -382,26 +382,30 @@ def test_every_bad_field_is_reported_at_once() -> None:
 
 
 # The namespace and filter-name prefix are reported at the construct's own arguments.
+NS_RULE = (
+    "use printable ASCII without ':', '*' or '$', not starting with AWS/ (reserved for AWS "
+    "services)"
+)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         (
             {"namespace": "Shop:Api"},
-            "Test/Metrics.namespace: 'Shop:Api' is not a valid metric namespace; it may not "
-            "contain ':', '*' or '$'",
+            "Test/Metrics.namespace: 'Shop:Api' is not a custom metric namespace; " + NS_RULE,
         ),
         (
             {"namespace": "Shop$Api"},
-            "Test/Metrics.namespace: 'Shop$Api' is not a valid metric namespace; it may not "
-            "contain ':', '*' or '$'",
+            "Test/Metrics.namespace: 'Shop$Api' is not a custom metric namespace; " + NS_RULE,
         ),
         (
             {"namespace": ""},
-            "Test/Metrics.namespace: '' must be 1 to 255 characters long",
+            "Test/Metrics.namespace: '' is 0 characters; a namespace is 1 to 255",
         ),
         (
             {"namespace": "N" * 256},
-            f"Test/Metrics.namespace: '{'N' * 256}' must be 1 to 255 characters long",
+            f"Test/Metrics.namespace: '{'N' * 57}...' is 256 characters; a namespace is 1 to 255",
         ),
         (
             {"namespace": "Shop/Api", "filter_name_prefix": "shop:api"},

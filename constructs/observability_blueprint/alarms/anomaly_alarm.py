@@ -15,6 +15,7 @@ from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.core import AlarmInterface, implements_by_delegation
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.time_zones import check_timezone
 
 _DIRECTIONS = {
     "above": cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
@@ -97,7 +98,7 @@ class AnomalyAlarm(Construct, AlarmInterface):
         for index, (start, end) in enumerate(excluded_periods):
             if message := rules.time_range_problem(start, end):
                 problems.append(Problem(f"{self.node.path}.excluded_periods[{index}]", message))
-        if timezone is not None and (message := rules.check_timezone(timezone)):
+        if timezone is not None and (message := check_timezone(timezone)):
             problems.append(Problem(f"{self.node.path}.timezone", message))
         checked = check_options(self.node.path, facts, options, kind="anomaly", problems=problems)
         if problems:

@@ -8,7 +8,7 @@ rule's child an alarm of this file, cycles) are in :func:`alarm_problems`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
@@ -18,6 +18,12 @@ from observability_blueprint.rules import alarm_rules
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.metric_filters import MetricFilterSpec
+from observability_blueprint.rules.metric_names import (
+    check_dimension_name,
+    check_dimension_value,
+    check_metric_name,
+)
+from observability_blueprint.rules.time_zones import check_timezone
 
 DEFAULT_PERIOD = 300
 """Alarm period when none is given: five minutes."""
@@ -137,6 +143,15 @@ class MetricRef(StrictModel):
         message = rules.check_dimensions(self.dimensions)
         if message:
             raise fail(message)
+        checks: list[tuple[Callable[[str], str | None], str]] = [
+            (check_dimension_name, key) for key in self.dimensions
+        ]
+        checks += [(check_dimension_value, value) for value in self.dimensions.values()]
+        if self.name is not None:
+            checks.append((check_metric_name, self.name))
+        for check, value in checks:
+            if message := check(value):
+                raise fail(message)
         return self
 
 
@@ -442,7 +457,7 @@ def _kind_problems(
                 f"{len(alarm.excluded_periods)} excluded periods; an anomaly detector takes at "
                 f"most {rules.EXCLUDED_RANGES_MAX}",
             )
-        if alarm.timezone is not None and (message := rules.check_timezone(alarm.timezone)):
+        if alarm.timezone is not None and (message := check_timezone(alarm.timezone)):
             yield Problem(f"{where}.timezone", message)
         if alarm.metric is not None and alarm.metric.filter is None and alarm.expression:
             yield Problem(

@@ -41,6 +41,7 @@ from observability_blueprint.rules.event_schedules import (
     RunbookAction,
     action_templates,
 )
+from observability_blueprint.rules.time_zones import check_timezone
 
 TARGETS_PER_RULE_MAX = 5
 """EventBridge allows five targets per rule."""
@@ -313,7 +314,7 @@ class Schedule(StrictModel):
     """What the task does."""
     schedule: Annotated[str, checked(event_schedules.check_schedule)]
     """cron(0 2 * * ? *) or rate(1 day)."""
-    timezone: Annotated[str, checked(event_schedules.check_timezone)] | None = None
+    timezone: Annotated[str, checked(check_timezone)] | None = None
     """IANA time zone of a cron schedule (Europe/Berlin). Default: UTC."""
     flexible_window_minutes: int | None = Field(default=None, ge=1, le=1440)
     """Let the task start up to this many minutes late, to spread load. Default: on time."""

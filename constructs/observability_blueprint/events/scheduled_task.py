@@ -25,8 +25,8 @@ from observability_blueprint.rules.event_schedules import (
     action_kind,
     action_problems,
     check_schedule,
-    check_timezone,
 )
+from observability_blueprint.rules.time_zones import check_timezone
 
 ScheduledAction = RunbookAction | CommandAction | LambdaAction
 

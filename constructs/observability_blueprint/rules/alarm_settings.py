@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal, Protocol
-from zoneinfo import available_timezones
 
 from observability_blueprint.rules.alarm_rules import State
 from observability_blueprint.rules.errors import Problem
@@ -367,16 +366,6 @@ def check_statistic(statistic: str) -> str | None:
         return (
             f"{statistic!r} is not a statistic; use SampleCount, Average, Sum, Minimum, "
             "Maximum, a percentile such as p99 or p99.9, or tm90, TM(10%:90%), wm99, IQM"
-        )
-    return None
-
-
-def check_timezone(name: str) -> str | None:
-    """Return why ``name`` is not an IANA time zone (an anomaly model's), or None."""
-    if name not in (available_timezones() or {"UTC"}):
-        return (
-            f"{name!r} is not an IANA time zone; use a name such as "
-            "Europe/Berlin or America/New_York"
         )
     return None
 

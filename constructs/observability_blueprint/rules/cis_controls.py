@@ -25,6 +25,7 @@ from typing import Any, Final
 from observability_blueprint.rules import limits
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.metric_filters import PatternExamples, check_pattern
+from observability_blueprint.rules.metric_names import check_custom_namespace
 
 DATA_FILE: Final = "cis_controls.json"
 
@@ -307,13 +308,5 @@ def select_controls(
     return Selection(tuple(selected), (), tuple(warnings))
 
 
-def check_namespace(namespace: str) -> str | None:
-    """Return why ``namespace`` cannot be a metric namespace, or None."""
-    if not namespace or len(namespace) > limits.METRIC_NAME_MAX:
-        return f"{namespace!r} must be 1 to {limits.METRIC_NAME_MAX} characters long"
-    if not limits.METRIC_NAME_RE.fullmatch(namespace) or namespace.startswith("AWS/"):
-        return (
-            f"{namespace!r} is not a custom metric namespace; it may not contain ':', '*' "
-            "or '$' nor start with AWS/"
-        )
-    return None
+check_namespace = check_custom_namespace
+"""The pack publishes its metrics: a custom namespace (one rule for every filter)."""

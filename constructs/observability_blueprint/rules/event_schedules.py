@@ -19,11 +19,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
-from zoneinfo import available_timezones
 
 from observability_blueprint.rules.alarm_settings import LAMBDA_ARN_RE, OPSITEM_CATEGORIES
 from observability_blueprint.rules.errors import Problem
-from observability_blueprint.rules.limits import closest
 from observability_blueprint.rules.names import check_ssm_document_name
 
 SCHEDULE_EXPRESSION_MAX: Final = 256
@@ -203,16 +201,6 @@ def _special_problem(spec: _Field, part: str) -> str | None:
             return ""
         return f"{part!r}: day-of-week takes L, nL (last weekday n) or n#k (k-th weekday n)"
     return f"{part!r}: L, W and # are only allowed in the day fields"
-
-
-def check_timezone(name: str) -> str | None:
-    """Return why ``name`` is not an IANA time zone, or None."""
-    zones = available_timezones()
-    if name in zones:
-        return None
-    hint = closest(name, sorted(zones))
-    suggestion = f" (did you mean {hint!r}?)" if hint else ""
-    return f"{name!r} is not an IANA time zone{suggestion}; use a name such as Europe/Berlin or UTC"
 
 
 # -------------------------------------------------------------------- tasks

@@ -53,6 +53,9 @@ def check_log_group_name(name: str) -> str | None:
             f"{name!r} has characters a log group name cannot have ({''.join(bad)!r}); "
             "use letters, digits and . - _ / #"
         )
+    # CreateLogGroup: "Log group names can't start with the string aws/".
+    if name.startswith("aws/"):
+        return f"{name!r} starts with aws/, which AWS reserves; use another prefix"
     return None
 
 

@@ -14,6 +14,11 @@ from typing import Final, Protocol
 from observability_blueprint.rules import limits
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.filter_patterns import FilterPatternError, parse
+from observability_blueprint.rules.metric_names import (
+    check_custom_namespace,
+    check_dimension_name,
+    check_metric_name,
+)
 
 # A metric value or dimension value is a number, a JSON selector ($.a.b[0]) or a
 # named field of a space-delimited pattern ($status).
@@ -96,14 +101,6 @@ class MetricFilterSpec:
         return pattern_text(self.pattern)
 
 
-def _check_metric_part(what: str, value: str) -> str | None:
-    if not value or len(value) > limits.METRIC_NAME_MAX:
-        return f"{value!r} must be 1 to {limits.METRIC_NAME_MAX} characters long"
-    if not limits.METRIC_NAME_RE.fullmatch(value):
-        return f"{value!r} is not a valid {what}; it may not contain ':', '*' or '$'"
-    return None
-
-
 def _is_value_expression(value: str) -> bool:
     return bool(_NUMBER_RE.fullmatch(value) or _SELECTOR_RE.fullmatch(value))
 
@@ -134,13 +131,10 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
                 f"{limits.FILTER_NAME_MAX} characters without ':' or '*'",
             )
         )
-    for where, what, value in (
-        ("namespace", "metric namespace", spec.namespace),
-        ("metric", "metric name", spec.metric_name),
-    ):
-        message = _check_metric_part(what, value)
-        if message:
-            problems.append(Problem(where, message))
+    if message := check_custom_namespace(spec.namespace):
+        problems.append(Problem("namespace", message))
+    if message := check_metric_name(spec.metric_name):
+        problems.append(Problem("metric", message))
     if len(spec.metric_value) > limits.METRIC_VALUE_MAX or not _is_value_expression(
         spec.metric_value
     ):
@@ -294,13 +288,8 @@ def _dimension_problems(spec: MetricFilterSpec) -> list[Problem]:
             )
         )
     for key, value in spec.dimensions.items():
-        if not key or len(key) > limits.DIMENSION_KEY_MAX:
-            problems.append(
-                Problem(
-                    f"dimensions.{key}",
-                    f"dimension name {key!r} must be 1 to {limits.DIMENSION_KEY_MAX} characters",
-                )
-            )
+        if message := check_dimension_name(key):
+            problems.append(Problem(f"dimensions.{key}", message))
         if not _SELECTOR_RE.fullmatch(value):
             problems.append(
                 Problem(
