@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 
 from observability_blueprint import (
@@ -398,3 +399,72 @@ def test_a_log_group_name_may_not_start_with_aws() -> None:
         "another prefix"
     )
     ManagedLogGroup(stack, "Lambda", log_group_name="/aws/lambda/shop")  # the service's own
+
+
+def test_a_rejected_traffic_alarm_on_accepted_traffic_only_is_refused() -> None:
+    """It could never fire: the file and the Python API say so alike."""
+    from observability_blueprint import RejectedRemoteAccessAlarm, VpcFlowLogs
+
+    rule = (
+        "counts rejected connections, but traffic_type ACCEPT records none: the alarm could "
+        "never fire; use traffic_type ALL or REJECT, or remove the alarm"
+    )
+    data = {
+        **FILE,
+        "flow_logs": [
+            {
+                "name": "main",
+                "vpc_ids": ["vpc-0123456789abcdef0"],
+                "traffic_type": "ACCEPT",
+                "rejected_ssh_rdp_alarm": {},
+            }
+        ],
+    }
+    with pytest.raises(BlueprintError) as caught:
+        Blueprint.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [
+        f"flow_logs[0].rejected_ssh_rdp_alarm: {rule}"
+    ]
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        VpcFlowLogs(
+            stack,
+            "Flow",
+            vpc_ids=["vpc-0123456789abcdef0"],
+            traffic_type="ACCEPT",
+            rejected_remote_access_alarm=RejectedRemoteAccessAlarm(),
+        )
+    assert str(caught.value) == f"Test/Flow.rejected_remote_access_alarm: {rule}"
+
+
+def test_a_rule_on_global_and_regional_sources_is_refused() -> None:
+    """IAM events reach us-east-1 only, EC2's their own Region: no one rule sees both."""
+    from observability_blueprint import EventAlert, EventDelivery
+
+    rule = (
+        "names aws.iam, whose events reach EventBridge only in us-east-1, with aws.ec2, whose "
+        "events arrive in their own Region: no one rule sees both; split it into two rules"
+    )
+    data = {
+        **FILE,
+        "notifications": [{"name": "ops", "subscribers": [{"email": "ops@example.com"}]}],
+        "events": {
+            "delivery": {"alarm_topic": "ops"},
+            "alerts": [
+                {"name": "mixed", "pattern": {"source": ["aws.iam", "aws.ec2"]}, "topics": ["ops"]}
+            ],
+        },
+    }
+    with pytest.raises(BlueprintError) as caught:
+        Blueprint.from_dict(data)
+    assert [str(p) for p in caught.value.problems] == [f"events.alerts[0].pattern.source: {rule}"]
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError) as caught:
+        EventAlert(
+            stack,
+            "Alert",
+            pattern={"source": ["aws.iam", "aws.ec2"]},
+            topics=[sns.Topic(stack, "Ops")],
+            delivery=EventDelivery(stack, "Delivery"),
+        )
+    assert str(caught.value) == f"Test/Alert.pattern.source: {rule}"

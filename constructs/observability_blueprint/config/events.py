@@ -488,6 +488,8 @@ def _pattern_problems(
     pattern: Mapping[str, Any], examples: EventPatternExamples | None, at: str
 ) -> Iterator[Problem]:
     problems = event_patterns.pattern_problems(pattern)
+    if not problems and (split := event_patterns.region_split_problem(pattern)):
+        problems.append(split)
     for problem in problems:
         yield _under(f"{at}.pattern", problem)
     if examples is not None and not problems:

@@ -320,6 +320,8 @@ def _flow_log_problems(
     if alarm is None:
         return
     at = f"{where}.rejected_ssh_rdp_alarm"
+    if message := flf.rejected_alarm_traffic_problem(entry.traffic_type):
+        yield Problem(at, message)
     missing = flf.missing_fields(fields, flf.REMOTE_ACCESS_FIELDS)
     if missing:
         yield Problem(

@@ -30,6 +30,7 @@ from observability_blueprint.rules.event_patterns import (
     example_problems,
     global_services,
     pattern_problems,
+    region_split_problem,
 )
 from observability_blueprint.rules.event_schedules import (
     DOCUMENT_PERMISSIONS,
@@ -479,6 +480,8 @@ def rule_problems(
         Problem(f"{path}.pattern" + (f".{p.location}" if p.location else ""), p.message)
         for p in pattern_problems(pattern)
     ]
+    if not problems and (split := region_split_problem(pattern)):
+        problems.append(Problem(f"{path}.pattern.{split.location}", split.message))
     if examples is not None and not problems:
         problems += [
             Problem(f"{path}.examples.{p.location}", p.message)

@@ -294,6 +294,8 @@ class VpcFlowLogs(Construct):
                 ]
             if alarm is not None:
                 problems += self._alarm_problems(alarm, fields)
+        if alarm is not None and (message := flf.rejected_alarm_traffic_problem(traffic_type)):
+            problems.append(Problem(f"{at}.rejected_remote_access_alarm", message))
         if alarm is not None:
             problems += _alarm_settings_problems(
                 f"{at}.rejected_remote_access_alarm", alarm, named_topics

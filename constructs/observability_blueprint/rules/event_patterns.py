@@ -585,6 +585,26 @@ def global_services(pattern: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def region_split_problem(pattern: Mapping[str, Any]) -> Problem | None:
+    """Refuse a pattern whose sources arrive in different Regions.
+
+    Events of the global services reach EventBridge in us-east-1 only; those of
+    other sources arrive in their own Region. A rule naming both would see only
+    one kind wherever it is deployed. Located at ``source``.
+    """
+    sources = list(_literals(pattern.get("source")))
+    global_ = [s for s in sources if s in GLOBAL_SOURCES]
+    regional = [s for s in sources if s not in GLOBAL_SOURCES]
+    if not global_ or not regional:
+        return None
+    return Problem(
+        "source",
+        f"names {', '.join(global_)}, whose events reach EventBridge only in us-east-1, "
+        f"with {', '.join(regional)}, whose events arrive in their own Region: no one rule "
+        "sees both; split it into two rules",
+    )
+
+
 def needs_us_east_1(pattern: Mapping[str, Any]) -> bool:
     """True when the rule must live in us-east-1 to see the events it names."""
     return bool(global_services(pattern))

@@ -487,3 +487,17 @@ def flow_log_queries(fields: Sequence[str]) -> list[FlowLogQuery]:
             limit=QUERY_LIMIT,
         ),
     ]
+
+
+def rejected_alarm_traffic_problem(traffic_type: str) -> str | None:
+    """Why the rejected SSH/RDP alarm cannot work with ``traffic_type``, or None.
+
+    A flow log of ACCEPT traffic holds no rejected record, so the alarm could
+    never fire.
+    """
+    if traffic_type == "ACCEPT":
+        return (
+            "counts rejected connections, but traffic_type ACCEPT records none: the alarm "
+            "could never fire; use traffic_type ALL or REJECT, or remove the alarm"
+        )
+    return None
