@@ -252,3 +252,38 @@ def test_literal_instance_ids_are_recognised() -> None:
     )
     assert instance_ids(ids) == ("i-0123456789abcdef0",)
     assert instance_ids(event) == ()
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "iam:PassRole",
+        "iam:CreateUser",
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "sts:AssumeRole",
+    ],
+)
+def test_privileged_actions_are_never_granted_to_a_task(action: str) -> None:
+    arn = "arn:aws:iam::111122223333:role/x"
+    assert [
+        str(p) for p in permission_problems([Permission(actions=(action,), resources=(arn,))])
+    ] == [
+        f"permissions[0].actions: {action!r} would let the task grant itself more than it is "
+        "given; a task role never gets IAM write actions, iam:PassRole or sts:AssumeRole"
+    ]
+
+
+def test_a_question_mark_is_a_wildcard_resource_too() -> None:
+    [problem] = permission_problems(
+        [
+            Permission(
+                actions=("ec2:StopInstances",),
+                resources=("arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef?",),
+            )
+        ]
+    )
+    assert problem.location == "permissions[0].resources"
+    assert problem.message.startswith(
+        "'arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef?': a wildcard resource"
+    )

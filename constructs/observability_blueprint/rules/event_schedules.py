@@ -381,6 +381,15 @@ def has_no_resource_level(action: str) -> bool:
     )
 
 
+PRIVILEGED_ACTION_RE: Final = re.compile(
+    r"iam:(?:PassRole|Create[A-Za-z]*|Attach[A-Za-z]*|Put[A-Za-z]*Policy|Update[A-Za-z]*Policy"
+    r"|SetDefaultPolicyVersion|AddUserToGroup|UpdateAssumeRolePolicy)"
+    r"|sts:AssumeRole[A-Za-z]*"
+)
+"""Actions that let whoever runs the task take more rights than it was given: a task
+role never gets them (iam:PassRole would need an iam:PassedToService condition)."""
+
+
 def permission_problems(permissions: Sequence[Permission]) -> Iterator[Problem]:
     """Refuse wildcard actions, and wildcard resources where IAM could scope the action.
 
@@ -401,9 +410,15 @@ def permission_problems(permissions: Sequence[Permission]) -> Iterator[Problem]:
                     f"{action!r} is not allowed; name each action in full "
                     "(service:Action, such as ec2:StartInstances), no wildcards",
                 )
+            if PRIVILEGED_ACTION_RE.fullmatch(action):
+                yield Problem(
+                    f"{where}.actions",
+                    f"{action!r} would let the task grant itself more than it is given; "
+                    "a task role never gets IAM write actions, iam:PassRole or sts:AssumeRole",
+                )
         if not permission.resources:
             yield Problem(f"{where}.resources", "name at least one resource ARN")
-        wild = [r for r in permission.resources if "*" in r]
+        wild = [r for r in permission.resources if "*" in r or "?" in r]
         scoped = [a for a in permission.actions if not has_no_resource_level(a)]
         if wild and scoped:
             yield Problem(
