@@ -386,7 +386,16 @@ def test_bad_structured_log_field_name() -> None:
 
 def test_reserved_tag_key() -> None:
     message = error_of({**BASE, "tags": {"aws:team": "x"}})
-    assert message.startswith("tags: 'aws:team' is not a tag key")
+    assert message == "tags: 'aws:team' starts with aws:, which AWS reserves for its own tags"
+
+
+def test_a_tag_value_with_a_line_break_is_refused() -> None:
+    """The tagging APIs take letters, separators, numbers and _ . : / = + - @ only."""
+    message = error_of({**BASE, "tags": {"team": "pay\nments", "cost-centre": "Zürich 4"}})
+    assert message == (
+        "tags: the value of tag 'team' has characters a tag cannot have ('\\n'); use "
+        "letters, digits, spaces and _ . : / = + - @"
+    )
 
 
 # ------------------------------------------------------------ file handling

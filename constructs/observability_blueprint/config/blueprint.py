@@ -67,6 +67,7 @@ from observability_blueprint.rules.structured_logs import (
     structured_log_filters,
 )
 from observability_blueprint.rules.subscribers import ENDPOINT_PATTERNS
+from observability_blueprint.rules.tags import check_tag_key, check_tag_value
 
 
 class Env(StrictModel):
@@ -282,9 +283,6 @@ class LogGroup(StrictModel):
         return self.service or self.name
 
 
-_TAG_KEY_RE = re.compile(r"[\w.:/=+\-@ ]{1,128}")
-
-
 class Blueprint(StrictModel):
     """A workload's observability baseline, as written in the blueprint file."""
 
@@ -321,13 +319,8 @@ class Blueprint(StrictModel):
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         for key, tag_value in value.items():
-            if not _TAG_KEY_RE.fullmatch(key) or key.lower().startswith("aws:"):
-                raise fail(
-                    f"{key!r} is not a tag key; use 1 to 128 letters, digits, spaces and "
-                    "_ . : / = + - @, not starting with aws:"
-                )
-            if len(tag_value) > 256:
-                raise fail(f"the value of tag {key!r} is {len(tag_value)} characters; at most 256")
+            if message := check_tag_key(key) or check_tag_value(key, tag_value):
+                raise fail(message)
         return value
 
     @model_validator(mode="after")
