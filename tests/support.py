@@ -221,3 +221,10 @@ def assert_compliant(
         for finding in cfn_lint_findings(path.read_text(encoding="utf-8"))
     ]
     assert found == [], f"cfn-lint findings: {found}"
+
+
+def event_entry(
+    source: str, detail_type: str, detail: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """An EventBridge PutEvents entry (for events sent through moto)."""
+    return {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), **extra}

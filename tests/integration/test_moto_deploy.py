@@ -21,6 +21,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from observability_blueprint.rules.event_patterns import GLOBAL_SOURCES, matches
+from support import event_entry
 
 pytestmark = pytest.mark.integration
 
@@ -260,12 +261,8 @@ def test_lambda_targets_let_their_rules_invoke_them(deployment: Any) -> None:
 # receives them; the rest in eu-west-1.
 
 
-def _entry(source: str, detail_type: str, detail: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), **extra}
-
-
 def _alarm_event(alarm: str) -> dict[str, Any]:
-    return _entry(
+    return event_entry(
         "aws.cloudwatch",
         "CloudWatch Alarm State Change",
         {"alarmName": alarm, "state": {"value": "ALARM", "reason": "Threshold Crossed"}},
@@ -275,45 +272,45 @@ def _alarm_event(alarm: str) -> dict[str, Any]:
 
 SIGN_IN = "AWS Console Sign In via CloudTrail"
 EXTRA_EVENTS: dict[str, dict[str, Any]] = {
-    "root-sign-in": _entry(
+    "root-sign-in": event_entry(
         "aws.signin",
         SIGN_IN,
         {"userIdentity": {"type": "Root"}, "responseElements": {"ConsoleLogin": "Success"}},
     ),
-    "user-sign-in-failed": _entry(
+    "user-sign-in-failed": event_entry(
         "aws.signin",
         SIGN_IN,
         {"userIdentity": {"type": "IAMUser"}, "responseElements": {"ConsoleLogin": "Failure"}},
     ),
-    "user-sign-in": _entry(
+    "user-sign-in": event_entry(
         "aws.signin",
         SIGN_IN,
         {"userIdentity": {"type": "IAMUser"}, "responseElements": {"ConsoleLogin": "Success"}},
     ),
     "ledger-host-status-alarm": _alarm_event("payments-prod-ledger-host-status"),
     "card-declines-alarm": _alarm_event("payments-prod-card-declines"),
-    "asg-launch-failed": _entry(
+    "asg-launch-failed": event_entry(
         "aws.autoscaling",
         "EC2 Instance Launch Unsuccessful",
         {"AutoScalingGroupName": "payments-workers", "StatusMessage": "No capacity"},
     ),
-    "health-issue": _entry(
+    "health-issue": event_entry(
         "aws.health", "AWS Health Event", {"eventTypeCategory": "issue", "service": "EC2"}
     ),
-    "health-billing": _entry(
+    "health-billing": event_entry(
         "aws.health", "AWS Health Event", {"eventTypeCategory": "issue", "service": "BILLING"}
     ),
-    "ecs-crashed": _entry(
+    "ecs-crashed": event_entry(
         "aws.ecs",
         "ECS Task State Change",
         {"lastStatus": "STOPPED", "stoppedReason": "Essential container in task exited"},
     ),
-    "ecs-scaled-in": _entry(
+    "ecs-scaled-in": event_entry(
         "aws.ecs",
         "ECS Task State Change",
         {"lastStatus": "STOPPED", "stoppedReason": "Scaling activity initiated by deployment"},
     ),
-    "sg-change-from-office": _entry(
+    "sg-change-from-office": event_entry(
         "aws.ec2",
         "AWS API Call via CloudTrail",
         {
@@ -322,7 +319,7 @@ EXTRA_EVENTS: dict[str, dict[str, Any]] = {
             "sourceIPAddress": "203.0.113.9",
         },
     ),
-    "sg-change-failed": _entry(
+    "sg-change-failed": event_entry(
         "aws.ec2",
         "AWS API Call via CloudTrail",
         {
@@ -332,12 +329,12 @@ EXTRA_EVENTS: dict[str, dict[str, Any]] = {
             "errorCode": "UnauthorizedOperation",
         },
     ),
-    "backdoor-finding": _entry(
+    "backdoor-finding": event_entry(
         "aws.guardduty",
         "GuardDuty Finding",
         {"severity": 5.0, "type": "Backdoor:EC2/DenialOfService.Tcp"},
     ),
-    "iam-put-policy": _entry(
+    "iam-put-policy": event_entry(
         "aws.iam",
         "AWS API Call via CloudTrail",
         {"eventSource": "iam.amazonaws.com", "eventName": "PutRolePolicy"},
@@ -346,7 +343,7 @@ EXTRA_EVENTS: dict[str, dict[str, Any]] = {
 
 
 def _from_example(event: dict[str, Any]) -> dict[str, Any]:
-    return _entry(
+    return event_entry(
         event["source"],
         event["detail-type"],
         event.get("detail", {}),

@@ -29,7 +29,7 @@ from observability_blueprint.notifications.notification_topic import Notificatio
 from observability_blueprint.rules.alarm_settings import PrefixNaming
 from observability_blueprint.rules.event_patterns import matches
 from observability_blueprint.security.blueprint_key import BlueprintKey
-from support import new_app
+from support import event_entry, new_app
 
 pytestmark = pytest.mark.integration
 # moto delivers to targets through its input-transformer code, which needs the
@@ -80,67 +80,63 @@ def rules() -> dict[str, dict[str, Any]]:
     return found
 
 
-def _entry(source: str, detail_type: str, detail: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), **extra}
-
-
 EC2 = "EC2 Instance State-change Notification"
 CLOUDTRAIL = "AWS API Call via CloudTrail"
 EVENTS: dict[str, dict[str, Any]] = {
-    "ec2-stopped": _entry(
+    "ec2-stopped": event_entry(
         "aws.ec2", EC2, {"instance-id": "i-0123456789abcdef0", "state": "stopped"}
     ),
-    "ec2-running": _entry(
+    "ec2-running": event_entry(
         "aws.ec2", EC2, {"instance-id": "i-0123456789abcdef0", "state": "running"}
     ),
-    "ec2-terminated": _entry(
+    "ec2-terminated": event_entry(
         "aws.ec2", EC2, {"instance-id": "i-0fedcba9876543210", "state": "terminated"}
     ),
-    "asg-launch-failed": _entry(
+    "asg-launch-failed": event_entry(
         "aws.autoscaling",
         "EC2 Instance Launch Unsuccessful",
         {"AutoScalingGroupName": "workers", "StatusMessage": "InsufficientInstanceCapacity"},
     ),
-    "health-issue": _entry(
+    "health-issue": event_entry(
         "aws.health", "AWS Health Event", {"eventTypeCategory": "issue", "service": "EC2"}
     ),
-    "health-billing": _entry(
+    "health-billing": event_entry(
         "aws.health", "AWS Health Event", {"eventTypeCategory": "issue", "service": "BILLING"}
     ),
-    "alarm-ledger": _entry(
+    "alarm-ledger": event_entry(
         "aws.cloudwatch",
         "CloudWatch Alarm State Change",
         {"alarmName": "payments-prod-ledger-host-status", "state": {"value": "ALARM"}},
     ),
-    "alarm-ok": _entry(
+    "alarm-ok": event_entry(
         "aws.cloudwatch",
         "CloudWatch Alarm State Change",
         {"alarmName": "payments-prod-ledger-host-status", "state": {"value": "OK"}},
     ),
-    "alarm-other-workload": _entry(
+    "alarm-other-workload": event_entry(
         "aws.cloudwatch",
         "CloudWatch Alarm State Change",
         {"alarmName": "shop-dev-api-errors", "state": {"value": "ALARM"}},
     ),
-    "guardduty-high": _entry(
+    "guardduty-high": event_entry(
         "aws.guardduty",
         "GuardDuty Finding",
         {"severity": 8.0, "type": "Backdoor:EC2/C&CActivity.B"},
     ),
-    "guardduty-low": _entry(
+    "guardduty-low": event_entry(
         "aws.guardduty", "GuardDuty Finding", {"severity": 2.0, "type": "Recon:EC2/PortProbe"}
     ),
-    "ecs-crashed": _entry(
+    "ecs-crashed": event_entry(
         "aws.ecs",
         "ECS Task State Change",
         {"lastStatus": "STOPPED", "stoppedReason": "Essential container in task exited"},
     ),
-    "ecs-scaled-in": _entry(
+    "ecs-scaled-in": event_entry(
         "aws.ecs",
         "ECS Task State Change",
         {"lastStatus": "STOPPED", "stoppedReason": "Scaling activity initiated by deployment"},
     ),
-    "sg-change-console": _entry(
+    "sg-change-console": event_entry(
         "aws.ec2",
         CLOUDTRAIL,
         {
@@ -150,7 +146,7 @@ EVENTS: dict[str, dict[str, Any]] = {
             "userAgent": "Console.AmazonAWS.com",
         },
     ),
-    "sg-change-from-office": _entry(
+    "sg-change-from-office": event_entry(
         "aws.ec2",
         CLOUDTRAIL,
         {
@@ -160,7 +156,7 @@ EVENTS: dict[str, dict[str, Any]] = {
             "userAgent": "aws-cli/2.15",
         },
     ),
-    "sg-change-failed": _entry(
+    "sg-change-failed": event_entry(
         "aws.ec2",
         CLOUDTRAIL,
         {
@@ -170,7 +166,7 @@ EVENTS: dict[str, dict[str, Any]] = {
             "errorCode": "UnauthorizedOperation",
         },
     ),
-    "vpc-change": _entry(
+    "vpc-change": event_entry(
         "aws.ec2",
         CLOUDTRAIL,
         {
@@ -179,26 +175,26 @@ EVENTS: dict[str, dict[str, Any]] = {
             "sourceIPAddress": "203.0.113.9",
         },
     ),
-    "root-sign-in": _entry(
+    "root-sign-in": event_entry(
         "aws.signin",
         "AWS Console Sign In via CloudTrail",
         {"userIdentity": {"type": "Root"}, "sourceIPAddress": "198.51.100.1"},
     ),
-    "user-sign-in": _entry(
+    "user-sign-in": event_entry(
         "aws.signin",
         "AWS Console Sign In via CloudTrail",
         {"userIdentity": {"type": "IAMUser"}, "sourceIPAddress": "198.51.100.1"},
     ),
-    "iam-put-policy": _entry(
+    "iam-put-policy": event_entry(
         "aws.iam", CLOUDTRAIL, {"eventSource": "iam.amazonaws.com", "eventName": "PutRolePolicy"}
     ),
-    "iam-attach": _entry(
+    "iam-attach": event_entry(
         "aws.iam", CLOUDTRAIL, {"eventSource": "iam.amazonaws.com", "eventName": "AttachUserPolicy"}
     ),
-    "iam-create-user": _entry(
+    "iam-create-user": event_entry(
         "aws.iam", CLOUDTRAIL, {"eventSource": "iam.amazonaws.com", "eventName": "CreateUser"}
     ),
-    "quarantine": _entry(
+    "quarantine": event_entry(
         "aws.guardduty",
         "GuardDuty Finding",
         {"severity": 5.0, "type": "Backdoor:EC2/DenialOfService.Tcp"},

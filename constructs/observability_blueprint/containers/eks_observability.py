@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from aws_cdk import Acknowledgment, RemovalPolicy, Token, Validations
+from aws_cdk import Acknowledgment, Token, Validations
 from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -19,8 +19,6 @@ from observability_blueprint.rules.log_groups import check_retention
 ADDON_NAME = "amazon-cloudwatch-observability"
 """The EKS add-on that runs the CloudWatch agent and Fluent Bit as DaemonSets."""
 POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent"
-DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
-"""The log groups outlive the stack."""
 AGENT_POLICY = "CloudWatchAgentServerPolicy"
 APPLICATION_SIGNALS_POLICY = "AWSXrayWriteOnlyAccess"
 
