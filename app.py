@@ -14,7 +14,7 @@ from aws_cdk import App  # noqa: E402
 
 from observability_blueprint import Blueprint, BlueprintError  # noqa: E402
 from observability_blueprint.blueprint.stacks import (  # noqa: E402
-    add_compliance_checks,
+    add_checks,
     build,
     synthesize,
 )
@@ -29,8 +29,7 @@ def main() -> int:
     try:
         config = Blueprint.from_yaml(path)
         build(app, config)
-        if checks:
-            add_compliance_checks(app)
+        add_checks(app, compliance=checks)
         synthesize(app)
     except BlueprintError as error:
         print(error if error.source else error.with_source(path), file=sys.stderr)

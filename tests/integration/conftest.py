@@ -16,6 +16,11 @@ that:
   gives that alarm (its name is in the template); any other read of something
   stripped stops the deployment, so that nothing is lost without a decision.
 
+A deployed stack can be updated to the template of a changed file
+(:func:`update_examples`, with ``update_stack``), through the same strip list;
+a changed resource of a type moto cannot update is handed over as created, and
+only the types :data:`UPDATED_AS_CREATED` lists.
+
 No AWS account is contacted: moto intercepts every call, credentials are fake.
 """
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import io
 import json
 import warnings
@@ -30,13 +36,14 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal, get_args
 from unittest import mock
 
 import boto3
 import pytest
 from aws_cdk import Token
 from moto import mock_aws
+from moto.cloudformation.parsing import get_model_map
 
 from observability_blueprint import Blueprint
 from support import Synthesized
@@ -76,15 +83,12 @@ STRIPPED: Final[dict[Strip, str]] = {
     ("AWS::SSM::Parameter", "Tags", None): (
         "the tags of a parameter are a map; moto reads a list of Key/Value: TypeError"
     ),
-    # A bug of the template, not of moto (test_moto_strip_list.py, the xfail test).
-    ("AWS::Lambda::Permission", None, US_EAST_1_STACK): (
-        "TEMPLATE BUG: grants a eu-west-1 function from us-east-1, which Lambda cannot reach"
-    ),
 }
 """Everything taken out of the templates before deploying them, each with why."""
 
 _ALARM_TYPES: Final = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
-_CDK_CAPABILITIES: Final = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+_Capability = Literal["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+_CDK_CAPABILITIES: Final[list[_Capability]] = list(get_args(_Capability))
 
 
 @dataclass
@@ -307,21 +311,22 @@ def stack_region(synthesized: Synthesized, index: int) -> str:
     return REGION if Token.is_unresolved(region) else region
 
 
+def _upload(name: str, template: dict[str, Any], region: str) -> str:
+    """Put a template into the region's assets bucket, as ``cdk deploy`` does; return its URL."""
+    bucket = f"cdk-hnb659fds-assets-{ACCOUNT}-{region}"
+    body = json.dumps(template).encode()
+    key = f"{name}-{hashlib.sha256(body).hexdigest()[:16]}.template.json"
+    boto3.client("s3", region_name=region).put_object(Bucket=bucket, Key=key, Body=body)
+    return f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
+
+
 def create_stack(name: str, template: dict[str, Any], region: str) -> list[str]:
     """Create one stack from a template in the region's assets bucket; return moto's warnings."""
-    bucket = f"cdk-hnb659fds-assets-{ACCOUNT}-{region}"
-    key = f"{name}.template.json"
-    boto3.client("s3", region_name=region).put_object(
-        Bucket=bucket, Key=key, Body=json.dumps(template).encode()
-    )
+    url = _upload(name, template, region)
     cloudformation = boto3.client("cloudformation", region_name=region)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cloudformation.create_stack(
-            StackName=name,
-            TemplateURL=f"https://{bucket}.s3.{region}.amazonaws.com/{key}",
-            Capabilities=_CDK_CAPABILITIES,
-        )
+        cloudformation.create_stack(StackName=name, TemplateURL=url, Capabilities=_CDK_CAPABILITIES)
     return [str(w.message) for w in caught]
 
 
@@ -359,6 +364,97 @@ def deploy_examples(
     return deployment
 
 
+UPDATED_AS_CREATED: Final[dict[str, str]] = {
+    "AWS::Logs::LogGroup": (
+        "no moto update for log groups: a changed one drops out of the stack's resources"
+        " and keeps its old settings"
+    ),
+}
+"""Types whose changed resources an update hands to moto as they were created, each with why.
+
+CloudFormation updates them in place; moto has no ``update_from_cloudformation_json``
+for them and would replace the resource in the stack with nothing. What changed
+is checked in the templates instead (test_moto_update.py).
+"""
+
+
+@dataclass
+class StackUpdate:
+    """One stack of an example after :func:`update_examples`."""
+
+    before: DeployedStack
+    after: DeployedStack
+    """The stack as it now is; ``after.deployed`` is the template moto was given."""
+    updated: bool
+    """False when the changed file leaves the template as it was (``cdk deploy`` skips it)."""
+    as_created: list[str] = field(default_factory=list)
+    """Logical ids of changed resources handed to moto as created (:data:`UPDATED_AS_CREATED`)."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _moto_updates(resource_type: str) -> bool:
+    model = get_model_map()[resource_type]
+    return not hasattr(model.update_from_cloudformation_json, "__isabstractmethod__")
+
+
+def update_stack(
+    stack: DeployedStack, config: Blueprint, template: dict[str, Any], entries: dict[Strip, str]
+) -> StackUpdate:
+    """Update one deployed stack in the active moto to ``template``, synthesized from ``config``.
+
+    The template goes through ``entries``, the strip list the stack was created with. A changed
+    resource of a type in :data:`UPDATED_AS_CREATED` is given as created; any other
+    change moto cannot make, and the removal of a retained resource (moto deletes
+    it, CloudFormation keeps it), stops the update, so that nothing is lost
+    without a decision.
+    """
+    after = DeployedStack(stack.example, stack.name, stack.region, config, template, {})
+    if template == stack.synthesized:
+        after.deployed = stack.deployed
+        return StackUpdate(stack, after, updated=False)
+    stripped = strip(template, stack.name, stack.region, entries).template
+    result = StackUpdate(stack, after, updated=True)
+    old: dict[str, Any] = stack.deployed["Resources"]
+    new: dict[str, Any] = stripped["Resources"]
+    for logical_id, resource in old.items():
+        if logical_id not in new and resource.get("DeletionPolicy") == "Retain":
+            raise AssertionError(f"moto would delete retained {logical_id} on update")
+    for logical_id, resource in new.items():
+        if logical_id not in old or old[logical_id] == resource:
+            continue
+        if resource["Type"] in UPDATED_AS_CREATED:
+            new[logical_id] = old[logical_id]
+            result.as_created.append(logical_id)
+        elif not _moto_updates(resource["Type"]):
+            raise AssertionError(f"moto cannot update {resource['Type']} {logical_id}")
+    after.deployed = stripped
+    url = _upload(stack.name, stripped, stack.region)
+    cloudformation = boto3.client("cloudformation", region_name=stack.region)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cloudformation.update_stack(
+            StackName=stack.name, TemplateURL=url, Capabilities=_CDK_CAPABILITIES
+        )
+    result.warnings = [str(w.message) for w in caught]
+    return result
+
+
+def update_examples(
+    deployment: Deployment, changed: dict[str, Synthesized]
+) -> dict[str, StackUpdate]:
+    """Update every deployed stack to the template of its changed file, by stack name."""
+    templates = {
+        stack.stack_name: (synthesized.config, synthesized.template_json(stack))
+        for synthesized in changed.values()
+        for stack in synthesized.stacks
+    }
+    assert set(templates) == {s.name for s in deployment.stacks}, "the stacks are kept"
+    return {
+        stack.name: update_stack(stack, *templates[stack.name], deployment.strip_list)
+        for stack in deployment.stacks
+    }
+
+
 @contextmanager
 def moto_account() -> Iterator[None]:
     """A fresh moto for account 111122223333 (without the AMI catalogue it loads per region)."""
@@ -392,12 +488,25 @@ def stripped_examples(examples: dict[str, Synthesized]) -> dict[str, StrippedTem
 
 @pytest.fixture(scope="module")
 def deployment(examples: dict[str, Synthesized]) -> Iterator[Deployment]:
-    """Both examples deployed, once for the module that asks: tests must leave it as found.
+    """Both examples deployed, once for the module that asks: tests must leave it as found
+    (test_moto_update.py changes it, but only in module-scoped steps its tests read).
 
     A module that uses it must not use ``fresh_moto`` (moto would not start afresh).
     """
     with moto_account():
         yield deploy_examples(examples)
+
+
+@pytest.fixture(scope="session")
+def update_list() -> dict[str, str]:
+    """:data:`UPDATED_AS_CREATED`."""
+    return dict(UPDATED_AS_CREATED)
+
+
+@pytest.fixture(scope="session")
+def stack_updater() -> Callable[[Deployment, dict[str, Synthesized]], dict[str, StackUpdate]]:
+    """:func:`update_examples`, for the module that updates its ``deployment``."""
+    return update_examples
 
 
 @pytest.fixture

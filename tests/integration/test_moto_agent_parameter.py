@@ -42,7 +42,9 @@ def test_every_fleet_reads_a_valid_configuration_by_the_name_its_association_pas
     for _, _, config in agents:
         assert config.problems() == [], config.fleet
     assert sorted((stack.name, config.fleet, config.os) for stack, _, config in agents) == [
+        ("payments-prod-observability", "bastion", "linux"),
         ("payments-prod-observability", "branch-servers", "windows"),
+        ("payments-prod-observability", "reporting", "linux"),
         ("payments-prod-observability", "web", "linux"),
         ("shop-dev-observability", "servers", "linux"),
     ]

@@ -44,7 +44,6 @@ def test_deleting_the_stacks_keeps_logs_keys_queues_and_buckets(
         ("eu-west-1", "AWS::KMS::Key"),
         ("eu-west-1", "AWS::S3::Bucket"),
         ("eu-west-1", "AWS::SQS::Queue"),
-        ("us-east-1", "AWS::KMS::Key"),
         ("us-east-1", "AWS::SQS::Queue"),
     ]
 

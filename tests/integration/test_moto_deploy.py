@@ -112,8 +112,6 @@ def test_topics_are_encrypted_with_a_key_of_their_stack(deployment: Any) -> None
         "arn:aws:sns:eu-west-1:111122223333:shop-dev-ops": "Shop operations",
         "arn:aws:sns:eu-west-1:111122223333:payments-prod-oncall": "Payments on-call",
         "arn:aws:sns:eu-west-1:111122223333:payments-prod-security": "",
-        "arn:aws:sns:us-east-1:111122223333:payments-prod-oncall": "Payments on-call",
-        "arn:aws:sns:us-east-1:111122223333:payments-prod-security": "",
     }
     # The keys exist in KMS, in the stack's Region.
     for stack in deployment.stacks:
@@ -261,12 +259,12 @@ def test_lambda_targets_let_their_rules_invoke_them(deployment: Any) -> None:
 # receives them; the rest in eu-west-1.
 
 
-def _alarm_event(alarm: str) -> dict[str, Any]:
+def _alarm_event(alarm: str, region: str = "eu-west-1") -> dict[str, Any]:
     return event_entry(
         "aws.cloudwatch",
         "CloudWatch Alarm State Change",
         {"alarmName": alarm, "state": {"value": "ALARM", "reason": "Threshold Crossed"}},
-        Resources=[f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm:{alarm}"],
+        Resources=[f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{alarm}"],
     )
 
 
@@ -289,6 +287,15 @@ EXTRA_EVENTS: dict[str, dict[str, Any]] = {
     ),
     "ledger-host-status-alarm": _alarm_event("payments-prod-ledger-host-status"),
     "card-declines-alarm": _alarm_event("payments-prod-card-declines"),
+    # The us-east-1 stack's alarm: forwarded home, where the home topic is told. moto
+    # forwards an event without its resources (real EventBridge keeps them), so the
+    # event as it arrives home is also sent there directly.
+    "forwarding-alarm": _alarm_event(
+        "payments-prod-us-east-1-forwarding-undelivered", region="us-east-1"
+    ),
+    "forwarding-alarm-arrived": _alarm_event(
+        "payments-prod-us-east-1-forwarding-undelivered", region="us-east-1"
+    ),
     "asg-launch-failed": event_entry(
         "aws.autoscaling",
         "EC2 Instance Launch Unsuccessful",
@@ -373,7 +380,10 @@ def _labelled(entries: dict[str, dict[str, Any]]) -> dict[str, tuple[str, dict[s
     labelled = {}
     for label, entry in entries.items():
         detail = {**json.loads(entry["Detail"]), "test-label": label}
-        region = "us-east-1" if entry["Source"] in GLOBAL_SOURCES else "eu-west-1"
+        in_us_east_1 = entry["Source"] in GLOBAL_SOURCES or any(
+            ":us-east-1:" in arn for arn in entry.get("Resources", [])
+        )
+        region = "us-east-1" if in_us_east_1 and not label.endswith("-arrived") else "eu-west-1"
         labelled[label] = (region, {**entry, "Detail": json.dumps(detail)})
     return labelled
 
@@ -457,8 +467,8 @@ def test_events_reach_the_deployed_rules_as_the_offline_matcher_and_the_files_sa
         if (bus := _bus_region(target["Arn"])) is not None
     ]
     assert sorted((r.region, r.name, bus) for r, bus in forwarders) == [
-        ("us-east-1", "payments-prod-root-sign-in", "eu-west-1"),
-        ("us-east-1", "payments-prod-sign-in-failures", "eu-west-1"),
+        ("us-east-1", "payments-prod-forward-alarms", "eu-west-1"),
+        ("us-east-1", "payments-prod-forward-signin", "eu-west-1"),
     ]
     examples = _example_events(deployment)
     events = _labelled({**EXTRA_EVENTS, **{k: v[1] for k, v in examples.items()}})
@@ -473,16 +483,17 @@ def test_events_reach_the_deployed_rules_as_the_offline_matcher_and_the_files_sa
 
     expected: dict[Key, set[str]] = {key: set() for key in arrived}
     for label, (region, entry) in events.items():
-        arrivals = [region] + [
-            bus
+        # (Region, the entry as it arrives there): moto forwards without the resources.
+        arrivals = [(region, entry)] + [
+            (bus, {**entry, "Resources": []})
             for rule, bus in forwarders
             if rule.region == region and matches(rule.pattern, _as_delivered(entry, region))
         ]
         for rule in rules:
             key = (rule.region, rule.name)
             if key in expected and any(
-                rule.region == where and matches(rule.pattern, _as_delivered(entry, where))
-                for where in arrivals
+                rule.region == where and matches(rule.pattern, _as_delivered(delivered, where))
+                for where, delivered in arrivals
             ):
                 expected[key].add(label)
     assert arrived == expected
@@ -491,11 +502,15 @@ def test_events_reach_the_deployed_rules_as_the_offline_matcher_and_the_files_sa
     for label, (rule_name, _, should) in examples.items():
         [key] = [k for k in arrived if k[1] == rule_name]
         assert (label in arrived[key]) is should, label
-    # A root sign-in is seen in us-east-1 and forwarded to the rule in eu-west-1.
-    assert "root-sign-in" in arrived[("us-east-1", "payments-prod-root-console-login")]
+    # A root sign-in is seen in us-east-1 and forwarded, once, to the rules in eu-west-1.
+    assert "root-sign-in" in arrived[("us-east-1", "payments-prod-forward-signin")]
+    assert "root-sign-in" in arrived[("eu-west-1", "payments-prod-root-console-login")]
     assert "root-sign-in" in arrived[("eu-west-1", "payments-prod-root-sign-in")]
     assert "user-sign-in-failed" in arrived[("eu-west-1", "payments-prod-sign-in-failures")]
     assert "user-sign-in" not in set().union(*arrived.values())
+    # The us-east-1 alarm's state change reaches the home rule that notifies the topic.
+    assert arrived[("us-east-1", "payments-prod-forward-alarms")] == {"forwarding-alarm"}
+    assert arrived[("eu-west-1", "payments-prod-forwarded-alarm")] == {"forwarding-alarm-arrived"}
     # The alarm response matches its alarm by the ARN CloudWatch gives it.
     response = ("eu-west-1", "payments-prod-ledger-restart-on-failure")
     assert arrived[response] == {"ledger-host-status-alarm"}

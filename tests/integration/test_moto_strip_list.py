@@ -4,6 +4,10 @@ The list is ``STRIPPED`` in this folder's conftest.py. Growing it is a decision
 this module makes visible: the expected set below has to change with it, and
 each entry has to keep earning its place (moto still has no model for the
 type, still fails on the property, the template bug is still there).
+
+The same holds for ``UPDATED_AS_CREATED``, the types whose changed resources
+an update hands to moto as they were created (test_moto_update.py shows each
+entry is needed by the changed examples).
 """
 
 from __future__ import annotations
@@ -44,8 +48,9 @@ EXPECTED: set[Strip] = {
     ("AWS::Scheduler::Schedule", None, None),
     ("AWS::KMS::Key", "Tags", None),
     ("AWS::SSM::Parameter", "Tags", None),
-    ("AWS::Lambda::Permission", None, US_EAST_1_STACK),
 }
+
+EXPECTED_AS_CREATED = {"AWS::Logs::LogGroup"}
 
 
 def test_the_strip_list_is_the_expected_one(strip_list: dict[Strip, str]) -> None:
@@ -137,25 +142,53 @@ def test_moto_still_fails_on_the_stripped_property(
     assert _create("with", resource) != "CREATE_COMPLETE", "moto takes it now: stop stripping it"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ResponseParserError,
-    reason=(
-        "Template bug: the us-east-1 stack's AWS::Lambda::Permission grants SNS the eu-west-1 "
-        "function payments-chat-notifier (the oncall topic's Lambda subscriber). A Lambda "
-        "permission must be made in the function's Region: CloudFormation fails with "
-        "\"Functions from 'eu-west-1' are not reachable in this region ('us-east-1')\", and "
-        "moto finds no such function in us-east-1. When this passes, drop the xfail and the "
-        "us-east-1 entry of STRIPPED."
-    ),
-)
-def test_the_us_east_1_stack_deploys_with_its_lambda_permission(
+def test_the_us_east_1_stack_only_forwards_and_deploys(
     moto_deploy: Callable[..., Any],
 ) -> None:
-    deployment = moto_deploy(
-        only=US_EAST_1_STACK, keep=("AWS::Lambda::Permission", None, US_EAST_1_STACK)
-    )
+    """Issue 12, A1: no topic copies, so no Lambda permission for another Region's function
+    (aws-cdk issues 10924 and 11826) and no second subscription confirmation."""
+    deployment = moto_deploy(only=US_EAST_1_STACK)
     cloudformation = boto3.client("cloudformation", region_name="us-east-1")
     [stack] = cloudformation.describe_stacks(StackName=US_EAST_1_STACK)["Stacks"]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
-    assert deployment.removed == []
+    [deployed] = deployment.stacks
+    types = {r["Type"] for r in deployed.synthesized["Resources"].values()}
+    assert types == {
+        "AWS::CloudWatch::Alarm",
+        "AWS::Events::Rule",
+        "AWS::IAM::Policy",
+        "AWS::IAM::Role",
+        "AWS::SQS::Queue",
+        "AWS::SQS::QueuePolicy",
+    }
+    # Only what moto has no model for was taken out: nothing the strip list calls a bug.
+    assert {entry[0] for _, entry, _ in deployment.removed} <= {
+        "AWS::CloudWatch::Alarm",
+        "AWS::SQS::QueuePolicy",
+    }
+
+
+def test_the_types_updated_as_created_are_the_expected_ones(update_list: dict[str, str]) -> None:
+    assert set(update_list) == EXPECTED_AS_CREATED
+    for resource_type, reason in update_list.items():
+        assert reason.strip(), resource_type
+        assert "\n" not in reason, resource_type
+
+
+@pytest.mark.usefixtures("fresh_moto")
+def test_moto_still_cannot_update_a_log_group(examples: dict[str, Synthesized]) -> None:
+    resource = _standalone(examples, "AWS::Logs::LogGroup", "RetentionInDays")
+    name = resource["Properties"]["LogGroupName"]
+    days = 1 if resource["Properties"]["RetentionInDays"] != 1 else 3
+    changed = {**resource, "Properties": {**resource["Properties"], "RetentionInDays": days}}
+    assert _create("probe", resource) == "CREATE_COMPLETE"
+    cloudformation = boto3.client("cloudformation", region_name="eu-west-1")
+    cloudformation.update_stack(
+        StackName="probe", TemplateBody=json.dumps({"Resources": {"Probe": changed}})
+    )
+    [summary] = cloudformation.list_stack_resources(StackName="probe")["StackResourceSummaries"]
+    logs = boto3.client("logs", region_name="eu-west-1")
+    [group] = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    assert (summary["PhysicalResourceId"], group.get("retentionInDays")) != (name, days), (
+        "moto updates log groups now: stop handing them over as created"
+    )

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 from aws_cdk import CfnParameter, Stack
+from aws_cdk.assertions import Annotations, Match
 
 from observability_blueprint import add_compliance_checks
 from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
 from observability_blueprint.config.hosts import Hosts
 from observability_blueprint.hosts.agent_association import (
     AGENT_PACKAGE,
+    CREDENTIAL_LOG_PATH_WARNING,
     INSTALL_DOCUMENT,
     MANAGE_DOCUMENT,
     AgentAssociation,
@@ -88,11 +90,7 @@ def built() -> Built:
             stack,
             "Linux",
             config=LINUX_CONFIG,
-            targets=[
-                TAG,
-                AssociationTarget.instance_ids("i-0123456789abcdef0"),
-                AssociationTarget.resource_group("web-servers"),
-            ],
+            targets=[TAG],
             association_name="shop-dev-web-cloudwatch-agent",
             parameter_name="AmazonCloudWatch-shop-dev-web",
             schedule="cron(15 13 ? * MON *)",
@@ -112,6 +110,18 @@ def built() -> Built:
         ),
         "big": AgentAssociation(
             stack, "Big", config=big_config(), targets=[AssociationTarget.instance_ids("*")]
+        ),
+        "group": AgentAssociation(
+            stack,
+            "Group",
+            config=AgentConfig(),
+            targets=[AssociationTarget.resource_group("web-servers")],
+        ),
+        "ids": AgentAssociation(
+            stack,
+            "Ids",
+            config=AgentConfig(),
+            targets=[AssociationTarget.instance_ids("i-0123456789abcdef0", "i-0fedcba9876543210")],
         ),
     }
     template = app.synth().get_stack_by_name(stack.stack_name).template
@@ -147,13 +157,15 @@ def test_association_runs_the_blueprint_document_with_the_agents_parameter_names
     }
 
 
-def test_targets_by_tag_instance_ids_and_resource_group(built: Built) -> None:
-    assert built.association("linux")["Targets"] == [
-        {"Key": "tag:role", "Values": ["web", "api"]},
-        {"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]},
-        {"Key": "resource-groups:Name", "Values": ["web-servers"]},
-    ]
+def test_targets_by_tag_instance_ids_or_resource_group(built: Built) -> None:
+    assert built.association("linux")["Targets"] == [{"Key": "tag:role", "Values": ["web", "api"]}]
     assert built.association("big")["Targets"] == [{"Key": "InstanceIds", "Values": ["*"]}]
+    assert built.association("group")["Targets"] == [
+        {"Key": "resource-groups:Name", "Values": ["web-servers"]}
+    ]
+    assert built.association("ids")["Targets"] == [
+        {"Key": "InstanceIds", "Values": ["i-0123456789abcdef0", "i-0fedcba9876543210"]}
+    ]
 
 
 def test_defaults_and_on_premises_mode(built: Built) -> None:
@@ -216,6 +228,41 @@ def test_every_association_parameter_is_a_document_parameter(built: Built) -> No
     allowed = declared["optionalConfigurationLocation"]["allowedPattern"]
     for name in built.agents:
         assert re.fullmatch(allowed, built.agents[name].parameter_name)
+
+
+# ------------------------------------------------------------ credential paths
+
+
+def test_a_log_file_that_holds_credentials_is_shipped_with_a_warning() -> None:
+    """Valid (the agent reads it), but CloudWatch Logs would then hold the keys."""
+    _, stack = new_stack()
+    AgentAssociation(
+        stack,
+        "Keys",
+        config=AgentConfig(
+            log_files=(
+                LogFile(file_path="/var/log/messages", log_group_name="/shop/dev/messages"),
+                LogFile(file_path="/home/*/.ssh/*", log_group_name="/shop/dev/ssh"),
+            )
+        ),
+        targets=[TAG],
+    )
+    annotations = Annotations.from_stack(stack)
+    warnings = annotations.find_warning("*", Match.any_value())
+    assert [(w.id, w.entry.data) for w in warnings] == [
+        (
+            "/Test/Keys",
+            "config.log_files[1].file_path: '/home/*/.ssh/*' can match /home/USER/.ssh/id_rsa, "
+            "which holds an SSH private key: the agent would send it to CloudWatch Logs, where "
+            "everyone who may read the log group reads it. Collect only log files, or narrow "
+            "the path [ack: observability-blueprint:credential-log-path]",
+        )
+    ]
+    assert CREDENTIAL_LOG_PATH_WARNING == "observability-blueprint:credential-log-path"
+
+
+def test_ordinary_log_files_raise_no_warning(built: Built) -> None:
+    assert Annotations.from_stack(built.stack).find_warning("*", Match.any_value()) == []
 
 
 # ----------------------------------------------------------------- parameter
@@ -303,13 +350,70 @@ def test_bad_association_name_is_rejected() -> None:
         _associate(association_name="web agent")
 
 
-def test_more_than_five_targets_are_rejected() -> None:
-    targets = [AssociationTarget.tag(f"k{i}", "v") for i in range(6)]
-    with pytest.raises(
-        BlueprintError,
-        match=r"^Test/Agent\.targets: 6 targets given; an association takes at most 5",
-    ):
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        (
+            [TAG, AssociationTarget.instance_ids("i-0123456789abcdef0")],
+            "Test/Agent.targets[1]: 'InstanceIds=i-0123456789abcdef0' cannot be combined with "
+            "targets[0] ('tag:role=web,api'): an association targets by one of a tag, instance "
+            "ids or a resource group, never a mix. Give these servers an association (a fleet) "
+            "of their own, or tag them and target the tag",
+        ),
+        (
+            [AssociationTarget.resource_group("web"), TAG],
+            "Test/Agent.targets[1]: 'tag:role=web,api' cannot be combined with targets[0] "
+            "('resource-groups:Name=web'): an association targets by one of a tag, instance ids "
+            "or a resource group, never a mix. Give these servers an association (a fleet) of "
+            "their own, or tag them and target the tag",
+        ),
+        (
+            [TAG, AssociationTarget.tag("env", "prod")],
+            "Test/Agent.targets[1]: 'tag:env=prod' is a second tag target after targets[0] "
+            "('tag:role=web,api'): an association targets one tag key, and a node with any of "
+            "its values matches. Put every value under one tag key, or, to require several "
+            "tags, create a resource group with a tag query and target the group",
+        ),
+        (
+            [TAG, AssociationTarget.tag("role", "batch")],
+            "Test/Agent.targets[1]: 'tag:role=batch' repeats the tag key of targets[0]; put all "
+            "its values in targets[0] (a node with any of them matches)",
+        ),
+        (
+            [
+                AssociationTarget.instance_ids("i-0123456789abcdef0"),
+                AssociationTarget.instance_ids("i-0fedcba9876543210"),
+            ],
+            "Test/Agent.targets[1]: 'InstanceIds=i-0fedcba9876543210' is a second instance ids "
+            "target after targets[0] ('InstanceIds=i-0123456789abcdef0'): give every instance id "
+            "in one list",
+        ),
+        (
+            [AssociationTarget.resource_group("web"), AssociationTarget.resource_group("api")],
+            "Test/Agent.targets[1]: 'resource-groups:Name=api' is a second resource group target "
+            "after targets[0] ('resource-groups:Name=web'): an association targets one resource "
+            "group only (several or nested groups are not supported); make one group that holds "
+            "them all",
+        ),
+    ],
+    ids=["tag+ids", "group+tag", "two-tag-keys", "same-tag-twice", "two-id-lists", "two-groups"],
+)
+def test_targets_state_manager_cannot_combine_are_rejected(
+    targets: list[AssociationTarget], message: str
+) -> None:
+    """One association, one target: a tag key, a list of ids, or a resource group."""
+    with pytest.raises(BlueprintError) as error:
         _associate(targets=targets)
+    assert str(error.value) == message
+
+
+def test_six_targets_report_each_one_that_cannot_join_the_first() -> None:
+    targets = [AssociationTarget.tag(f"k{i}", "v") for i in range(6)]
+    with pytest.raises(BlueprintError) as error:
+        _associate(targets=targets)
+    assert [p.location for p in error.value.problems] == [
+        f"Test/Agent.targets[{i}]" for i in range(1, 6)
+    ]
 
 
 def test_rate_under_thirty_minutes_is_rejected() -> None:
@@ -339,7 +443,7 @@ def test_every_bad_setting_is_reported_at_once() -> None:
             compliance_severity="SEVERE",
             max_concurrency="0",
             max_errors="101%",
-            output=CommandOutput("Bad_Bucket"),
+            output=CommandOutput("Bad_Bucket", "ssm/"),
             mode="cloud",
             agent_version="latest",
         )
@@ -400,7 +504,8 @@ def test_documented_association_schedules_are_accepted(expression: str) -> None:
         ("cron(0 12 1 * ? *)", "accepts only these cron forms"),
         ("cron(0 12 ? JAN MON *)", "names a month or year"),
         ("cron(30 0 12 ? * * *)", "optional seconds field can only be 0"),
-        ("cron(0 12 ? * MON-FRI *)", "accepts only these cron forms"),
+        ("cron(0 12 ? * MON-FRI *)", "names several weekdays in day-of-week ('MON-FRI')"),
+        ("cron(0 0 ? * THU#2#3 *)", "accepts only these cron forms"),
         ("at(2026-01-01T00:00:00)", "is not an association schedule"),
         (" rate(1 day)", "without spaces around"),
     ],
@@ -409,6 +514,59 @@ def test_schedules_state_manager_rejects(expression: str, message: str) -> None:
     result = check_association_schedule(expression)
     assert result is not None
     assert message in result
+
+
+# State Manager's association forms ("Reference: Cron and rate expressions for Systems
+# Manager", section "Cron and rate expressions for associations"): every day or every
+# week at a time, one nth weekday (THU#2), or every 1/2, 1, 2, 4, 8 or 12 hours.
+
+
+@pytest.mark.parametrize("expression", ["cron(0 0 ? * THU#1,FRI#3 *)", "cron(0 0 ? * 3#1,6#3 *)"])
+def test_more_than_one_hash_expression_in_day_of_week_is_refused(expression: str) -> None:
+    day_of_week = expression.split()[4]
+    assert check_association_schedule(expression) == (
+        f"{expression!r} has 2 expressions in day-of-week ({day_of_week!r}); with # an "
+        "association's cron takes a single one, such as THU#2 (the second Thursday of the "
+        "month): create one association per weekday"
+    )
+
+
+def test_several_weekdays_are_refused() -> None:
+    assert check_association_schedule("cron(15 13 ? * MON,WED *)") == (
+        "'cron(15 13 ? * MON,WED *)' names several weekdays in day-of-week ('MON,WED'); an "
+        "association's cron runs every day (*) or on one weekday, such as "
+        "cron(15 13 ? * MON *): create one association per weekday, or run every day"
+    )
+
+
+def test_an_hour_range_wrapping_past_midnight_is_refused() -> None:
+    # EventBridge's cron examples run cron(0/30 20-2 ? * MON-FRI *); no association form
+    # takes an hour range, wrapping or not.
+    assert check_association_schedule("cron(0 20-2 ? * * *)") == (
+        "'cron(0 20-2 ? * * *)' runs in the hours '20-2'; an association's cron takes no range "
+        "or list of hours, even one that wraps past midnight: it runs at one time of day, such "
+        "as cron(15 13 ? * * *), or every 1, 2, 4, 8 or 12 hours, such as cron(0 0/4 * * ? *). "
+        "Use a rate, or one association per time of day"
+    )
+
+
+@pytest.mark.parametrize("hours", ["8-17", "8,20", "0-23/2"])
+def test_any_hour_range_or_list_is_refused(hours: str) -> None:
+    message = check_association_schedule(f"cron(0 {hours} * * ? *)")
+    assert message == (
+        f"'cron(0 {hours} * * ? *)' runs in the hours {hours!r}; an association's cron takes no "
+        "range or list of hours: it runs at one time of day, such as cron(15 13 ? * * *), or "
+        "every 1, 2, 4, 8 or 12 hours, such as cron(0 0/4 * * ? *). Use a rate, or one "
+        "association per time of day"
+    )
+
+
+def test_a_long_schedule_is_cut_in_the_message() -> None:
+    expression = "cron(0 0 ? * " + "MON," * 1000 + "TUE *)"
+    message = check_association_schedule(expression)
+    assert message is not None
+    assert message.startswith(f"{expression[:77] + '...'!r} names several weekdays")
+    assert len(message) < 400
 
 
 def test_rate_minutes() -> None:
@@ -428,13 +586,56 @@ def test_targets_are_checked_one_by_one() -> None:
             ]
         )
     )
-    assert [p.location for p in problems] == [f"targets[{i}]" for i in range(5)]
-    assert problems[0].message.startswith("'i-123' not valid here: give instance ids")
-    assert problems[2].message == "tag:role has 0 values; give 1 to 50"
-    assert "is not a target State Manager accepts" in problems[3].message
+    own = [p for p in problems if "cannot be combined" not in p.message]
+    assert [p.location for p in own] == [f"targets[{i}]" for i in range(5)]
+    assert own[0].message.startswith("'i-123' not valid here: give instance ids")
+    assert own[2].message == "tag:role has 0 values; give 1 to 50"
+    assert "is not a target State Manager accepts" in own[3].message
     assert [str(p) for p in target_problems([])] == [
-        "targets: an association needs at least one target (tag, instance ids or resource group)"
+        "targets: an association needs one target (a tag with values, instance ids or a "
+        "resource group)"
     ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["role", "Patch Group", "team:app/tier=web", "a_b.c-d@e", "Rôle", "役割", "k" * 128],
+)
+def test_tag_keys_a_target_key_takes(key: str) -> None:
+    """botocore ssm TargetKey: ^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$ after tag:."""
+    assert AssociationTarget.tag(key, "v").check() is None
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("cost+center", "'cost+center'"),
+        ("aws:role", "'aws:role'"),
+        ("AWS:x", "'AWS:x'"),
+        ("", "''"),
+        ("k" * 129, "'" + "k" * 77 + "...'"),  # a long key is cut in the message
+        ("a*b", "'a*b'"),
+    ],
+)
+def test_tag_keys_a_target_key_refuses(key: str, shown: str) -> None:
+    message = AssociationTarget.tag(key, "v").check()
+    assert message == (
+        f"{shown} is not a tag key a State Manager target takes; use 1 to 128 letters, "
+        "digits, spaces and _ . : / = - @ (no +), not starting with aws:"
+    )
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [("i-0123456789ABCDEF0",), ("i-0123456789abcdef",), ("mi-0123456789ABCDEF0",), ("i-01234_67",)],
+)
+def test_instance_ids_no_node_has_are_refused(ids: tuple[str, ...]) -> None:
+    """The API's pattern takes \\w (upper case, _), but such an id targets nothing."""
+    message = AssociationTarget.instance_ids(*ids).check()
+    assert message == (
+        f"{ids[0]!r} not valid here: give instance ids (i-0123456789abcdef0, "
+        "mi-0123456789abcdef0 for servers; lower case) or only '*' for every managed node"
+    )
 
 
 def test_association_names() -> None:

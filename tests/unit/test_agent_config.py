@@ -9,7 +9,7 @@ copy of CloudWatchAgentServerPolicy that moto ships.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -38,6 +38,7 @@ from observability_blueprint.rules.agent_config import (
     resolve_metric,
 )
 from observability_blueprint.rules.agent_metrics import APPENDED_DIMENSIONS, HOST_METRICS, NAMESPACE
+from observability_blueprint.rules.credential_paths import credential_path_warning, glob_matches
 from observability_blueprint.rules.errors import BlueprintError
 
 # ----------------------------------------------------- documented schema fields
@@ -511,3 +512,149 @@ def test_iam_wildcards() -> None:
     assert iam_pattern_matches("a?c", "abc")
     assert not iam_pattern_matches("a?c", "abbc")
     assert not iam_pattern_matches("a.c", "abc")
+
+
+# ------------------------------------------------------ credentials in log paths
+
+_SHIPPED = (
+    ": the agent would send it to CloudWatch Logs, where everyone who may read the log "
+    "group reads it. Collect only log files, or narrow the path"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        (
+            "/root/.aws/credentials",
+            "is /root/.aws/credentials, which holds the root user's AWS access keys",
+        ),
+        ("/home/*/.ssh/*", "can match /home/USER/.ssh/id_rsa, which holds an SSH private key"),
+        (
+            "/home/*/.aws/credentials",
+            "can match /home/USER/.aws/credentials, which holds AWS access keys",
+        ),
+        ("/home/*/*", "can match /home/USER/.netrc, which holds saved passwords (.netrc)"),
+        ("/etc/shadow", "is /etc/shadow, which holds the password hashes of every user"),
+        ("/etc/*", "can match /etc/shadow, which holds the password hashes of every user"),
+        ("//etc/./shadow", "is /etc/shadow, which holds the password hashes of every user"),
+        (
+            "/var/log/../../etc/shadow",
+            "is /etc/shadow, which holds the password hashes of every user",
+        ),
+        ("/**", "can match /root/.ssh/id_rsa, which holds the root user's SSH private key"),
+        (
+            "/etc/ssh/ssh_host_*_key",
+            "can match /etc/ssh/ssh_host_ed25519_key, which holds the server's SSH host key",
+        ),
+        (
+            "/proc/*/environ",
+            "can match /proc/1/environ, which holds process environments, which often hold secrets",
+        ),
+        (
+            "/root/app.log",
+            "is under /root, the root user's home (its SSH keys and AWS credentials)",
+        ),
+        ("/etc/ssl/private/*.log", "is under /etc/ssl/private, TLS private keys"),
+        (
+            "/srv/deploy/.aws/cli/cache/a.json",
+            "is in a .aws directory, which holds AWS credentials",
+        ),
+        ("/opt/app/.gnupg/*", "is in a .gnupg directory, which holds GnuPG keys"),
+        ("/opt/app/certs/server.key", "names 'server.key': a private key or password file"),
+        ("/opt/app/certs/*.pem", "names '*.pem': a private key or password file"),
+        ("/tmp/id_ed25519*", "names 'id_ed25519*': a private key or password file"),
+        ("/srv/app/.env", "names '.env': a private key or password file"),
+    ],
+)
+def test_linux_paths_that_hold_credentials_warn(path: str, why: str) -> None:
+    config = AgentConfig(log_files=(LogFile(file_path=path, log_group_name="/a/b/c"),))
+    assert config.problems() == []  # valid: the agent reads it
+    [warning] = config.warnings()
+    assert warning.location == "log_files[0].file_path"
+    assert warning.message == f"{path!r} {why}{_SHIPPED}"
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        (
+            r"C:\Users\*\.aws\credentials",
+            r"can match C:\Users\USER\.aws\credentials, which "
+            "holds AWS access keys",
+        ),
+        (r"c:\users\bob\.SSH\id_rsa", "is in a .ssh directory, which holds SSH keys"),
+        (
+            r"C:\Users\*\*",
+            r"can match C:\Users\USER\_netrc, which holds saved passwords "
+            "(_netrc)",
+        ),
+        (
+            r"C:\Windows\System32\config\SAM",
+            r"is C:\Windows\System32\config\SAM, which holds "
+            "the SAM registry hive (local password hashes)",
+        ),
+        (
+            r"C:\WINDOWS\system32\config\*",
+            r"can match C:\Windows\System32\config\SAM, which "
+            "holds the SAM registry hive (local password hashes)",
+        ),
+        (
+            r"C:\Windows\System32\config\RegBack\x.log",
+            r"is under C:\Windows\System32\config, "
+            "the registry hives (password hashes, LSA secrets)",
+        ),
+        (r"C:\**", r"can match C:\Users\USER\.aws\credentials, which holds AWS access keys"),
+        (r"D:\certs\site.PFX", "names 'site.PFX': a private key or password file"),
+        (r"\\fileserver\keys\deploy.ppk", "names 'deploy.ppk': a private key or password file"),
+    ],
+)
+def test_windows_paths_that_hold_credentials_warn(path: str, why: str) -> None:
+    config = AgentConfig(
+        os="windows", log_files=(LogFile(file_path=path, log_group_name="/a/b/c"),)
+    )
+    assert config.problems() == []
+    assert [(w.location, w.message) for w in config.warnings()] == [
+        ("log_files[0].file_path", f"{path!r} {why}{_SHIPPED}")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("os", "path"),
+    [
+        ("linux", "/var/log/messages"),
+        ("linux", "/var/log/*"),
+        ("linux", "/var/log/**"),
+        ("linux", "/var/log/nginx/*.log"),
+        ("linux", "/home/*/app/logs/*.log"),
+        ("linux", "/home/*/*.log"),
+        ("linux", "/var/log/app/credentials.log"),
+        ("linux", "/var/log/keys.log"),
+        ("linux", "/etc/nginx/*.conf"),
+        ("linux", "/opt/rootkit/app.log"),
+        ("windows", r"C:\ProgramData\Payments\logs\*.log"),
+        ("windows", r"C:\inetpub\logs\LogFiles\*\*.log"),
+        ("windows", r"C:\Users\*\AppData\Local\App\logs\*.log"),
+    ],
+)
+def test_ordinary_log_paths_do_not_warn(os: Literal["linux", "windows"], path: str) -> None:
+    """A wildcard that could only hit a key by accident (/var/log/*) is not a warning."""
+    config = AgentConfig(os=os, log_files=(LogFile(file_path=path, log_group_name="/a/b/c"),))
+    assert config.warnings() == []
+
+
+def test_glob_matching_is_the_agents() -> None:
+    assert glob_matches("/var/**/x.log", "/var/x.log")
+    assert glob_matches("/var/**/x.log", "/var/a/b/x.log")
+    assert glob_matches("/home/*/.ssh/*", "/home/bob/.ssh/id_rsa")
+    assert not glob_matches("/home/*/.ssh/*", "/home/bob/x/.ssh/id_rsa")
+    assert glob_matches("/home/*/*", "/home/bob/.netrc")  # * takes dot files
+    assert glob_matches("/a/id_?sa", "/a/id_rsa")
+    assert not glob_matches("/a/*.log", "/a/b/c.log")
+
+
+def test_glob_matching_stays_fast_on_hostile_paths() -> None:
+    """Many ** levels: the level-by-level matching compares each pair once."""
+    hostile = "/" + "**/" * 300 + "x"
+    assert not glob_matches(hostile, "/" + "a/" * 300 + "y")
+    assert credential_path_warning("/" + "*a" * 500 + "/b", "linux") is None

@@ -38,11 +38,13 @@ from observability_blueprint.rules.alarm_rules import (
     find_cycles,
     is_alarm_arn,
     parse,
+    quieted_alarms,
     references,
     render,
     substitute,
     worst_case_alarm_arn_length,
 )
+from observability_blueprint.rules.arns import Place
 
 FAST = settings(max_examples=300, deadline=None)
 
@@ -488,9 +490,70 @@ def test_unknown_names_are_reported_with_a_suggestion_and_arns_always_pass() -> 
 
     assert problems == [
         "unknown alarm 'CpuHigh' (did you mean 'CPUHigh'?): name an alarm of this blueprint"
-        " or give an alarm ARN",
-        "unknown alarm 'zzz': name an alarm of this blueprint or give an alarm ARN",
+        " (CPUHigh, DiskFull) or give an alarm ARN",
+        "unknown alarm 'zzz': name an alarm of this blueprint (CPUHigh, DiskFull) or give an"
+        " alarm ARN",
     ]
+
+
+def test_unknown_names_list_at_most_ten_known_alarms_and_never_the_composite_itself() -> None:
+    known = [f"alarm-{i:02}" for i in range(12)] + ["self"]
+    assert check_rule("ALARM(gone)", known=known, own_name="self") == [
+        "unknown alarm 'gone': name an alarm of this blueprint (alarm-00, alarm-01, alarm-02,"
+        " alarm-03, alarm-04, alarm-05, alarm-06, alarm-07, alarm-08, alarm-09 and 2 more) or"
+        " give an alarm ARN"
+    ]
+    assert check_rule("ALARM(gone)", known=[]) == [
+        "unknown alarm 'gone': name an alarm of this blueprint (there are none) or give an"
+        " alarm ARN"
+    ]
+
+
+def test_an_arn_that_is_not_an_alarm_is_named_for_what_it_is() -> None:
+    topic = "arn:aws:sns:us-east-1:123456789012:ops"
+    assert check_rule(f"ALARM(a) OR ALARM({topic})", known=["a"]) == [
+        f"{topic!r} is an SNS topic ARN; expected a CloudWatch alarm "
+        "(arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME)"
+    ]
+
+
+def test_an_alarm_arn_without_region_or_account_is_refused() -> None:
+    bare = "arn:aws:cloudwatch:::alarm:db"
+    assert check_rule(f"ALARM({bare})") == [
+        f"{bare!r} names no Region or account; an alarm ARN is "
+        "arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME"
+    ]
+
+
+def test_children_by_arn_share_the_composites_region_account_and_partition() -> None:
+    # "In a composite alarm, all underlying alarms must be in the same AWS Region and the
+    # same account" (CloudWatch user guide, Create_Composite_Alarm).
+    here = Place(partition="aws", region="us-east-1", account="123456789012")
+    other_region = "arn:aws:cloudwatch:us-west-2:123456789012:alarm:db"
+    other_account = "arn:aws:cloudwatch:us-east-1:210987654321:alarm:db"
+    china = "arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:db"
+    rule = f"ALARM({ARN1}) OR ALARM({other_region}) OR ALARM({other_account}) OR ALARM({china})"
+
+    assert check_rule(rule) == []
+    assert check_rule(rule, place=here) == [
+        f"{other_region!r} is in the Region us-west-2; a composite alarm watches only alarms of "
+        "its own Region and account, so it must be in this stack's Region, us-east-1",
+        f"{other_account!r} is in the account 210987654321; a composite alarm watches only "
+        "alarms of its own Region and account, so it must be in this stack's account, "
+        "123456789012",
+        f"{china!r} is in the partition aws-cn, this stack in aws: nothing in AWS reaches "
+        "across partitions; use an ARN that starts arn:aws:",
+    ]
+
+
+def test_a_child_arn_made_of_tokens_passes() -> None:
+    here = Place(partition="aws", region="us-east-1", account="123456789012")
+    arn = "arn:${Token[AWS.Partition.1]}:cloudwatch:${Token[AWS.Region.2]}:1:alarm:x"
+    # The account "1" is not an account id: a token-free part is still checked.
+    [problem] = check_rule(f'ALARM("{arn}")', place=here)
+    assert "the account '1' is not a 12-digit account id" in problem
+    tokens = "arn:${Token[AWS.Partition.1]}:cloudwatch:${Token[AWS.Region.2]}:${Token[A.3]}:alarm:x"
+    assert check_rule(f'ALARM("{tokens}")', place=here) == []
 
 
 @pytest.mark.parametrize(
@@ -586,6 +649,8 @@ def test_the_longest_partition_and_region_match_botocore() -> None:
         ("arn:aws:cloudwatch:us-east-1:123456789012:alarm:", False),
         ("arn:aws:sns:us-east-1:123456789012:alarm:x", False),
         ("arn:aws:cloudwatch:us-east-1:1234:alarm:x", False),
+        ("arn:aws:cloudwatch:::alarm:x", False),
+        ("arn:aws:cloudwatch:eu-mars:123456789012:alarm:x", False),
         ("Alarm1", False),
     ],
 )
@@ -746,3 +811,43 @@ def test_rules_built_from_valid_pieces_round_trip_when_they_parse(text: str) -> 
     if not isinstance(outcome, AlarmRuleError):
         assert parse(render(outcome)) == outcome
         assert set(references(outcome)) <= {"a", "b"}
+
+
+# --- quieted_alarms (noise control) ---------------------------------------------------
+
+
+def test_a_paging_composite_quiets_every_alarm_below_it() -> None:
+    # service-down -> checkout-degraded -> card-declines: the grandchild pages no more
+    # than the child does.
+    tree = {
+        "service-down": ["checkout-degraded", "ledger-host"],
+        "checkout-degraded": ["card-declines", "checkout-latency", "payment-errors"],
+        "payment-errors": ["gateway-5xx"],
+    }
+
+    assert quieted_alarms(tree, speaking=["service-down"]) == {
+        "checkout-degraded",
+        "ledger-host",
+        "card-declines",
+        "checkout-latency",
+        "payment-errors",
+        "gateway-5xx",
+    }
+
+
+def test_a_quiet_composite_still_speaks_for_nothing_when_nobody_pages() -> None:
+    tree = {"top": ["mid"], "mid": ["leaf"]}
+    assert quieted_alarms(tree, speaking=[]) == set()
+    assert quieted_alarms(tree, speaking=["mid"]) == {"leaf"}
+
+
+def test_a_composite_that_keeps_its_childrens_actions_stops_the_walk() -> None:
+    tree = {"top": ["mid", "a"], "mid": ["leaf"]}
+
+    assert quieted_alarms(tree, speaking=["top"], keep_children=["mid"]) == {"mid", "a"}
+    assert quieted_alarms(tree, speaking=["top"], keep_children=["top"]) == set()
+
+
+def test_a_cycle_is_walked_once() -> None:
+    tree = {"a": ["b"], "b": ["a", "c"]}
+    assert quieted_alarms(tree, speaking=["a"]) == {"a", "b", "c"}

@@ -5,7 +5,7 @@ cdk-nag's AwsSolutions pack registered:
 
 * ``Home`` (eu-west-1): ``build_audit`` with a trail, the CIS pack, insights and
   sign-in alerts, as the blueprint builds them;
-* ``SignIn`` (us-east-1): ``build_signin_forwarder``;
+* ``SignIn`` (us-east-1): ``SignInAlerts`` forwarding to the home Region;
 * ``Imported``: a trail into an existing bucket and key, as an organization trail;
 * ``Attached``: the CIS pack and insights on an existing trail's log group.
 """
@@ -26,6 +26,7 @@ from observability_blueprint import (
     BlueprintError,
     BlueprintKey,
     NotificationTopic,
+    SignInAlerts,
     TopicSubscriber,
     add_compliance_checks,
 )
@@ -34,7 +35,6 @@ from observability_blueprint.audit.trail_insights import TrailContributorInsight
 from observability_blueprint.blueprint.audit import (
     AuditResources,
     build_audit,
-    build_signin_forwarder,
 )
 from observability_blueprint.config.audit import AuditTrail as AuditSection
 from observability_blueprint.rules.alarm_settings import PrefixNaming
@@ -126,8 +126,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         home_region="eu-west-1",
     )
     signin = Stack(app, "SignIn", env=Environment(account=ACCOUNT, region="us-east-1"))
-    build_signin_forwarder(
-        signin, AuditSection.model_validate(HOME), name="shop", stage="dev", home_region="eu-west-1"
+    SignInAlerts(
+        signin, "SignInForwarder", forward_to_region="eu-west-1", rule_name_prefix="shop-dev"
     )
     imported_stack = Stack(app, "Imported")
     imported = AuditTrail(
@@ -391,9 +391,12 @@ def test_trail_bucket_logs_its_access_and_admits_cloudtrail(built: Built) -> Non
         if s["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
     }
     assert set(allowed) == {"s3:GetBucketAcl", "s3:PutObject"}
+    # Both bound to this one trail, as the CloudTrail user guide writes them (issue 12, C12).
+    trail = f"arn:aws:cloudtrail:eu-west-1:{ACCOUNT}:trail/shop-dev-audit"
     assert allowed["s3:PutObject"]["Condition"] == {
-        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}
+        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail}
     }
+    assert allowed["s3:GetBucketAcl"]["Condition"] == {"StringEquals": {"aws:SourceArn": trail}}
     assert allowed["s3:PutObject"]["Resource"]["Fn::Join"][1][-1] == f"/AWSLogs/{ACCOUNT}/*"
     logging = [
         s
@@ -556,10 +559,14 @@ def test_every_acknowledgement_carries_a_reason(built: Built) -> None:
         for entry in construct.node.metadata
         if entry.type == "aws:cdk:acknowledged-rules"
     }
-    # Only the access log bucket's own access logging (S1) is acknowledged.
-    assert set(acknowledged) == {"Home/Audit/Trail/AccessLogs"}
+    # The access log bucket's own access logging (S1), and that the sign-in alerts'
+    # dead-letter queues have no dead-letter queue of their own (SQS3).
+    assert {path: set(rules) for path, rules in acknowledged.items()} == {
+        "Home/Audit/Trail/AccessLogs": {"AwsSolutions::AwsSolutions-S1"},
+        "Home/Audit/SignInDelivery/Queue": {"AwsSolutions::AwsSolutions-SQS3"},
+        "SignIn/SignInForwarder/Delivery/Queue": {"AwsSolutions::AwsSolutions-SQS3"},
+    }
     for rules in acknowledged.values():
-        assert set(rules) == {"AwsSolutions::AwsSolutions-S1"}
         assert all(len(reason) > 40 for reason in rules.values())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -291,10 +292,19 @@ def test_unknown_key_without_a_close_match() -> None:
     [
         (
             with_log_group(retention_days="30"),
-            "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
+            "log_groups[0].retention_days: '30' is text; give a whole number (days events are "
+            "kept; null keeps them forever)",
         ),
-        (with_log_group(encrypted="yes"), "log_groups[0].encrypted: 'yes' is not valid"),
-        ({**BASE, "log_groups": {"name": "api"}}, "log_groups: {'name': 'api'} is not valid"),
+        (
+            with_log_group(encrypted="yes"),
+            "log_groups[0].encrypted: 'yes' is text; give true or false (encrypt with the "
+            "blueprint's customer-managed KMS key)",
+        ),
+        (
+            {**BASE, "log_groups": {"name": "api"}},
+            "log_groups: {'name': 'api'} is a mapping; give a list (log groups with their "
+            "retention, filters and subscriptions)",
+        ),
         (
             {**BASE, "env": {"account": 111122223333}},
             'env.account: 111122223333 is a number; this is text: quote it ("111122223333")',
@@ -302,7 +312,7 @@ def test_unknown_key_without_a_close_match() -> None:
         ({**BASE, "env": {"region": "Ireland"}}, "env.region: 'Ireland' is not an AWS Region"),
         (
             with_log_group(log_class="ARCHIVE"),
-            "log_groups[0].log_class: 'ARCHIVE' is not valid: Input should be 'STANDARD' or "
+            "log_groups[0].log_class: 'ARCHIVE' is not valid: use 'STANDARD' or "
             "'INFREQUENT_ACCESS'",
         ),
     ],
@@ -386,14 +396,16 @@ def test_bad_structured_log_field_name() -> None:
 
 def test_reserved_tag_key() -> None:
     message = error_of({**BASE, "tags": {"aws:team": "x"}})
-    assert message == "tags: 'aws:team' starts with aws:, which AWS reserves for its own tags"
+    assert message == (
+        "tags.aws:team: 'aws:team' starts with aws:, which AWS reserves for its own tags"
+    )
 
 
 def test_a_tag_value_with_a_line_break_is_refused() -> None:
     """The tagging APIs take letters, separators, numbers and _ . : / = + - @ only."""
     message = error_of({**BASE, "tags": {"team": "pay\nments", "cost-centre": "Zürich 4"}})
     assert message == (
-        "tags: the value of tag 'team' has characters a tag cannot have ('\\n'); use "
+        "tags.team: the value of tag 'team' has characters a tag cannot have ('\\n'); use "
         "letters, digits, spaces and _ . : / = + - @"
     )
 
@@ -431,7 +443,8 @@ def test_duplicate_yaml_keys(tmp_path: Path) -> None:
     with pytest.raises(BlueprintError) as caught:
         Blueprint.from_yaml(path)
     assert str(caught.value) == (
-        f"{path}: line 3, column 1: not valid YAML: duplicate key 'name' (first on line 1)"
+        f"{path}: line 3, column 1: the key 'name' is written twice in this mapping (first on "
+        "line 1); a key appears once: remove one"
     )
 
 
@@ -546,6 +559,12 @@ def test_names_two_sections_would_both_create() -> None:
     ]
 
 
+RETENTION_TEXT = (
+    "log_groups[0].retention_days: '30' is text; give a whole number (days events are kept; "
+    "null keeps them forever)"
+)
+
+
 def test_unquoted_date_and_quoted_number() -> None:
     data = with_log_group(retention_days="30")
     data["alarms"] = [
@@ -559,8 +578,8 @@ def test_unquoted_date_and_quoted_number() -> None:
         }
     ]
     assert error_of(data).splitlines() == [
-        "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
-        "alarms[0].excluded_periods[0].start: 2026-12-24T00:00:00 was read as a date; this is "
+        RETENTION_TEXT,
+        "alarms[0].excluded_periods[0].start: 2026-12-24T00:00:00 is read as a date; this is "
         'text: quote it ("2026-12-24T00:00:00")',
     ]
 
@@ -579,7 +598,7 @@ def test_whole_file_checks_run_despite_a_wrong_field() -> None:
         }
     ]
     assert error_of(data).splitlines() == [
-        "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
+        RETENTION_TEXT,
         "alarms[0].metric.filter: 'nope' is not a metric filter of this blueprint; known "
         "filters: errors, latency, response-bytes, status-4xx, status-5xx",
         "alarms[0].datapoints_to_alarm: 3 must be between 1 and evaluation_periods (2)",
@@ -596,6 +615,284 @@ def test_problems_around_a_left_out_field_are_not_echoed() -> None:
     data = with_log_group(retention_days="30")
     data["log_groups"].append({"name": "api", "retention_days": 30})
     assert error_of(data).splitlines() == [
-        "log_groups[0].retention_days: '30' is text; give a number (without quotes)",
+        RETENTION_TEXT,
         "log_groups[1].name: 'api' is already used by log_groups[0]; names must be unique",
     ]
+
+
+# ---------------------------------------------- numbers beyond what AWS takes
+
+
+def _alarm(**settings: Any) -> dict[str, Any]:
+    return {
+        "name": "cpu",
+        "metric": {"namespace": "AWS/EC2", "name": "CPUUtilization"},
+        "threshold": 90,
+        "comparison": ">",
+        **settings,
+    }
+
+
+def test_a_whole_number_setting_is_an_api_integer() -> None:
+    """EvaluationPeriods, ExtensionPeriod, S3 lifecycle Days... are 32-bit in every API."""
+    data = {**BASE, "dashboards": {"period": 600_000_000_000}}
+    assert error_of(data) == (
+        "dashboards.period: 600000000000 is beyond any whole number AWS takes here: the API's "
+        "integers run from -2,147,483,648 to 2,147,483,647"
+    )
+
+
+def test_a_number_a_double_carries_is_exact_up_to_2_to_the_53() -> None:
+    assert error_of({**BASE, "alarms": [_alarm(threshold=10**26)]}) == (
+        "alarms[0].threshold: 100000000000000000000000000 cannot reach AWS as written: numbers "
+        "travel as JSON doubles, which hold whole numbers exactly up to 9,007,199,254,740,992 "
+        "(2**53); give a smaller number, or a decimal such as 1.0e+30 where an approximate "
+        "value is meant"
+    )
+    # 5 GB as bytes: far above an API integer, and exact as a double.
+    Blueprint.from_dict({**BASE, "alarms": [_alarm(threshold=5_000_000_000)]})
+
+
+def test_numbers_inside_json_payloads_are_checked_too() -> None:
+    data = {
+        **BASE,
+        "notifications": [{"name": "ops"}],
+        "events": {
+            "delivery": {"alarm_topic": "ops"},
+            "schedules": [
+                {
+                    "name": "sweep",
+                    "schedule": "rate(1 day)",
+                    "lambda": {
+                        "arn": "arn:aws:lambda:eu-west-1:111122223333:function:sweep",
+                        "payload": {"limits": [1, 2**60]},
+                    },
+                }
+            ],
+        },
+    }
+    assert error_of(data).startswith(
+        "events.schedules[0].lambda.payload: 1152921504606846976 cannot reach AWS as written"
+    )
+
+
+def test_an_alarm_period_is_at_most_seven_days() -> None:
+    """PutMetricAlarm: period x evaluation periods <= 604,800 s, so a period is at most that."""
+    lines = error_of({**BASE, "alarms": [_alarm(period=60 * 10**20)]}).splitlines()
+    assert (
+        "alarms[0].period: 6000000000000000000000 seconds is longer than an alarm period can be: "
+        "at most 604,800 (seven days), and 10, 20, 30 or a multiple of 60"
+    ) in lines
+
+
+def test_a_settings_own_range_speaks_first() -> None:
+    """Ports have their own rule: the generic bound is not added at the same place."""
+    data = {
+        **BASE,
+        "flow_logs": [
+            {
+                "name": "main",
+                "vpc_ids": ["vpc-0123456789abcdef0"],
+                "rejected_ssh_rdp_alarm": {"ports": [22, 10**20]},
+            }
+        ],
+    }
+    assert error_of(data) == (
+        "flow_logs[0].rejected_ssh_rdp_alarm.ports: 100000000000000000000: a port is a number "
+        "from 0 to 65535"
+    )
+
+
+def test_a_very_long_number_is_echoed_cut() -> None:
+    from observability_blueprint.rules.integer_bounds import shown
+
+    assert shown(10**45) == "100000000000...0000 (46 digits)"
+    assert shown(-(10**45)) == "-100000000000...0000 (46 digits)"
+    assert shown(2**53) == "9007199254740992"
+    message = error_of({**BASE, "alarms": [_alarm(evaluation_periods=10**60)]})
+    assert "1000000000000000" * 3 not in message
+    assert len(message) < 400
+
+
+# ------------------------------------------------ pydantic's errors, in our words
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            {**BASE, "log_groups": [3]},
+            "log_groups[0]: 3 is a number; give a mapping with the keys name, log_group_name, "
+            "service, retention_days, log_class, encrypted, removal_policy, deletion_protection, "
+            "data_protection, subscriptions, metric_filters, structured_logs",
+        ),
+        (
+            {**BASE, "alarms": [_alarm(band=0, type="anomaly", threshold=None, comparison=None)]},
+            None,
+        ),
+        (
+            {**BASE, "dashboards": {"period": 90}},
+            "dashboards.period: 90 is not valid: give a multiple of 60",
+        ),
+        (
+            {**BASE, "notifications": [{"name": "ops", "display_name": "n" * 101}]},
+            f"notifications[0].display_name: {'n' * 60!r}... (101 characters) is 101 "
+            "characters; at most 100",
+        ),
+        (
+            with_log_group(
+                subscriptions=[
+                    {"destination_arn": f"arn:aws:kinesis:eu-west-1:111122223333:stream/s{i}"}
+                    for i in range(3)
+                ]
+            ),
+            "log_groups[0].subscriptions: 3 items is not valid: at most 2",
+        ),
+        (
+            with_log_group(metric_filters=[filter_(value=[1])]),
+            "log_groups[0].metric_filters[0].value: [1] is a list; give text or a number (what a "
+            "matching event adds: a number, a JSON selector ($.latency_ms) or a field ($bytes))",
+        ),
+        (
+            {**BASE, "alarms": [_alarm(evaluation_periods=2.5)]},
+            "alarms[0].evaluation_periods: 2.5 is not a whole number; give a whole number "
+            "(periods evaluated)",
+        ),
+        (
+            {**BASE, "alarms": [_alarm(comparison="=>")]},
+            "alarms[0].comparison: '=>' is not valid (did you mean '>'?): use '>', '>=', '<' or "
+            "'<='",
+        ),
+        (
+            {**BASE, "stage": None},
+            "stage: None is null (no value); this is text (deployment stage such as dev or prod)",
+        ),
+    ],
+)
+def test_every_pydantic_error_reads_in_the_blueprints_words(
+    data: dict[str, Any], expected: str | None
+) -> None:
+    message = error_of(data)
+    assert "Input should" not in message
+    assert "should have" not in message
+    if expected is not None:
+        assert message == expected
+
+
+def test_a_long_value_a_rule_echoes_is_cut() -> None:
+    message = error_of({"name": "shop", "stage": "x" * 5000})
+    assert len(message) < 400
+    assert f"'shop-{'x' * 55}...' (5,005 characters)" in message
+
+
+# ------------------------------------------------- checks synthesis made alone
+
+
+def test_structured_logs_namespace_is_a_custom_namespace() -> None:
+    assert error_of(with_log_group(structured_logs={"namespace": "AWS/Shop"})) == (
+        "log_groups[0].structured_logs.namespace: 'AWS/Shop' is not a custom metric namespace; "
+        "use printable ASCII without ':', '*' or '$', not starting with AWS/ (reserved for AWS "
+        "services)"
+    )
+
+
+def test_the_filters_structured_logs_makes_meet_the_filter_limits() -> None:
+    levels = ["E" * 300] * 5
+    assert error_of(with_log_group(structured_logs={"error_levels": levels})).startswith(
+        "log_groups[0].structured_logs: the 'errors' filter it makes: pattern: the pattern is "
+    )
+
+
+@pytest.mark.parametrize(
+    ("custom", "expected"),
+    [
+        (
+            {"Order": "ORD-[0-9"},
+            "the regular expression of 'Order', 'ORD-[0-9', is not a regular expression: "
+            "unterminated character set at position 4",
+        ),
+        (
+            {"Order": "ORD-(\\d+)"},
+            "the regular expression of 'Order', 'ORD-(\\\\d+)', is not one CloudWatch Logs takes: "
+            "1 to 200 characters, letters, digits, spaces and _ # = @ / ; , - with the regex "
+            "characters ^ $ ? [ ] { } | \\ * + . (no parentheses)",
+        ),
+        ({"Order id": "ORD"}, "'Order id' is not a custom identifier name; use 1 to 128 letters"),
+        ({"EmailAddress": "x"}, "'EmailAddress' is a managed data identifier"),
+        ({f"C{i}": "x" for i in range(11)}, "11 custom identifiers; a data protection policy"),
+    ],
+)
+def test_custom_data_identifiers_as_cloudwatch_logs_takes_them(
+    custom: dict[str, str], expected: str
+) -> None:
+    message = error_of(with_log_group(data_protection={"custom": custom}))
+    assert message.startswith(f"log_groups[0].data_protection.custom: {expected}")
+
+
+def _model_paths() -> list[tuple[tuple[Any, ...], str]]:
+    """(path, field) for every field of every section: a path of keys, 0 for list items
+    and "k" for mapping entries, ending at the field."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    found: list[tuple[tuple[Any, ...], str]] = []
+    stack: list[tuple[type[BaseModel], tuple[Any, ...]]] = [(Blueprint, ())]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        model, path = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            found.append(((*path, key), name))
+            todo: list[tuple[Any, tuple[Any, ...]]] = [(field.annotation, (*path, key))]
+            while todo:
+                annotation, at = todo.pop()
+                origin, args = get_origin(annotation), get_args(annotation)
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    stack.append((annotation, at))
+                elif origin is list and args:
+                    todo.append((args[0], (*at, 0)))
+                elif origin is dict and args:
+                    todo.append((args[1], (*at, "k")))
+                elif args:
+                    todo.extend((arg, at) for arg in args)
+    return found
+
+
+def _with_value(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    data: dict[str, Any] = copy.deepcopy(BASE)
+    current: Any = data
+    for part, following in itertools.pairwise(path):
+        child: Any = [] if following == 0 else {}
+        if isinstance(current, list):
+            current.append(child)
+        else:
+            current[part] = child
+        current = child
+    if isinstance(current, list):
+        current.append(value)
+    else:
+        current[path[-1]] = value
+    return data
+
+
+RAW_WORDING = ("Input should", "should have", "Value error", "valid dictionary", "instance of")
+
+
+def test_no_setting_answers_a_wrong_type_in_pydantics_words() -> None:
+    """Every field of every section, given a value of every wrong kind (D20)."""
+    paths = _model_paths()
+    assert len(paths) > 300
+    raw = []
+    for path, _ in paths:
+        for bad in ([], {}, 3, 2.5, True, "x", None, "x" * 500):
+            try:
+                Blueprint.from_dict(_with_value(path, bad))
+            except BlueprintError as error:
+                text = str(error)
+                if any(words in text for words in RAW_WORDING) or len(text) > 20_000:
+                    raw.append(f"{path} = {bad!r}: {text[:300]}")
+    assert raw == []

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from observability_blueprint import Blueprint, BlueprintError
+from observability_blueprint.config.alarms import alarm_problems
+from observability_blueprint.rules.alarm_settings import ActionSpec
 
 LAMBDA = "arn:aws:lambda:eu-west-1:111122223333:function:notify"
 POLICY = (
@@ -70,12 +72,28 @@ def test_a_valid_set_of_every_kind() -> None:
     assert [a.type for a in blueprint.alarms] == ["static", "anomaly", "composite"]
 
 
-def test_anomaly_alarm_with_a_plain_comparison() -> None:
+def test_anomaly_alarm_with_a_plain_comparison_points_at_the_comparison() -> None:
     alarm = {"name": "lat", "type": "anomaly", "metric": CPU, "comparison": ">"}
     assert error_of(with_alarms(alarm)) == (
-        "alarms[0]: comparison is not used by anomaly alarms; an anomaly alarm compares with "
-        "its band: use direction (above, below, both)"
+        "alarms[0].comparison: comparison '>' is not used by anomaly alarms; an anomaly alarm "
+        "compares with its band: use direction (above, below, both)"
     )
+
+
+def test_a_misplaced_key_does_not_hide_the_whole_file_problems_of_the_alarm() -> None:
+    # The key is left out and the file checked again: the unknown filter shows too.
+    alarm = {"name": "lat", "type": "anomaly", "metric": {"filter": "nope"}, "comparison": "<"}
+    lines = error_of(with_alarms(alarm)).splitlines()
+    assert lines[0] == (
+        "alarms[0].comparison: comparison '<' is not used by anomaly alarms; an anomaly alarm "
+        "compares with its band: use direction (above, below, both)"
+    )
+    assert lines[1].startswith("alarms[0].metric.filter: 'nope' is not a metric filter")
+
+
+def test_anomaly_alarm_without_a_metric() -> None:
+    alarm = {"name": "lat", "type": "anomaly"}
+    assert error_of(with_alarms(alarm)) == "alarms[0]: an anomaly alarm needs a metric"
 
 
 def test_ec2_action_on_a_metric_that_is_not_one_instance() -> None:
@@ -109,14 +127,14 @@ def test_autoscaling_action_on_an_anomaly_alarm() -> None:
 def test_action_naming_an_unknown_topic() -> None:
     alarm = static(actions={"alarm": [{"topic": "opz"}]})
     assert error_of(with_alarms(alarm)) == (
-        "alarms[0].actions.alarm[0]: topic 'opz' is not a blueprint topic; known topics: ops"
+        "alarms[0].actions.alarm[0].topic: 'opz' is not a blueprint topic; known topics: ops"
     )
 
 
 def test_default_action_naming_an_unknown_topic() -> None:
     data = with_alarms(static(), default_actions={"ok": [{"topic": "pager"}]})
     assert error_of(data) == (
-        "default_actions.ok[0]: topic 'pager' is not a blueprint topic; known topics: ops"
+        "default_actions.ok[0].topic: 'pager' is not a blueprint topic; known topics: ops"
     )
 
 
@@ -131,9 +149,10 @@ def test_ec2_or_autoscaling_action_on_a_composite(action: dict[str, str], kind: 
         "rule": "ALARM(cpu)",
         "actions": {"alarm": [action]},
     }
-    assert error_of(with_alarms(static(), composite)).startswith(
+    assert error_of(with_alarms(static(), composite)) == (
         f"alarms[1].actions.alarm[0]: a composite alarm cannot take an {kind} action on ALARM; "
-        "it accepts incident, lambda, opsitem, topic"
+        "on ALARM it takes topic, lambda, opsitem (a severity, no category) and incident, and "
+        "runbooks (started through EventBridge)"
     )
 
 
@@ -144,8 +163,9 @@ def test_composite_takes_only_sns_and_lambda_on_ok() -> None:
         "rule": "ALARM(cpu)",
         "actions": {"ok": [{"opsitem": {"severity": 2}}]},
     }
-    assert "cannot take an opsitem action on OK; it accepts lambda, topic" in error_of(
-        with_alarms(static(), composite)
+    assert error_of(with_alarms(static(), composite)) == (
+        "alarms[1].actions.ok[0]: a composite alarm cannot take an opsitem action on OK; on OK "
+        "it takes topic and lambda, and runbooks (started through EventBridge)"
     )
 
 
@@ -392,22 +412,40 @@ def test_description_with_runbook_over_1024_characters() -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "key"),
+    ("settings", "message"),
     [
-        ({"type": "composite", "rule": "ALARM(x)", "period": 60}, "period"),
-        ({"type": "composite", "rule": "ALARM(x)", "evaluation_periods": 2}, "evaluation_periods"),
-        ({"band": 3}, "band"),
-        ({"direction": "above"}, "direction"),
-        ({"children_keep_actions": True}, "children_keep_actions"),
+        (
+            {"type": "composite", "rule": "TRUE", "period": 60},
+            "alarms[0].period: period 60 is not used by composite alarms",
+        ),
+        (
+            {"type": "composite", "rule": "TRUE", "evaluation_periods": 2},
+            "alarms[0].evaluation_periods: evaluation_periods 2 is not used by composite alarms",
+        ),
+        ({"band": 3}, "alarms[0].band: band 3.0 is not used by static alarms"),
+        (
+            {"direction": "above"},
+            "alarms[0].direction: direction 'above' is not used by static alarms",
+        ),
+        (
+            {"children_keep_actions": True},
+            "alarms[0].children_keep_actions: children_keep_actions True is not used by static "
+            "alarms",
+        ),
+        (
+            {"suppressor": {"alarm": "x"}},
+            "alarms[0].suppressor: suppressor is not used by static alarms",
+        ),
     ],
 )
-def test_settings_of_another_alarm_type_are_refused(settings: dict[str, Any], key: str) -> None:
+def test_settings_of_another_alarm_type_are_refused_at_their_key(
+    settings: dict[str, Any], message: str
+) -> None:
     alarm = static(**settings)
     if alarm.get("type") == "composite":
         for unused in ("metric", "threshold", "comparison"):
             alarm.pop(unused)
-    kind = alarm.get("type", "static")
-    assert error_of(with_alarms(alarm)) == f"alarms[0]: {key} is not used by {kind} alarms"
+    assert error_of(with_alarms(alarm)) == message
 
 
 def test_default_action_no_alarm_takes() -> None:
@@ -432,3 +470,202 @@ def test_two_anomaly_alarms_on_one_model() -> None:
 def test_threshold_must_be_finite(value: float) -> None:
     message = error_of(with_alarms(static(threshold=value)))
     assert message == f"alarms[0].threshold: {value!r} is not a finite number; give a number"
+
+
+# ------------------------------------- action forms and ARNs of the right kind
+
+
+HERE = {"region": "eu-west-1", "account": "111122223333"}
+
+
+def composite(**settings: Any) -> dict[str, Any]:
+    return {"name": "health", "type": "composite", "rule": "ALARM(cpu)", **settings}
+
+
+def problems_in(data: dict[str, Any], **env: str) -> list[str]:
+    """The whole-file alarm problems of a valid file, for a stack in ``env``."""
+    blueprint = Blueprint.from_dict(data)
+    return [
+        str(problem)
+        for problem in alarm_problems(
+            blueprint.alarms,
+            filters=blueprint.all_filters(),
+            topics=[t.name for t in blueprint.notifications],
+            default_actions=blueprint.default_actions,
+            naming=blueprint.alarm_naming(),
+            **env,
+        )
+    ]
+
+
+def test_composite_opsitem_takes_no_category() -> None:
+    # PutCompositeAlarm documents arn:aws:ssm:REGION:ACCOUNT:opsitem:SEVERITY only.
+    opsitem = {"opsitem": {"severity": 1, "category": "Availability"}}
+    data = with_alarms(static(), composite(actions={"alarm": [opsitem]}))
+    assert error_of(data) == (
+        "alarms[1].actions.alarm[0].opsitem.category: a composite alarm's OpsItem action takes "
+        "a severity only (arn:aws:ssm:REGION:ACCOUNT:opsitem:SEVERITY, without #CATEGORY=, as "
+        "PutCompositeAlarm documents it): remove the category 'Availability', which only metric "
+        "alarms take"
+    )
+
+
+def test_composite_opsitem_with_a_severity_only_is_fine() -> None:
+    data = with_alarms(static(), composite(actions={"alarm": [{"opsitem": {"severity": 1}}]}))
+    assert Blueprint.from_dict(data).alarms[1].actions is not None
+
+
+def test_metric_alarms_take_an_opsitem_category() -> None:
+    opsitem = {"opsitem": {"severity": 3, "category": "Performance"}}
+    anomaly = {"name": "lat", "type": "anomaly", "metric": CPU, "actions": {"alarm": [opsitem]}}
+    blueprint = Blueprint.from_dict(with_alarms(static(actions={"alarm": [opsitem]}), anomaly))
+    assert [a.type for a in blueprint.alarms] == ["static", "anomaly"]
+
+
+def test_a_default_opsitem_loses_its_category_on_composites_only() -> None:
+    opsitem = {"opsitem": {"severity": 2, "category": "Security"}}
+    blueprint = Blueprint.from_dict(with_alarms(static(), default_actions={"alarm": [opsitem]}))
+    assert blueprint.default_actions is not None
+    defaults = blueprint.default_actions.to_set()
+    [on_composite] = defaults.only_accepted("composite").alarm
+    [on_static] = defaults.only_accepted("static").alarm
+    assert isinstance(on_composite, ActionSpec)
+    assert isinstance(on_static, ActionSpec)
+    assert (on_composite.opsitem_severity, on_composite.opsitem_category) == (2, None)
+    assert (on_static.opsitem_severity, on_static.opsitem_category) == (2, "Security")
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        (
+            {"topic": "arn:aws:sqs:eu-west-1:111122223333:alerts"},
+            "topic: 'arn:aws:sqs:eu-west-1:111122223333:alerts' is an SQS queue ARN; expected an "
+            "SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)",
+        ),
+        (
+            {"lambda": "arn:aws:sns:eu-west-1:111122223333:ops"},
+            "lambda: 'arn:aws:sns:eu-west-1:111122223333:ops' is an SNS topic ARN; expected a "
+            "Lambda function (arn:aws:lambda:REGION:ACCOUNT:function:NAME, with :VERSION or "
+            ":ALIAS if wanted)",
+        ),
+        (
+            {"autoscaling": LAMBDA},
+            f"autoscaling: {LAMBDA!r} is a Lambda function ARN; expected an Auto Scaling policy "
+            "(arn:aws:autoscaling:REGION:ACCOUNT:scalingPolicy:ID:autoScalingGroupName/GROUP:"
+            "policyName/NAME)",
+        ),
+        (
+            {"topic": "arn:aws:sns:eu-west-1:111122223333"},
+            "topic: 'arn:aws:sns:eu-west-1:111122223333' has 5 of the 6 colon-separated parts of "
+            "an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); expected an SNS topic "
+            "(arn:aws:sns:REGION:ACCOUNT:NAME)",
+        ),
+    ],
+)
+def test_action_arn_of_the_wrong_kind(action: dict[str, str], message: str) -> None:
+    data = with_alarms(static(actions={"alarm": [action]}))
+    assert error_of(data) == f"alarms[0].actions.alarm[0].{message}"
+
+
+def test_suppressor_that_is_a_topic() -> None:
+    topic = "arn:aws:sns:eu-west-1:111122223333:ops"
+    data = with_alarms(static(), composite(suppressor={"alarm": topic}))
+    assert error_of(data) == (
+        f"alarms[1].suppressor.alarm: {topic!r} is an SNS topic ARN; expected a CloudWatch alarm "
+        "(arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME)"
+    )
+
+
+def test_rule_naming_a_topic_by_arn() -> None:
+    topic = "arn:aws:sns:eu-west-1:111122223333:ops"
+    data = with_alarms(static(), composite(rule=f"ALARM(cpu) OR ALARM({topic})"))
+    assert error_of(data) == (
+        f"alarms[1].rule: {topic!r} is an SNS topic ARN; expected a CloudWatch alarm "
+        "(arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME)"
+    )
+
+
+def test_an_arn_of_another_partition_is_refused_where_the_stack_region_is_known() -> None:
+    china = "arn:aws-cn:lambda:cn-north-1:111122223333:function:notify"
+    data = with_alarms(static(actions={"alarm": [{"lambda": china}]}))
+    assert problems_in(data) == []  # environment-agnostic: the partition is unknown
+    assert problems_in(data, **HERE) == [
+        f"alarms[0].actions.alarm[0].lambda: {china!r} is in the partition aws-cn, this stack in "
+        "aws: nothing in AWS reaches across partitions; use an ARN that starts arn:aws:"
+    ]
+
+
+def test_a_suppressor_of_another_partition_is_refused() -> None:
+    gov = "arn:aws-us-gov:cloudwatch:us-gov-west-1:111122223333:alarm:maintenance"
+    data = with_alarms(static(), composite(suppressor={"alarm": gov}))
+    assert problems_in(data, **HERE) == [
+        f"alarms[1].suppressor.alarm: {gov!r} is in the partition aws-us-gov, this stack in "
+        "aws: nothing in AWS reaches across partitions; use an ARN that starts arn:aws:"
+    ]
+
+
+def test_composite_children_by_arn_are_in_its_region_and_account() -> None:
+    elsewhere = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:db"
+    foreign = "arn:aws:cloudwatch:eu-west-1:999988887777:alarm:db"
+    local = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:db"
+    rule = f"ALARM(cpu) OR ALARM({elsewhere}) OR ALARM({foreign}) OR ALARM({local})"
+    data = with_alarms(static(), composite(rule=rule))
+    assert problems_in(data) == []
+    assert problems_in(data, **HERE) == [
+        f"alarms[1].rule: {elsewhere!r} is in the Region us-east-1; a composite alarm watches "
+        "only alarms of its own Region and account, so it must be in this stack's Region, "
+        "eu-west-1",
+        f"alarms[1].rule: {foreign!r} is in the account 999988887777; a composite alarm watches "
+        "only alarms of its own Region and account, so it must be in this stack's account, "
+        "111122223333",
+    ]
+
+
+# ------------------------------------------ runbooks run with a role of their own (B7)
+
+
+def _runbook(**runbook: Any) -> dict[str, Any]:
+    return static(actions={"alarm": [{"runbook": runbook}]})
+
+
+def test_an_unknown_runbook_without_permissions_is_refused_at_its_place() -> None:
+    assert error_of(with_alarms(_runbook(document="Payments-Notify"))) == (
+        "alarms[0].actions.alarm[0].runbook.permissions: the blueprint does not know what "
+        "Payments-Notify does; list the actions and resources it needs under permissions (the "
+        "runbook runs with exactly those), or use one of AWS-RestartEC2Instance, "
+        "AWS-StopEC2Instance, AWS-StartEC2Instance, AWS-CreateImage, AWS-PublishSNSNotification"
+    )
+
+
+def test_an_unknown_runbook_with_permissions_is_taken_and_they_are_checked() -> None:
+    good = _runbook(
+        document="Payments-Notify",
+        permissions=[{"actions": ["sns:Publish"], "resources": ["arn:aws:sns:eu-west-1:1:t"]}],
+    )
+    Blueprint.from_dict(with_alarms(good))
+    bad = _runbook(
+        document="Payments-Notify",
+        permissions=[{"actions": ["iam:PassRole"], "resources": ["arn:aws:iam::1:role/x"]}],
+    )
+    assert error_of(with_alarms(bad)) == (
+        "alarms[0].actions.alarm[0].runbook.permissions[0].actions: 'iam:PassRole' would let "
+        "the task grant itself more than it is given; a task role never gets IAM write "
+        "actions, iam:PassRole or sts:AssumeRole"
+    )
+
+
+def test_publish_sns_notification_needs_its_topic() -> None:
+    assert error_of(
+        with_alarms(_runbook(document="AWS-PublishSNSNotification", parameters={"Message": ["x"]}))
+    ) == (
+        "alarms[0].actions.alarm[0].runbook.parameters.TopicArn: AWS-PublishSNSNotification "
+        "needs TopicArn: its automation role may sns:Publish only on the ARNs given there"
+    )
+
+
+def test_an_instance_runbook_on_an_alarm_must_name_its_instance() -> None:
+    message = error_of(with_alarms(_runbook(document="AWS-RestartEC2Instance")))
+    assert message.startswith(
+        "alarms[0].actions.alarm[0].runbook.parameters.InstanceId: AWS-RestartEC2Instance"
+    )

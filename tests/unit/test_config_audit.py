@@ -164,6 +164,38 @@ def test_existing_bucket_as_malformed_arn() -> None:
     assert load({"trail": {"bucket": {"existing": "audit-logs"}}})
 
 
+def test_an_arn_of_another_kind_says_what_it_is() -> None:
+    found = errors(
+        {
+            "trail": {
+                "kms_key": "arn:aws:kms:eu-west-1:111122223333:alias/trail",
+                "bucket": {"existing": "arn:aws:sqs:eu-west-1:111122223333:audit"},
+                "data_events": {"lambda": ["arn:aws:sns:eu-west-1:111122223333:fn"]},
+            },
+        }
+    )
+    assert sorted(found) == [
+        "audit_trail.trail.bucket.existing: 'arn:aws:sqs:eu-west-1:111122223333:audit' is not "
+        "an S3 bucket ARN; use arn:aws:s3:::BUCKET (no Region, no account, no key) or the "
+        "bucket name alone; this is an SQS queue ARN",
+        "audit_trail.trail.data_events.lambda[0]: 'arn:aws:sns:eu-west-1:111122223333:fn' is "
+        "not a Lambda data event resource; use 'all' or a function ARN "
+        "(arn:aws:lambda:REGION:ACCOUNT:function:NAME); this is an SNS topic ARN",
+        "audit_trail.trail.kms_key: 'arn:aws:kms:eu-west-1:111122223333:alias/trail' is not a "
+        "KMS key ARN; use arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (a multi-Region key's id starts "
+        "with mrk-); this is a kms alias ARN",
+    ]
+
+
+def test_s3_data_resources_are_bucket_arns_with_a_slash() -> None:
+    assert load({"trail": {"data_events": {"s3": ["arn:aws:s3:::my.bucket/logs/..x"]}}})
+    assert errors({"trail": {"data_events": {"s3": ["arn:aws:s3:::my..bucket/"]}}}) == [
+        "audit_trail.trail.data_events.s3[0]: 'arn:aws:s3:::my..bucket/' is not an S3 data event "
+        "resource; use 'all' or a bucket ARN followed by '/' and an optional key prefix "
+        "(arn:aws:s3:::my-bucket/ or arn:aws:s3:::my-bucket/logs/)"
+    ]
+
+
 def test_other_field_rules() -> None:
     found = errors(
         {

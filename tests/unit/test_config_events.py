@@ -457,7 +457,8 @@ def test_physical_names_fit_64_characters() -> None:
             "cron(0 2 * * ? *)",
         ),
         ("cron(0 2 * *)", "schedules[0].schedule: 'cron(0 2 * *)' has 4 fields"),
-        ("cron(0 20-2 * * ? *)", "the range 20-2 runs backwards"),
+        # An hour range may wrap past midnight (20-2); a year range may not.
+        ("cron(0 2 * * ? 2030-2026)", "the range 2030-2026 runs backwards"),
         ("rate(1 hours)", "schedules[0].schedule: 'rate(1 hours)': with the value 1"),
         ("rate(5 minute)", "write rate(5 minutes)"),
     ],
@@ -537,3 +538,109 @@ def test_unknown_keys_are_refused() -> None:
     data["alerts"][0]["topic"] = "ops"
     [error] = model_errors(data)
     assert error.startswith("alerts[0].topic: ")
+
+
+# ---------------------------------------- whose events may move which instances
+
+_FORGEABLE = (
+    " is not only AWS services: anyone who may call events:PutEvents could send such an "
+    "event naming any instance, and AWS-StartEC2Instance would act on it. Match AWS service "
+    "events only (every source a literal starting with aws., which only AWS services may "
+    "send), or name the instance ids"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        (["com.payments.orders"], "['com.payments.orders']"),
+        (["aws.ec2", "com.payments.orders"], "['aws.ec2', 'com.payments.orders']"),
+        ([{"prefix": "aws."}], "[{'prefix': 'aws.'}]"),
+        (["aws.partner/example.com/123/orders"], "['aws.partner/example.com/123/orders']"),
+        (None, "none"),
+    ],
+    ids=["custom", "aws-and-custom", "prefix", "partner", "no-source"],
+)
+def test_a_runbook_on_the_instance_of_a_forgeable_event_is_refused(
+    source: list[Any] | None, shown: str
+) -> None:
+    """An aws.* source can only come from AWS; any other lets a PutEvents caller choose."""
+    data = raw(FULL)
+    response = data["responses"][1]
+    response.pop("examples")
+    if source is None:
+        response["pattern"].pop("source")
+    else:
+        response["pattern"]["source"] = source
+    assert problems(data) == [
+        "events.responses[1].actions[1].runbook.parameters.InstanceId: '<instance>' takes the "
+        f"instance from the event, but the pattern's source {shown}{_FORGEABLE}"
+    ]
+
+
+def test_a_runbook_on_the_instance_of_an_aws_event_is_valid() -> None:
+    data = raw(FULL)
+    response = data["responses"][1]
+    response.pop("examples")
+    response["pattern"] = {
+        "$or": [
+            {"source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"]},
+            {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]},
+        ]
+    }
+    assert problems(data) == []
+    # Named instances do not depend on the event: any source may start them.
+    response["pattern"] = {"source": ["com.payments.orders"]}
+    response["actions"][1]["runbook"]["parameters"] = {"InstanceId": ["i-0123456789abcdef0"]}
+    assert problems(data) == []
+
+
+def test_an_upper_case_instance_id_is_refused_not_widened() -> None:
+    """It matches no instance, so the role would have been scoped to every instance."""
+    data = raw(FULL)
+    data["schedules"][2]["runbook"]["parameters"] = {"InstanceId": ["i-0123456789ABCDEF0"]}
+    data["responses"][0]["actions"][0]["runbook"]["parameters"] = {"InstanceId": ["web-1"]}
+    assert problems(data) == [
+        "events.responses[0].actions[0].runbook.parameters.InstanceId: 'web-1' is not an "
+        "instance id: the role of AWS-RestartEC2Instance is scoped to the instances named "
+        "here, and this names none (it would get every instance). Give instance ids "
+        "(i-0123456789abcdef0), or one placeholder the event fills (['<instance>'] with "
+        "input_paths {instance: $.detail.instance-id})",
+        "events.schedules[2].runbook.parameters.InstanceId: 'i-0123456789ABCDEF0' is not an "
+        "instance id (instance ids are lower case): the role of AWS-RestartEC2Instance is "
+        "scoped to the instances named here, and this names none (it would get every "
+        "instance). Give instance ids (i-0123456789abcdef0), or targets to run it on tagged "
+        "instances",
+    ]
+
+
+def test_a_scheduled_runbook_must_name_its_instances() -> None:
+    data = raw(FULL)
+    data["schedules"][2]["runbook"]["parameters"] = {}
+    data["schedules"][0]["runbook"].pop("targets")
+    assert problems(data) == [
+        "events.schedules[0].runbook.parameters.InstanceId: AWS-CreateImage acts on the "
+        "instances in InstanceId, and its role may act only on those: give instance ids "
+        "(i-0123456789abcdef0), or targets to run it on tagged instances",
+        "events.schedules[2].runbook.parameters.InstanceId: AWS-RestartEC2Instance acts on the "
+        "instances in InstanceId, and its role may act only on those: give instance ids "
+        "(i-0123456789abcdef0), or targets to run it on tagged instances",
+    ]
+    data["schedules"][0]["runbook"]["parameters"] = {"InstanceId": ["<instance>"]}
+    assert problems(data)[0] == (
+        "events.schedules[0].runbook.parameters.InstanceId: '<instance>': a schedule has no "
+        "event to fill a placeholder; give instance ids (i-0123456789abcdef0), or targets to "
+        "run it on tagged instances"
+    )
+
+
+def test_instance_ids_and_placeholders_are_not_mixed() -> None:
+    data = raw(FULL)
+    runbook = data["responses"][1]["actions"][1]["runbook"]
+    runbook["parameters"] = {"InstanceId": ["i-0123456789abcdef0", "<instance>"]}
+    assert problems(data) == [
+        "events.responses[1].actions[1].runbook.parameters.InstanceId: 'i-0123456789abcdef0', "
+        "...: mixes instance ids and placeholders, so the role could only be scoped to every "
+        "instance; give instance ids (i-0123456789abcdef0), or one placeholder the event fills "
+        "(['<instance>'] with input_paths {instance: $.detail.instance-id})"
+    ]

@@ -7,18 +7,21 @@ rules of ``hosts_problems``), with paths prefixed ``hosts.``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from pydantic import ValidationError
 
+from observability_blueprint.cli.main import main
 from observability_blueprint.config.blueprint import problems_from
 from observability_blueprint.config.hosts import (
     DEFAULT_SCHEDULE,
     INTERFACE_ENDPOINT_SERVICES,
     Hosts,
     hosts_problems,
+    hosts_warnings,
 )
 from observability_blueprint.rules.agent_config import AgentConfig, check_parameter_name
 from observability_blueprint.rules.errors import Problem
@@ -39,10 +42,8 @@ hosts:
     - name: web
       os: linux
       mode: ec2
-      targets:
+      targets:                                     # one kind per fleet: tag, ids or group
         - {tag: role, values: [web, api]}
-        - {instance_ids: [i-0123456789abcdef0]}
-        - {resource_group: payments-web}
       schedule: cron(0 3 ? * SUN *)                # State Manager's dialect, UTC
       association_name: payments-prod-web-cloudwatch-agent
       parameter_name: AmazonCloudWatch-payments-prod-web
@@ -75,6 +76,20 @@ hosts:
           timestamp_format: "%Y-%m-%dT%H:%M:%S.%f%z"
           encoding: utf-8
           removal_policy: retain
+    - name: bastion                                # by instance id
+      os: linux
+      mode: ec2
+      targets:
+        - {instance_ids: [i-0123456789abcdef0]}
+      schedule: rate(1 day)
+      metrics: [memory_used_percent, disk_used_percent]
+    - name: reporting                              # by resource group
+      os: linux
+      mode: ec2
+      targets:
+        - {resource_group: payments-reporting}
+      schedule: rate(1 day)
+      metrics: [memory_used_percent, cpu_active_percent]
     - name: branch-servers
       os: windows
       mode: onPremise
@@ -141,13 +156,13 @@ def test_full_snippet_sets_every_option() -> None:
     hosts = Hosts.model_validate(data)
     assert set(data) == set(Hosts.model_fields)
     assert set(data["vpc_endpoints"]) == set(type(hosts.vpc_endpoints).model_fields)
-    given = set(data["fleets"][0]) | set(data["fleets"][1])
+    given = {key for fleet in data["fleets"] for key in fleet}
     assert given == set(type(hosts.fleets[0]).model_fields)
     file_keys = {k for f in data["fleets"] for entry in f.get("log_files", []) for k in entry}
     assert file_keys == set(type(hosts.fleets[0].log_files[0]).model_fields)
-    event_keys = set(data["fleets"][1]["windows_events"][0])
+    event_keys = set(data["fleets"][-1]["windows_events"][0])
     assert event_keys | {"log_group_name", "encrypted", "removal_policy", "log_stream_name"} == set(
-        type(hosts.fleets[1].windows_events[0]).model_fields
+        type(hosts.fleets[-1].windows_events[0]).model_fields
     )
 
 
@@ -176,7 +191,7 @@ def test_defaults_are_safe_and_documented() -> None:
 
 def test_full_snippet_config() -> None:
     hosts = Hosts.model_validate(section(FULL_YAML))
-    web, branch = hosts.fleets
+    web, bastion, reporting, branch = hosts.fleets
     config = web.agent_config(name="payments", stage="prod")
     assert config.cpu_per_core is True
     assert config.run_as_user == "cwagent"
@@ -188,10 +203,11 @@ def test_full_snippet_config() -> None:
     assert windows.os == "windows"
     assert windows.region == "eu-west-1"
     assert {f.log_stream_name for f in windows.log_files} == {"{hostname}"}
-    assert [t.to_target().key for t in web.targets] == [
-        "tag:role",
-        "InstanceIds",
-        "resource-groups:Name",
+    # One target per fleet, one of each kind across the fleets.
+    assert [[t.to_target().key for t in f.targets] for f in (web, bastion, reporting)] == [
+        ["tag:role"],
+        ["InstanceIds"],
+        ["resource-groups:Name"],
     ]
     assert hosts.vpc_endpoints is not None
     assert set(INTERFACE_ENDPOINT_SERVICES) < set(hosts.vpc_endpoints.services)
@@ -233,12 +249,94 @@ def test_association_name_not_matching_the_pattern() -> None:
     assert errors(widest, name="a" * 14, stage="b" * 15) == []
 
 
-def test_more_than_five_targets() -> None:
-    targets = [{"tag": f"k{i}", "values": ["v"]} for i in range(6)]
-    assert errors(fleet(targets=targets)) == [
-        "hosts.fleets[0].targets: 6 targets given; an association takes at most 5 (combine "
-        "values under one tag key, or tag the servers and target the tag)"
+def test_targets_state_manager_cannot_combine() -> None:
+    """One association, one target (Systems Manager User Guide, "Understanding targets and
+    rate controls in State Manager associations")."""
+    mixed = [
+        {"tag": "role", "values": ["web"]},
+        {"instance_ids": ["i-0123456789abcdef0"]},
+        {"resource_group": "payments-web"},
     ]
+    assert errors(fleet(targets=mixed)) == [
+        "hosts.fleets[0].targets[1]: instance_ids ['i-0123456789abcdef0'] cannot be combined "
+        "with targets[0] (tag 'role'): an association targets by one of a tag, instance ids or "
+        "a resource group, never a mix. Give these servers an association (a fleet) of their "
+        "own, or tag them and target the tag",
+        "hosts.fleets[0].targets[2]: resource_group 'payments-web' cannot be combined with "
+        "targets[0] (tag 'role'): an association targets by one of a tag, instance ids or a "
+        "resource group, never a mix. Give these servers an association (a fleet) of their "
+        "own, or tag them and target the tag",
+    ]
+    two_keys = [{"tag": "role", "values": ["web"]}, {"tag": "env", "values": ["prod"]}]
+    assert errors(fleet(targets=two_keys)) == [
+        "hosts.fleets[0].targets[1]: tag 'env' is a second tag target after targets[0] (tag "
+        "'role'): an association targets one tag key, and a node with any of its values "
+        "matches. Put every value under one tag key, or, to require several tags, create a "
+        "resource group with a tag query and target the group"
+    ]
+    same_key = [{"tag": "role", "values": ["web"]}, {"tag": "role", "values": ["api"]}]
+    assert errors(fleet(targets=same_key)) == [
+        "hosts.fleets[0].targets[1]: tag 'role' repeats the tag key of targets[0]; put all its "
+        "values in targets[0] (a node with any of them matches)"
+    ]
+    groups = [{"resource_group": "web"}, {"resource_group": "api"}]
+    assert errors(fleet(targets=groups)) == [
+        "hosts.fleets[0].targets[1]: resource_group 'api' is a second resource group target "
+        "after targets[0] (resource_group 'web'): an association targets one resource group "
+        "only (several or nested groups are not supported); make one group that holds them all"
+    ]
+    ids = [{"instance_ids": ["i-0123456789abcdef0"]}, {"instance_ids": ["i-0fedcba9876543210"]}]
+    assert errors(fleet(targets=ids)) == [
+        "hosts.fleets[0].targets[1]: instance_ids ['i-0fedcba9876543210'] is a second instance "
+        "ids target after targets[0] (instance_ids ['i-0123456789abcdef0']): give every "
+        "instance id in one list"
+    ]
+
+
+def test_target_tag_key_with_a_plus() -> None:
+    """EC2 tag keys may hold +, State Manager's TargetKey pattern may not."""
+    assert errors(fleet(targets=[{"tag": "cost+center", "values": ["42"]}])) == [
+        "hosts.fleets[0].targets[0]: 'cost+center' is not a tag key a State Manager target "
+        "takes; use 1 to 128 letters, digits, spaces and _ . : / = - @ (no +), not starting "
+        "with aws:"
+    ]
+
+
+def test_upper_case_instance_id_target() -> None:
+    [message] = errors(fleet(targets=[{"instance_ids": ["i-0123456789ABCDEF0"]}]))
+    assert message == (
+        "hosts.fleets[0].targets[0]: 'i-0123456789ABCDEF0' not valid here: give instance ids "
+        "(i-0123456789abcdef0, mi-0123456789abcdef0 for servers; lower case) or only '*' for "
+        "every managed node"
+    )
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (
+            {"bucket": "amzn-s3-demo-bucket"},
+            "give a key prefix for the output in 'amzn-s3-demo-bucket', such as ssm/agent/: the "
+            "servers may write only under it, and without one they could overwrite any object "
+            "in the bucket",
+        ),
+        (
+            {"bucket": "amzn-s3-demo-bucket", "prefix": "*"},
+            "'*' holds *, which IAM reads as a wildcard or a policy variable: the servers could "
+            "write outside the prefix. Give a literal prefix such as ssm/agent/",
+        ),
+        (
+            {"bucket": "amzn-s3-demo-bucket", "prefix": "ssm/?"},
+            "'ssm/?' holds ?, which IAM reads as a wildcard or a policy variable: the servers "
+            "could write outside the prefix. Give a literal prefix such as ssm/agent/",
+        ),
+    ],
+    ids=["empty", "star", "question-mark"],
+)
+def test_output_prefix_that_would_open_the_whole_bucket(
+    output: dict[str, str], message: str
+) -> None:
+    assert errors(fleet(output=output)) == [f"hosts.fleets[0].output: {message}"]
 
 
 def test_rate_under_thirty_minutes() -> None:
@@ -288,8 +386,8 @@ def test_target_needs_exactly_one_kind() -> None:
     [bad_id] = errors(fleet(targets=[{"instance_ids": ["i-123"]}]))
     assert bad_id.startswith("hosts.fleets[0].targets[0]: 'i-123' not valid here")
     assert errors(fleet(targets=[])) == [
-        "hosts.fleets[0].targets: give at least one target: a tag with values, instance_ids or "
-        "a resource_group"
+        "hosts.fleets[0].targets: give one target: a tag with values, instance_ids or a "
+        "resource_group"
     ]
 
 
@@ -385,3 +483,58 @@ def test_unknown_keys_are_errors() -> None:
     [message] = errors(fleet(schedules="rate(1 day)"))
     # Under Blueprint.hosts the renderer adds "did you mean 'schedule'?".
     assert message.startswith("hosts.fleets[0].schedules: unknown key")
+
+
+# ------------------------------------------------------------------- warnings
+
+CREDENTIAL_YAML = """
+name: shop
+stage: dev
+hosts:
+  fleets:
+    - name: web
+      targets: [{tag: role, values: [web]}]
+      log_files:
+        - {name: syslog, file_path: /var/log/messages}
+        - {name: keys, file_path: /home/*/.ssh/*}
+    - name: pos
+      os: windows
+      targets: [{tag: role, values: [pos]}]
+      log_files:
+        - {name: aws, file_path: 'C:\\Users\\*\\.aws\\credentials'}
+"""
+
+
+def test_log_files_that_hold_credentials_are_valid_with_a_warning() -> None:
+    data = section(CREDENTIAL_YAML)
+    assert errors(data) == []
+    assert [str(w) for w in hosts_warnings(Hosts.model_validate(data))] == [
+        "hosts.fleets[0].log_files[1].file_path: '/home/*/.ssh/*' can match "
+        "/home/USER/.ssh/id_rsa, which holds an SSH private key: the agent would send it to "
+        "CloudWatch Logs, where everyone who may read the log group reads it. Collect only "
+        "log files, or narrow the path",
+        "hosts.fleets[1].log_files[0].file_path: 'C:\\\\Users\\\\*\\\\.aws\\\\credentials' can "
+        "match C:\\Users\\USER\\.aws\\credentials, which holds AWS access keys: the agent "
+        "would send it to CloudWatch Logs, where everyone who may read the log group reads "
+        "it. Collect only log files, or narrow the path",
+    ]
+
+
+@pytest.mark.parametrize("text", [FULL_YAML, SMALL_YAML], ids=["full", "small"])
+def test_the_snippets_do_not_warn(text: str) -> None:
+    assert list(hosts_warnings(Hosts.model_validate(section(text)))) == []
+
+
+def test_validate_prints_the_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``obs-blueprint validate`` says valid, then names each path on stderr."""
+    path = tmp_path / "blueprint.yaml"
+    path.write_text(CREDENTIAL_YAML)
+    assert main(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{path}: valid\n"
+    lines = err.splitlines()
+    assert [line.split(": ")[1:3] for line in lines] == [
+        ["warning", "hosts.fleets[0].log_files[1].file_path"],
+        ["warning", "hosts.fleets[1].log_files[0].file_path"],
+    ]
+    assert lines[0].startswith(f"{path}: warning: hosts.fleets[0].log_files[1].file_path: ")

@@ -203,10 +203,13 @@ def test_malformed_ids(key: str, value: str, kind: str, prefix: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["-shop", "shop prod", "a" * 101])
-def test_invalid_eks_cluster_name(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("-shop", "'-shop'"), ("shop prod", "'shop prod'"), ("a" * 101, "'" + "a" * 77 + "...'")],
+)
+def test_invalid_eks_cluster_name(name: str, shown: str) -> None:
     assert _error({"containers": {"eks": [{"cluster": name}]}}) == [
-        f"containers.eks[0].cluster: {name!r} is not an EKS cluster name; use 1 to 100 letters, "
+        f"containers.eks[0].cluster: {shown} is not an EKS cluster name; use 1 to 100 letters, "
         "digits, '-' and '_', starting with a letter or digit"
     ]
 
@@ -226,7 +229,7 @@ def test_container_field_rules() -> None:
         "v4.1.0-eksbuild.1",
         "containers.ecs[0].cluster: 'a/b' is not an ECS cluster name; use 1 to 255 letters, "
         "digits, '-' and '_' (the name, not the ARN)",
-        "containers.ecs[0].mode: 'on' is not valid: Input should be 'enhanced' or 'enabled'",
+        "containers.ecs[0].mode: 'on' is not valid: use 'enhanced' or 'enabled'",
     ]
 
 
@@ -279,7 +282,7 @@ def test_alarm_examples_and_settings() -> None:
         "flow_logs[0].rejected_ssh_rdp_alarm.period: 30 seconds is shorter than a metric "
         "filter's one-minute data: the alarm would sit in INSUFFICIENT_DATA at three times the "
         "price; use 60 or more",
-        "flow_logs[0].rejected_ssh_rdp_alarm.actions.alarm[0]: topic 'pager' is not a blueprint "
+        "flow_logs[0].rejected_ssh_rdp_alarm.actions.alarm[0].topic: 'pager' is not a blueprint "
         "topic; known topics: ops",
     ]
 

@@ -20,7 +20,11 @@ from observability_blueprint import BlueprintError, BlueprintKey
 from observability_blueprint.blueprint.stacks import add_compliance_checks
 from observability_blueprint.containers.ecs_container_insights import EcsContainerInsights
 from observability_blueprint.containers.eks_observability import EksObservability
-from observability_blueprint.rules.containers import check_eks_cluster_name
+from observability_blueprint.rules.containers import (
+    check_eks_cluster_name,
+    check_oidc_provider_arn,
+    oidc_issuer,
+)
 from support import assert_compliant, new_app, new_stack, resources
 
 OIDC = (
@@ -306,13 +310,22 @@ def test_an_imported_cluster_is_treated_like_one_given_by_name() -> None:
 # ---------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("name", ["-shop", "shop prod", "a" * 101, "shop.prod", ""])
-def test_invalid_eks_cluster_names_are_refused(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("-shop", "'-shop'"),
+        ("shop prod", "'shop prod'"),
+        ("a" * 101, "'" + "a" * 77 + "...'"),  # a long value is cut in the message
+        ("shop.prod", "'shop.prod'"),
+        ("", "''"),
+    ],
+)
+def test_invalid_eks_cluster_names_are_refused(name: str, shown: str) -> None:
     _, stack = new_stack()
     with pytest.raises(BlueprintError) as error:
         EksObservability(stack, "Eks", cluster_name=name)
     assert str(error.value) == (
-        f"Test/Eks.cluster_name: {name!r} is not an EKS cluster name; use 1 to 100 letters, "
+        f"Test/Eks.cluster_name: {shown} is not an EKS cluster name; use 1 to 100 letters, "
         "digits, '-' and '_', starting with a letter or digit"
     )
 
@@ -346,7 +359,8 @@ def test_eks_settings_are_checked() -> None:
     assert str(error.value).splitlines() == [
         "Test/Eks.oidc_provider_arn: 'arn:aws:iam::111122223333:role/not-a-provider' is not an "
         "EKS OIDC provider ARN; use the form "
-        "arn:aws:iam::111122223333:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID",
+        "arn:aws:iam::111122223333:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID; this is "
+        "an IAM role ARN",
         "Test/Eks.addon_version: '4.1.0' is not an add-on version; use the form v4.1.0-eksbuild.1",
         "Test/Eks.pod_identity_agent: the Pod Identity Agent serves Pod Identity; with "
         "oidc_provider_arn the add-on uses IRSA and does not need it",
@@ -354,6 +368,32 @@ def test_eks_settings_are_checked() -> None:
         "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, "
         "2922, 3288, 3653 (nearest: 7 or 14), or null to keep events forever",
     ]
+
+
+def test_an_oidc_provider_given_by_reference_is_refused() -> None:
+    # Its issuer goes into the trust policy's condition keys, so it must be text.
+    _, stack = new_stack()
+    reference = Token.as_string({"Ref": "Provider"})
+    with pytest.raises(BlueprintError) as error:
+        EksObservability(stack, "Eks", cluster_name="shop", oidc_provider_arn=reference)
+    assert str(error.value).startswith("Test/Eks.oidc_provider_arn: '${Token[")
+    assert str(error.value).endswith(
+        "' is a reference; give the OIDC provider ARN as text: its issuer "
+        "(oidc.eks.REGION.amazonaws.com/id/ID) goes into the role's trust policy"
+    )
+
+
+def test_an_oidc_provider_in_another_partition_keeps_its_issuer() -> None:
+    china = "arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC"
+    assert check_oidc_provider_arn(china) is None
+    assert oidc_issuer(china) == "oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC"
+    assert check_oidc_provider_arn(
+        "arn:aws:iam:eu-west-1:111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/A"
+    ) == (
+        "'arn:aws:iam:eu-west-1:111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/A' "
+        "is not an EKS OIDC provider ARN; use the form "
+        "arn:aws:iam::111122223333:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID"
+    )
 
 
 def test_pod_identity_needs_addon_3_1_or_later() -> None:

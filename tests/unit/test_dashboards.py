@@ -265,7 +265,13 @@ def test_host_dashboard_uses_search_per_fleet(full: Synthesized) -> None:
         "Fleet=\"branch-servers\"', 'Average', 300)"
     ) in expressions
     titles = [w["properties"]["markdown"] for w in widgets if w["type"] == "text"]
-    assert [t.splitlines()[0] for t in titles] == ["# web", "# branch-servers", "# workers"]
+    assert [t.splitlines()[0] for t in titles] == [
+        "# web",
+        "# bastion",
+        "# reporting",
+        "# branch-servers",
+        "# workers",
+    ]
 
 
 def test_fleet_dimension_is_what_the_agent_config_appends(full: Synthesized) -> None:

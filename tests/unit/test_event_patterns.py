@@ -10,10 +10,14 @@ an event, and what the documentation says happens.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from observability_blueprint.rules import event_patterns
 from observability_blueprint.rules.event_patterns import (
     EventExamples,
     check_pattern,
@@ -22,6 +26,7 @@ from observability_blueprint.rules.event_patterns import (
     matches,
     needs_us_east_1,
     pattern_problems,
+    region_split_problem,
     template_problems,
     wildcard_problem,
 )
@@ -675,8 +680,42 @@ BAD_PATTERNS: list[tuple[Any, str]] = [
     ({"x": [{"anything-but": True}]}, r"true cannot be excluded"),
     ({"x": [{"anything-but": ["a", 1]}]}, r"mixes kinds"),
     (
-        {"x": [{"anything-but": {"prefix": ["a", "b"]}}]},
-        r"anything-but prefix takes a single string",
+        {"x": [{"anything-but": {"prefix": 5}}]},
+        r"^x\[0\].anything-but: 5: anything-but prefix takes a string or a list of strings$",
+    ),
+    (
+        {"x": [{"anything-but": {"prefix": ""}}]},
+        r'^x\[0\].anything-but: "": an empty anything-but prefix would exclude every string; '
+        r"give a non-empty prefix$",
+    ),
+    (
+        {"x": [{"anything-but": {"suffix": ["a", ""]}}]},
+        r'^x\[0\].anything-but: \["a", ""\]: an empty anything-but suffix would exclude every '
+        r"string; give a non-empty suffix$",
+    ),
+    (
+        {"$or": [{"numeric": [">", 0]}, {"cidr": ["10.0.0.0/8"]}]},
+        r"^\$or\[0\].numeric: 'numeric' is an operator name, which EventBridge does not take as "
+        r"a field name inside \$or; each alternative is a pattern of fields, such as "
+        r'\{"state": \[\{"prefix": "run"\}\]\}$',
+    ),
+    (
+        {"detail": {"$or": [{"a": ["x"]}, {"b": {"prefix": ["y"]}}]}},
+        r"^detail.\$or\[1\].b.prefix: 'prefix' is an operator name",
+    ),
+    (
+        {"x": [{"equals-ignore-case": "go \U0001f600"}]},
+        r"^x\[0\].equals-ignore-case: 'go \U0001f600' holds '\U0001f600' \(U\+1F600\); "
+        r"EventBridge compares ignoring case one UTF-16 unit at a time and never matches a "
+        r"character above U\+FFFF that way: match it exactly, or with prefix, suffix or wildcard$",
+    ),
+    (
+        {"x": [{"suffix": {"equals-ignore-case": "\U0001f600"}}]},
+        r"^x\[0\].suffix: '\U0001f600' holds",
+    ),
+    (
+        {"x": [{"anything-but": {"equals-ignore-case": ["a", "\U0001f600"]}}]},
+        r"^x\[0\].anything-but: '\U0001f600' holds",
     ),
     ({"x": [{"anything-but": {"numeric": [">", 1]}}]}, r"anything-but takes one of prefix"),
     ({"x": [{"wildcard": "a**b"}]}, r"consecutive \* are not allowed"),
@@ -794,3 +833,158 @@ def test_input_paths_must_be_json_paths() -> None:
     assert [str(p) for p in problems] == [
         "input_paths.x: 'detail.state' is not a JSON path into the event; use $.detail.instance-id"
     ]
+
+
+# ------------------------------------------------ ignoring case, as event-ruler
+
+# Each row: the pattern's text, an event value, whether event-ruler matches. The
+# choices per character are Java's toLowerCase/toUpperCase(Locale.ROOT) of that
+# character alone (EqualsIgnoreCaseParser); the expectations are written from
+# Unicode's case mappings, not computed.
+IGNORE_CASE = [
+    ("aBc", "ABC", True),
+    ("aBc", "abcd", False),
+    ("\u00df", "\u00df", True),  # ß
+    ("\u00df", "SS", True),  # ß upper-cases to two letters
+    ("\u00df", "ss", False),  # ... but lower-cases to itself: "ss" is neither
+    ("\u00df", "Ss", False),
+    ("SS", "\u00df", False),
+    ("SS", "sS", True),
+    ("stra\u00dfe", "STRASSE", True),
+    ("\u0149", "\u02bcN", True),  # U+0149 upper-cases to U+02BC N
+    ("\u0149", "\u0149", True),
+    ("\u0149", "\u02bcn", False),
+    ("\u0130", "i\u0307", True),  # İ lower-cases to i + combining dot
+    ("\u0130", "i", False),
+    ("12\u2c65", "12\u023a", True),  # ⱥ / Ⱥ differ in UTF-8 length (ByteMachineTest)
+    ("\u01c5", "\u01c4", True),  # ǅ (title case): its lower ǆ or upper Ǆ ...
+    ("\u01c5", "\u01c5", False),  # ... not itself
+    (
+        "\u03a3",
+        "\u03c3",
+        True,
+    ),  # capital sigma alone lower-cases to the medial form, not the final one
+    ("\u03a3", "\u03c2", False),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), IGNORE_CASE)
+def test_equals_ignore_case_follows_event_ruler(text: str, value: str, expected: bool) -> None:
+    pattern = {"x": [{"equals-ignore-case": text}]}
+    assert pattern_problems(pattern) == []
+    assert matches(pattern, {"x": value}) is expected
+    excluded = {"x": [{"anything-but": {"equals-ignore-case": [text]}}]}
+    assert matches(excluded, {"x": value}) is not expected
+
+
+@pytest.mark.parametrize(
+    ("operator", "text", "value", "expected"),
+    [
+        ("prefix", "stra\u00df", "STRASSE-1", True),
+        ("prefix", "stra\u00df", "STRAsSE-1", False),
+        ("prefix", "\u00df", "S", False),
+        ("suffix", "\u00df", "GROSS", True),
+        ("suffix", "\u00df", "GROSs", False),
+        ("suffix", "\u0149", "x\u02bcN", True),
+        ("suffix", ".PNG", "a.png", True),
+        ("suffix", ".png", "png", False),
+    ],
+)
+def test_prefix_and_suffix_ignoring_case_follow_event_ruler(
+    operator: str, text: str, value: str, expected: bool
+) -> None:
+    pattern = {"x": [{operator: {"equals-ignore-case": text}}]}
+    assert pattern_problems(pattern) == []
+    assert matches(pattern, {"x": value}) is expected
+
+
+def test_anything_but_prefix_and_suffix_take_lists() -> None:
+    pattern = {"x": [{"anything-but": {"prefix": ["init", "stop"]}}]}
+    assert pattern_problems(pattern) == []
+    assert matches(pattern, {"x": "running"})
+    assert not matches(pattern, {"x": "stopped"})
+    suffixes = {"x": [{"anything-but": {"suffix": [".png", ".jpg"]}}]}
+    assert not matches(suffixes, {"x": "a.jpg"})
+    assert matches(suffixes, {"x": "a.gif"})
+
+
+def test_or_alternatives_with_ordinary_names_are_kept() -> None:
+    pattern = {"$or": [{"state": [{"prefix": "run"}]}, {"code": [{"numeric": [">", 5]}]}]}
+    assert pattern_problems(pattern) == []
+    assert matches(pattern, {"state": "running"})
+
+
+# ---------------------------------------------------- wildcards in linear time
+
+
+@pytest.mark.parametrize(
+    ("wildcard", "value", "expected"),
+    [
+        ("*a*a*a*a*a*a*b", "a" * 5000, False),
+        ("*a*a*a*a*a*a*b", "a" * 5000 + "b", True),
+        ("a*a", "a", False),  # the two ends cannot share the "a"
+        ("a*a", "aa", True),
+        ("*", "", True),
+        ("a\\*b*", "a*bc", True),
+        ("a\\*b*", "axbc", False),
+        ("a\\\\*", "a\\x", True),
+        ("*.png", "x.png.gif", False),
+        ("*/lib/*", "/usr/lib/x", True),
+    ],
+)
+def test_wildcards_match_without_backtracking(wildcard: str, value: str, expected: bool) -> None:
+    pattern = {"x": [{"wildcard": wildcard}]}
+    assert pattern_problems(pattern) == []
+    assert matches(pattern, {"x": value}) is expected
+
+
+def test_a_hostile_wildcard_example_finishes() -> None:
+    """A child process with a generous timeout: a hang fails the test, not the suite."""
+    script = (
+        "from observability_blueprint.rules.event_patterns import matches\n"
+        "p = {'x': [{'wildcard': '*a' * 40 + '*b'}]}\n"
+        "print(matches(p, {'x': 'a' * 100000}), matches(p, {'x': 'a' * 100000 + 'b'}))\n"
+    )
+    root = str(Path(event_patterns.__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={"PYTHONPATH": root},
+    )
+    assert done.stdout.split() == ["False", "True"]
+
+
+def test_a_top_level_or_is_read_alternative_by_alternative_for_global_services() -> None:
+    """A rule whose alternatives name IAM must be forwarded from us-east-1 too."""
+    iam_or_sts = {"$or": [{"source": ["aws.iam"]}, {"source": ["aws.sts"]}]}
+    assert global_services(iam_or_sts) == ("IAM", "STS")
+    assert region_split_problem(iam_or_sts) is None
+    sign_in = {
+        "source": ["aws.signin"],
+        "$or": [{"detail-type": ["AWS Console Sign In via CloudTrail"]}],
+    }
+    assert "console sign-in" in global_services(sign_in)
+
+
+def test_alternatives_mixing_global_and_regional_sources_are_refused_at_or() -> None:
+    problem = region_split_problem({"$or": [{"source": ["aws.iam"]}, {"source": ["aws.ec2"]}]})
+    assert problem is not None
+    assert problem.location == "$or"
+    assert problem.message == (
+        "names aws.iam, whose events reach EventBridge only in us-east-1, with aws.ec2, whose "
+        "events arrive in their own Region: no one rule sees both; split it into two rules"
+    )
+
+
+def test_a_message_longer_than_an_input_template_takes_is_refused() -> None:
+    """EventBridge takes an InputTemplate of at most 8,192 characters (issue 12, A4)."""
+    [problem] = template_problems("a" * 8191, {})
+    assert problem.location == "message"
+    assert problem.message == (
+        f"{'a' * 60!r}… is 8,193 characters as EventBridge receives it (a JSON string); an "
+        "input template takes at most 8,192"
+    )
+    assert template_problems("a" * 8190, {}) == []

@@ -13,11 +13,16 @@ from observability_blueprint.rules.event_schedules import (
     Permission,
     RunbookAction,
     action_problems,
+    acts_on_instances,
     check_schedule,
+    event_source_problems,
     has_no_resource_level,
     instance_ids,
+    instance_parameter_problems,
     permission_problems,
+    targets_problems,
 )
+from observability_blueprint.rules.ssm_schedules import AssociationTarget
 from observability_blueprint.rules.time_zones import check_timezone
 
 VALID = [
@@ -33,6 +38,11 @@ VALID = [
     "cron(0 12 LW * ? *)",
     "cron(0 12 3W * ? *)",
     "cron(0,30 6 ? JAN,jul 1-5 *)",
+    # A range may wrap past the end of its field (the reference's own example).
+    "cron(0/30 20-2 ? * MON-FRI *)",
+    "cron(0 1 ? * FRI-MON *)",
+    "cron(0 0 1 NOV-FEB ? *)",
+    "cron(50-10 * * * ? *)",
     "rate(1 minute)",
     "rate(5 minutes)",
     "rate(1 hour)",
@@ -69,8 +79,17 @@ INVALID = [
         "month day-of-week year (the year is required, usually *)",
     ),
     ("cron(0 12 * * ? * *)", "has 7 fields; EventBridge cron has 6"),
-    ("cron(0 10-5 * * ? *)", "hours '10-5': the range 10-5 runs backwards"),
-    ("cron(0 8 ? * FRI-MON *)", "day-of-week 'FRI-MON': the range FRI-MON runs backwards"),
+    (
+        "cron(0 0 * * ? 2030-2026)",
+        "'cron(0 0 * * ? 2030-2026)': year '2030-2026': the range 2030-2026 runs backwards; "
+        "write the earlier year first, such as 2026-2030",
+    ),
+    (
+        "cron(0 0 ? * 3#1,6#3 *)",
+        "'cron(0 0 ? * 3#1,6#3 *)': day-of-week '3#1,6#3': with # the day-of-week field "
+        "takes a single expression, such as 3#2 (the second Tuesday); use one schedule per "
+        "weekday",
+    ),
     ("cron(0 24 * * ? *)", "hours '24': 24 is out of range 0-23"),
     ("cron(60 0 * * ? *)", "minutes '60': 60 is out of range 0-59"),
     ("cron(0 0 32 * ? *)", "day-of-month '32': 32 is out of range 1-31"),
@@ -79,7 +98,8 @@ INVALID = [
     ("cron(0 0 * * ? 1969)", "year '1969': 1969 is out of range 1970-2199"),
     ("cron(0 0 ? * 2#6 *)", "the week of the month after # must be 1-5"),
     ("cron(0 0 L * ? *)", None),
-    ("cron(0 0 ? * MON#1,5W *)", "day-of-week takes L"),
+    ("cron(0 0 ? * MON#1,5W *)", "with # the day-of-week field takes a single expression"),
+    ("cron(0 0 ? * 5W *)", "day-of-week takes L"),
     ("cron(0 ? * * ? *)", "hours '?': ? is only allowed in day-of-month or day-of-week"),
     ("cron(0/0 * * * ? *)", "the increment in '0/0' must be a positive whole number"),
     ("cron(0 0 * FOO ? *)", "'FOO' is not a number"),
@@ -188,6 +208,26 @@ def test_bad_targets(targets: InstanceTargets, location: str, message: str) -> N
     assert message in problem.message
 
 
+@pytest.mark.parametrize("tag", ["cost+center", "aws:role", "", "k" * 129, "a*b"])
+def test_a_tag_key_ssm_targets_refuse_is_refused_as_state_manager_does(tag: str) -> None:
+    # SSM's TargetKey (SendCommand, StartAutomationExecution, CreateAssociation) has no +,
+    # although EC2 tag keys and EventBridge's RunCommandTargetKey take it.
+    [problem] = targets_problems(InstanceTargets(tag=tag, values=("x",)))
+    assert problem.location == "targets.tag"
+    shown = repr(tag) if len(tag) <= 80 else repr(tag[:77] + "...")
+    assert problem.message == (
+        f"{shown} is not a tag key a Run Command or Automation target takes; use 1 to 128 "
+        "letters, digits, spaces and _ . : / = - @ (no +), not starting with aws:"
+    )
+    assert AssociationTarget.tag(tag, "x").check() is not None
+
+
+@pytest.mark.parametrize("tag", ["role", "Patch Group", "team:app/tier=web", "Rôle", "k" * 128])
+def test_tag_keys_both_checks_take(tag: str) -> None:
+    assert list(targets_problems(InstanceTargets(tag=tag, values=("x",)))) == []
+    assert AssociationTarget.tag(tag, "x").check() is None
+
+
 def test_schedules_take_no_opsitem_or_topic() -> None:
     [problem] = action_problems(OpsItemAction(title="t", description="d"), on_schedule=True)
     assert "a schedule cannot take an OpsItem action" in problem.message
@@ -197,7 +237,11 @@ def test_schedules_take_no_opsitem_or_topic() -> None:
 
 def test_lambda_arn_and_opsitem_values_are_checked() -> None:
     [problem] = action_problems(LambdaAction(function_arn="my-function"), on_schedule=True)
-    assert problem.message.startswith("'my-function' is not a Lambda function ARN")
+    assert problem.message == (
+        "'my-function' is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); expected "
+        "a Lambda function (arn:aws:lambda:REGION:ACCOUNT:function:NAME, with :VERSION or "
+        ":ALIAS if wanted)"
+    )
     problems = action_problems(
         OpsItemAction(title="t", description="d", severity=5, category="Urgent"), on_schedule=False
     )
@@ -287,3 +331,120 @@ def test_a_question_mark_is_a_wildcard_resource_too() -> None:
     assert problem.message.startswith(
         "'arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef?': a wildcard resource"
     )
+
+
+# ------------------------------------- instances a runbook's role may act on
+
+
+def _restart(*values: str) -> RunbookAction:
+    return RunbookAction(document="AWS-RestartEC2Instance", parameters={"InstanceId": values})
+
+
+def test_runbooks_that_act_on_instances() -> None:
+    assert acts_on_instances("AWS-RestartEC2Instance")
+    assert acts_on_instances("AWS-CreateImage")
+    assert not acts_on_instances("AWS-PublishSNSNotification")
+    assert not acts_on_instances("Payments-RotateExports")
+
+
+@pytest.mark.parametrize(
+    ("values", "on_schedule"),
+    [
+        (("i-0123456789abcdef0",), True),
+        (("i-01234567", "i-0123456789abcdef0"), True),
+        (("i-0123456789abcdef0",), False),
+        (("<instance>",), False),
+        (("<a>", "<b>"), False),
+    ],
+)
+def test_instance_parameters_that_scope_the_role(
+    values: tuple[str, ...], on_schedule: bool
+) -> None:
+    assert list(instance_parameter_problems(_restart(*values), on_schedule=on_schedule)) == []
+
+
+@pytest.mark.parametrize(
+    ("values", "on_schedule", "start"),
+    [
+        (
+            ("i-0123456789ABCDEF0",),
+            True,
+            "'i-0123456789ABCDEF0' is not an instance id (instance ids are lower case)",
+        ),
+        (("i-0123456789abcde",), False, "'i-0123456789abcde' is not an instance id: the role"),
+        (("web-1",), True, "'web-1' is not an instance id: the role"),
+        ((), True, "AWS-RestartEC2Instance acts on the instances in InstanceId"),
+        ((), False, "AWS-RestartEC2Instance acts on the instances in InstanceId"),
+        (("<instance>",), True, "'<instance>': a schedule has no event to fill a placeholder"),
+        (("i-0123456789abcdef0", "<x>"), False, "'i-0123456789abcdef0', ...: mixes instance ids"),
+    ],
+)
+def test_instance_parameters_that_would_widen_the_role_are_refused(
+    values: tuple[str, ...], on_schedule: bool, start: str
+) -> None:
+    action = _restart(*values)
+    [problem] = instance_parameter_problems(action, on_schedule=on_schedule)
+    assert problem.location == "parameters.InstanceId"
+    assert problem.message.startswith(start)
+    # action_problems reports it too, so every caller refuses it.
+    assert problem in action_problems(action, on_schedule=on_schedule)
+
+
+def test_tag_targets_and_unknown_runbooks_are_not_instance_scoped_here() -> None:
+    tagged = RunbookAction(
+        document="AWS-CreateImage", targets=InstanceTargets(tag="Backup", values=("nightly",))
+    )
+    assert list(instance_parameter_problems(tagged, on_schedule=True)) == []
+    own = RunbookAction(
+        document="Payments-Rotate",
+        parameters={"InstanceId": ("WEB",)},
+        permissions=(Permission(actions=("s3:GetObject",), resources=("arn:aws:s3:::b/k",)),),
+    )
+    assert list(instance_parameter_problems(own, on_schedule=True)) == []
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        {"source": ["aws.ec2"]},
+        {"source": ["aws.ec2", "aws.guardduty"], "detail-type": ["GuardDuty Finding"]},
+        {"$or": [{"source": ["aws.ec2"]}, {"source": ["aws.health"]}]},
+        {"source": ["aws.ec2"], "$or": [{"detail-type": ["a"]}, {"detail-type": ["b"]}]},
+    ],
+)
+def test_aws_service_events_may_name_the_instance(pattern: dict[str, object]) -> None:
+    assert list(event_source_problems(_restart("<instance>"), pattern)) == []
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        {"source": ["com.shop.orders"]},
+        {"source": ["aws.ec2", "com.shop.orders"]},
+        {"source": [{"prefix": "aws."}]},
+        {"source": [{"anything-but": "com.shop"}]},
+        {"source": ["aws.partner/example.com/1/orders"]},
+        {"source": []},
+        {"detail-type": ["EC2 Instance State-change Notification"]},
+        {"$or": [{"source": ["aws.ec2"]}, {"detail-type": ["x"]}]},
+    ],
+)
+def test_forgeable_events_may_not_name_the_instance(pattern: dict[str, object]) -> None:
+    [problem] = event_source_problems(_restart("<instance>"), pattern)
+    assert problem.location == "parameters.InstanceId"
+    assert problem.message.startswith(
+        "'<instance>' takes the instance from the event, but the pattern's source "
+        f"{pattern.get('source', 'none')} is not only AWS services: anyone who may call "
+        "events:PutEvents could send such an event naming any instance, and "
+        "AWS-RestartEC2Instance would act on it."
+    )
+
+
+def test_named_instances_and_other_actions_do_not_depend_on_the_source() -> None:
+    custom = {"source": ["com.shop.orders"]}
+    assert list(event_source_problems(_restart("i-0123456789abcdef0"), custom)) == []
+    assert list(event_source_problems(NotifyAction(topic="ops"), custom)) == []
+    publish = RunbookAction(
+        document="AWS-PublishSNSNotification", parameters={"Message": ("<instance>",)}
+    )
+    assert list(event_source_problems(publish, custom)) == []

@@ -96,6 +96,23 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(tmp_path_factory.mktemp("events"))
 
 
+def _joined_json(value: Any) -> Any:
+    """Parse a JSON input that CloudFormation joins around references.
+
+    Each ``Fn::GetAtt`` becomes ``<LogicalIdWithoutHash.Attribute>``.
+    """
+    if isinstance(value, str):
+        return json.loads(value)
+    parts = []
+    for part in value["Fn::Join"][1]:
+        if isinstance(part, str):
+            parts.append(part)
+        else:
+            logical_id, attribute = part["Fn::GetAtt"]
+            parts.append(f"<{logical_id[:-8]}.{attribute}>")
+    return json.loads("".join(parts))
+
+
 def rules(template: Template) -> dict[str, dict[str, Any]]:
     return {
         r["Properties"].get("Name", logical): r["Properties"]
@@ -183,9 +200,11 @@ def test_only_the_rule_may_publish_to_the_topic(built: Built) -> None:
 def test_a_runbook_response_passes_the_event_instance(built: Built) -> None:
     rule = rules(built.template("Full"))["payments-prod-unexpected-stop"]
     opsitem, runbook, function = rule["Targets"]
-    assert runbook["InputTransformer"] == {
-        "InputPathsMap": {"instance": "$.detail.instance-id"},
-        "InputTemplate": '{"InstanceId": ["<instance>"]}',
+    assert runbook["InputTransformer"]["InputPathsMap"] == {"instance": "$.detail.instance-id"}
+    # The runbook runs with its own automation role (issue 12, B7).
+    assert _joined_json(runbook["InputTransformer"]["InputTemplate"]) == {
+        "InstanceId": ["<instance>"],
+        "AutomationAssumeRole": ["<EventsResponsesunexpectedstopAction1RoleAutomation.Arn>"],
     }
     assert json.dumps(runbook["Arn"]).endswith(
         ':automation-definition/AWS-StartEC2Instance:$DEFAULT"]]}'
@@ -244,9 +263,12 @@ def test_a_scheduled_runbook_on_tagged_instances_has_rate_control(built: Built) 
     assert json.dumps(target["Arn"]).endswith(
         ':scheduler:::aws-sdk:ssm:startAutomationExecution"]]}'
     )
-    assert json.loads(target["Input"]) == {
+    assert _joined_json(target["Input"]) == {
         "DocumentName": "AWS-CreateImage",
-        "Parameters": {"NoReboot": ["true"]},
+        "Parameters": {
+            "NoReboot": ["true"],
+            "AutomationAssumeRole": ["<EventsSchedulesnightlyimagesRoleAutomation.Arn>"],
+        },
         "TargetParameterName": "InstanceId",
         "Targets": [{"Key": "tag:Backup", "Values": ["nightly"]}],
         "MaxConcurrency": "10%",
@@ -369,7 +391,11 @@ def test_a_scheduled_runbook_role_is_scoped_to_the_tag(built: Built) -> None:
         task.role.node.find_child("DefaultPolicy").document.to_json()
     )["Statement"]
     by_action = {json.dumps(s["Action"]): s for s in statements}
-    create = [s for s in statements if s["Action"] == "ec2:CreateImage" and "Condition" in s]
+    automation = task.role.node.find_child("Automation").node.find_child("DefaultPolicy")
+    runbook_statements = Stack.of(task).resolve(automation.document.to_json())["Statement"]
+    create = [
+        s for s in runbook_statements if s["Action"] == "ec2:CreateImage" and "Condition" in s
+    ]
     assert create[0]["Condition"] == {"StringEquals": {"aws:ResourceTag/Backup": ["nightly"]}}
     assert by_action['"sqs:SendMessage"']["Resource"] == {
         "Fn::GetAtt": [
@@ -391,7 +417,7 @@ def test_a_command_role_is_scoped_to_the_document_and_tag(built: Built) -> None:
 
 
 def test_instance_ids_named_in_parameters_scope_the_role(built: Built) -> None:
-    role = built.full.schedules["ledger-restart"].role
+    role = built.full.schedules["ledger-restart"].role.node.find_child("Automation")
     statements = Stack.of(role).resolve(role.node.find_child("DefaultPolicy").document.to_json())[
         "Statement"
     ]
@@ -536,7 +562,10 @@ def test_a_time_zone_on_a_rate_is_refused() -> None:
             "Task",
             schedule="rate(1 day)",
             timezone="Europe/Berlin",
-            action=RunbookAction(document="AWS-RestartEC2Instance"),
+            action=RunbookAction(
+                document="AWS-RestartEC2Instance",
+                parameters={"InstanceId": ("i-0123456789abcdef0",)},
+            ),
             delivery=delivery,
         )
 
@@ -557,3 +586,107 @@ def test_delivery_settings_are_checked() -> None:
         "seconds",
         "Test/Delivery.retention: 1,296,000 seconds; SQS keeps messages 1 minute to 14 days",
     ]
+
+
+# ------------------------------------------- permissions a task must not widen
+
+
+def test_a_response_on_a_custom_source_may_not_act_on_the_events_instance() -> None:
+    """Anyone who may put an event on the bus would choose the instance to stop."""
+    _, stack = new_stack()
+    delivery, _ = _delivery(stack)
+    with pytest.raises(BlueprintError) as caught:
+        AutomatedResponse(
+            stack,
+            "Response",
+            pattern={"source": ["com.payments.orders"], "detail-type": ["Stop requested"]},
+            input_paths={"instance": "$.detail.instance-id"},
+            actions=[
+                RunbookAction(
+                    document="AWS-StopEC2Instance", parameters={"InstanceId": ("<instance>",)}
+                )
+            ],
+            delivery=delivery,
+        )
+    assert str(caught.value) == (
+        "Test/Response.actions[0].parameters.InstanceId: '<instance>' takes the instance from "
+        "the event, but the pattern's source ['com.payments.orders'] is not only AWS "
+        "services: anyone who may call events:PutEvents could send such an event naming any "
+        "instance, and AWS-StopEC2Instance would act on it. Match AWS service events only "
+        "(every source a literal starting with aws., which only AWS services may send), or "
+        "name the instance ids"
+    )
+
+
+def test_a_response_on_an_aws_source_acts_on_the_events_instance() -> None:
+    _, stack = new_stack()
+    delivery, _ = _delivery(stack)
+    AutomatedResponse(
+        stack,
+        "Response",
+        pattern={"source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"]},
+        input_paths={"instance": "$.detail.instance-id"},
+        actions=[
+            RunbookAction(
+                document="AWS-StartEC2Instance", parameters={"InstanceId": ("<instance>",)}
+            )
+        ],
+        delivery=delivery,
+    )
+
+
+@pytest.mark.parametrize(
+    ("instance", "message"),
+    [
+        (
+            "i-0123456789ABCDEF0",
+            "'i-0123456789ABCDEF0' is not an instance id (instance ids are lower case): the role "
+            "of AWS-RestartEC2Instance is scoped to the instances named here, and this names "
+            "none (it would get every instance). Give instance ids (i-0123456789abcdef0), or "
+            "targets to run it on tagged instances",
+        ),
+        (
+            "<instance>",
+            "'<instance>': a schedule has no event to fill a placeholder; give instance ids "
+            "(i-0123456789abcdef0), or targets to run it on tagged instances",
+        ),
+    ],
+)
+def test_a_scheduled_runbook_with_an_instance_that_names_none_is_refused(
+    instance: str, message: str
+) -> None:
+    _, stack = new_stack()
+    delivery, _ = _delivery(stack)
+    with pytest.raises(BlueprintError) as caught:
+        ScheduledTask(
+            stack,
+            "Task",
+            schedule="rate(1 day)",
+            action=RunbookAction(
+                document="AWS-RestartEC2Instance", parameters={"InstanceId": (instance,)}
+            ),
+            delivery=delivery,
+        )
+    assert str(caught.value) == f"Test/Task.action.parameters.InstanceId: {message}"
+
+
+def test_a_response_with_an_upper_case_instance_id_is_refused() -> None:
+    _, stack = new_stack()
+    delivery, _ = _delivery(stack)
+    with pytest.raises(
+        BlueprintError,
+        match=r"^Test/Response\.actions\[0\]\.parameters\.InstanceId: 'I-0123456789ABCDEF0' is "
+        r"not an instance id \(instance ids are lower case\)",
+    ):
+        AutomatedResponse(
+            stack,
+            "Response",
+            pattern={"source": ["aws.cloudwatch"]},
+            actions=[
+                RunbookAction(
+                    document="AWS-RestartEC2Instance",
+                    parameters={"InstanceId": ("I-0123456789ABCDEF0",)},
+                )
+            ],
+            delivery=delivery,
+        )

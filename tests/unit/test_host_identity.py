@@ -189,14 +189,43 @@ def test_identity_rejects_bad_input() -> None:
     with pytest.raises(
         BlueprintError, match=r"^Test/Bad\.command_outputs\[0\]: 'My_Bucket' is not an S3 bucket"
     ):
-        HostIdentity(stack, "Bad", command_outputs=[CommandOutput("My_Bucket")])
+        HostIdentity(stack, "Bad", command_outputs=[CommandOutput("My_Bucket", "ssm/")])
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        (
+            "",
+            r"give a key prefix for the output in 'amzn-s3-demo-bucket', such as ssm/agent/: "
+            r"the servers may write only under it, and without one they could overwrite any "
+            r"object in the bucket$",
+        ),
+        (
+            "ssm/*",
+            r"'ssm/\*' holds \*, which IAM reads as a wildcard or a policy variable: the servers "
+            r"could write outside the prefix\. Give a literal prefix such as ssm/agent/$",
+        ),
+        ("ssm/?/", r"'ssm/\?/' holds \?, which IAM reads as a wildcard"),
+        ("ssm/${aws:userid}/", r"'ssm/\$\{aws:userid\}/' holds \$\{, which IAM reads"),
+    ],
+)
+def test_output_prefix_that_would_open_the_whole_bucket_is_rejected(
+    prefix: str, message: str
+) -> None:
+    """The instance role may write under the prefix only: ``<bucket>/<prefix>*``."""
+    _, stack = new_stack()
+    with pytest.raises(BlueprintError, match=rf"^Test/Wide\.command_outputs\[0\]: {message}"):
+        HostIdentity(stack, "Wide", command_outputs=[CommandOutput("amzn-s3-demo-bucket", prefix)])
 
 
 def test_managed_policies_are_acknowledged_for_cdk_nag(tmp_path: Path) -> None:
     """Negative control: the same role without the acknowledgements is reported (IAM4)."""
     app = new_app(tmp_path)
     stack = Stack(app, "Nag")
-    HostIdentity(stack, "Identity", hybrid_role=True, command_outputs=[CommandOutput("b-u-c")])
+    HostIdentity(
+        stack, "Identity", hybrid_role=True, command_outputs=[CommandOutput("b-u-c", "ssm/")]
+    )
     iam.Role(
         stack,
         "Unacknowledged",

@@ -218,8 +218,9 @@ def test_cdk_actions_are_checked_like_specs() -> None:
             actions=ActionSet(alarm=(actions.Ec2Action(actions.Ec2InstanceAction.STOP),)),
         )
     assert str(caught.value) == (
-        "Test/C.actions.alarm[0]: a composite alarm cannot take an ec2 action on ALARM; it "
-        "accepts incident, lambda, opsitem, topic and runbooks (started through EventBridge)"
+        "Test/C.actions.alarm[0]: a composite alarm cannot take an ec2 action on ALARM; on "
+        "ALARM it takes topic, lambda, opsitem (a severity, no category) and incident, and "
+        "runbooks (started through EventBridge)"
     )
 
 

@@ -30,6 +30,7 @@ AREAS = (
     "network",
     "containers",
     "events",
+    "deploy_rules",
 )
 FLOORS = ("rules", "config", "core", *AREAS, "blueprint", "cli")
 """Every folder of the package; a new folder must be placed on a floor here."""

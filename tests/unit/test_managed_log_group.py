@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Environment, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_logs_destinations as logs_destinations
 from aws_cdk.assertions import Match, Template
 
 from observability_blueprint import (
@@ -22,6 +25,7 @@ from observability_blueprint import (
     PatternExamples,
 )
 from observability_blueprint.rules.limits import METRIC_UNITS
+from observability_blueprint.rules.log_groups import check_subscription_destination
 from support import new_stack, properties, resources
 
 LAMBDA_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:shipper"
@@ -422,9 +426,48 @@ def test_subscription_to_an_unknown_destination_is_refused() -> None:
     group = ManagedLogGroup(stack, "Logs")
     with pytest.raises(
         BlueprintError,
-        match=r"Test/Logs/S\.destination_arn: 'arn:aws:sqs:.*' is not a subscription",
+        match=r"Test/Logs/S\.destination_arn: 'arn:aws:sqs:eu-west-1:111122223333:q' is an SQS "
+        r"queue ARN; expected a Lambda function \(arn:aws:lambda:REGION:ACCOUNT:function:NAME, "
+        r".*\) or a CloudWatch Logs destination \(arn:aws:logs:REGION:ACCOUNT:destination:NAME\)$",
     ):
         group.add_subscription("S", destination_arn="arn:aws:sqs:eu-west-1:111122223333:q")
+
+
+@pytest.mark.parametrize(
+    ("role_arn", "message"),
+    [
+        (
+            "arn:aws:sqs:eu-west-1:111122223333:q",
+            "'arn:aws:sqs:eu-west-1:111122223333:q' is not an IAM role ARN "
+            "(arn:aws:iam::ACCOUNT:role/NAME); this is an SQS queue ARN",
+        ),
+        (
+            # An IAM role ARN names no Region.
+            "arn:aws:iam:eu-west-1:111122223333:role/logs",
+            "'arn:aws:iam:eu-west-1:111122223333:role/logs' is not an IAM role ARN "
+            "(arn:aws:iam::ACCOUNT:role/NAME)",
+        ),
+        ("logs-role", "'logs-role' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+    ],
+)
+def test_a_subscription_role_must_be_an_iam_role(role_arn: str, message: str) -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    with pytest.raises(BlueprintError) as caught:
+        group.add_subscription("S", destination_arn=FIREHOSE_ARN, role_arn=role_arn)
+    assert message in str(caught.value)
+
+
+def test_a_destination_of_another_kind_says_what_it_is() -> None:
+    assert check_subscription_destination("arn:aws:s3:::bucket") == (
+        "'arn:aws:s3:::bucket' is not a subscription destination; use the ARN of a Lambda "
+        "function, a Kinesis data stream, a Firehose delivery stream or a CloudWatch Logs "
+        "destination (arn:aws:logs:REGION:ACCOUNT:destination:NAME); this is an S3 bucket or "
+        "object ARN"
+    )
+    assert check_subscription_destination("arn:aws:lambda:eu-west-1:111122223333:function:f") is (
+        None
+    )
 
 
 def test_pattern_is_checked_against_its_examples_at_synth() -> None:
@@ -442,6 +485,44 @@ def test_pattern_is_checked_against_its_examples_at_synth() -> None:
         group.add_metric_filter(spec)
 
 
+def test_a_long_example_event_is_cut_in_the_message() -> None:
+    # A pasted log event may be thousands of characters; the message shows its start.
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    event = '{"status": 200, "body": "' + "x" * 5000 + '"}'
+    spec = _spec(pattern="{ $.status >= 500 }", examples=PatternExamples(match=(event,)))
+    with pytest.raises(BlueprintError) as caught:
+        group.add_metric_filter(spec)
+    assert str(caught.value) == (
+        "Test/Logs/errors.examples.match[0]: the pattern '{ $.status >= 500 }' does not match "
+        "this event, which it should: "
+        '\'{"status": 200, "body": "' + "x" * 52 + "...'"
+    )
+
+
+def test_long_values_are_cut_in_metric_filter_messages() -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    with pytest.raises(BlueprintError) as caught:
+        group.add_metric_filter(_spec(metric_value="$." + "a" * 2000))
+    assert str(caught.value) == (
+        "Test/Logs/errors.value: '$." + "a" * 75 + "...' is not a metric value; use a number "
+        "such as 1, a JSON selector such as $.latency_ms, or a field of a space-delimited "
+        "pattern such as $bytes"
+    )
+
+    pattern = "[ip, status, " + ", ".join(f"field{i}" for i in range(60)) + "]"
+    with pytest.raises(BlueprintError) as caught:
+        group.add_metric_filter(_spec(pattern=pattern, metric_value="$" + "b" * 90))
+    assert str(caught.value) == (
+        "Test/Logs/errors.value: '$" + "b" * 76 + "...' cannot come from the space pattern "
+        # 77 characters of each, then ...
+        "'[ip, status, field0, field1, field2, field3, field4, field5, field6, field7, ...'; "
+        "use a field the pattern names ($ip, $status, $field0, $field1, $field2, $field3, "
+        "$field4, $field5, $field6, ...) or its position ($1, $2...)"
+    )
+
+
 def test_pattern_syntax_error_names_the_construct() -> None:
     _, stack = new_stack()
     group = ManagedLogGroup(stack, "Logs")
@@ -454,3 +535,94 @@ def test_subscription_pattern_syntax_error_names_the_construct() -> None:
     group = ManagedLogGroup(stack, "Logs")
     with pytest.raises(BlueprintError, match=r"Test/Logs/S\.pattern: "):
         group.add_subscription("S", destination_arn=LAMBDA_ARN, pattern="{ $.a = ")
+
+
+# ------------------------------------------- subscription destinations by ARN
+
+IRELAND = Environment(account="111122223333", region="eu-west-1")
+
+
+@pytest.mark.parametrize(
+    ("arn", "message"),
+    [
+        (
+            "arn:aws:lambda:us-east-1:111122223333:function:shipper",
+            "'arn:aws:lambda:us-east-1:111122223333:function:shipper' is in the Region "
+            "us-east-1; CloudWatch Logs invokes a subscription's Lambda function in the log "
+            "group's Region, so it must be in this stack's Region, eu-west-1",
+        ),
+        (
+            "arn:aws:kinesis:eu-west-1:999988887777:stream/central",
+            "'arn:aws:kinesis:eu-west-1:999988887777:stream/central' is in the account "
+            "999988887777; CloudWatch Logs delivers to a Lambda function, Kinesis or Firehose "
+            "stream of the log group's own account (a CloudWatch Logs destination reaches other "
+            "accounts), so it must be in this stack's account, 111122223333",
+        ),
+        (
+            "arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/archive",
+            "'arn:aws-cn:firehose:cn-north-1:111122223333:deliverystream/archive' is in the "
+            "partition aws-cn, this stack in aws: nothing in AWS reaches across partitions; use "
+            "an ARN that starts arn:aws:",
+        ),
+    ],
+)
+def test_subscription_destination_out_of_reach_is_refused(arn: str, message: str) -> None:
+    _, stack = new_stack(env=IRELAND)
+    group = ManagedLogGroup(stack, "Logs")
+    with pytest.raises(BlueprintError) as caught:
+        group.add_subscription("S", destination_arn=arn)
+    assert str(caught.value) == f"Test/Logs/S.destination_arn: {message}"
+
+
+def test_a_logs_destination_of_another_account_is_how_logs_leave_the_account() -> None:
+    _, stack = new_stack(env=IRELAND)
+    ManagedLogGroup(stack, "Logs").add_subscription("S", destination_arn=DESTINATION_ARN)
+
+
+def test_a_destination_arn_that_is_a_token_as_a_whole_is_refused_by_add_subscription() -> None:
+    _, stack = new_stack()
+    group = ManagedLogGroup(stack, "Logs")
+    with pytest.raises(
+        BlueprintError,
+        match=r"^Test/Logs/S\.destination_arn: '\$\{Token\[TOKEN\.\d+\]\}' is unresolved at "
+        r"synthesis, so the kind of destination \(which decides the role or permission "
+        r"CloudWatch Logs needs\) is unknown; .* or use add_subscription_filter with "
+        r"aws-cdk-lib's LambdaDestination",
+    ):
+        group.add_subscription("S", destination_arn=Fn.get_att("X", "Arn").to_string())
+
+
+def test_add_subscription_filter_checks_the_destinations_arn() -> None:
+    _, stack = new_stack(env=IRELAND)
+    group = ManagedLogGroup(stack, "Logs")
+    elsewhere = lambda_.Function.from_function_arn(
+        stack, "Elsewhere", "arn:aws:lambda:us-east-1:111122223333:function:shipper"
+    )
+    with pytest.raises(BlueprintError) as caught:
+        group.add_subscription_filter(
+            "S",
+            destination=logs_destinations.LambdaDestination(elsewhere),
+            filter_pattern=logs.FilterPattern.all_events(),
+        )
+    assert str(caught.value) == (
+        "Test/Logs/S.destination: 'arn:aws:lambda:us-east-1:111122223333:function:shipper' is "
+        "in the Region us-east-1; CloudWatch Logs invokes a subscription's Lambda function in "
+        "the log group's Region, so it must be in this stack's Region, eu-west-1"
+    )
+
+
+def test_add_subscription_filter_passes_a_destination_made_in_the_app() -> None:
+    _, stack = new_stack(env=IRELAND)
+    function = lambda_.Function(
+        stack,
+        "Shipper",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return None\n"),
+    )
+    ManagedLogGroup(stack, "Logs").add_subscription_filter(
+        "S",
+        destination=logs_destinations.LambdaDestination(function),
+        filter_pattern=logs.FilterPattern.all_events(),
+    )
+    Template.from_stack(stack).resource_count_is("AWS::Logs::SubscriptionFilter", 1)

@@ -107,12 +107,19 @@ def _error(names: dict[str, Any]) -> None:
     )
 
 
+def _deploy_rules(names: dict[str, Any]) -> None:
+    message = str(names["error"])
+    assert "OBS-LogsRegexPerLogGroup" in message
+    assert "Api/Logs/Filter5" in message
+
+
 # A marker that names the block (a line only it has) and the check of its result.
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "RuleCompositeAlarm(": _alarms,
     "StructuredLogMetrics(stack": _logs,
     'Blueprint.from_yaml("blueprint.yaml")': _blueprint,
     "retention_days=42": _error,
+    "add_deploy_checks(app)": _deploy_rules,
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from observability_blueprint import Blueprint, BlueprintError
 from observability_blueprint.cli.main import main
 from observability_blueprint.cli.report import read_assembly, render
 from support import ROOT, Synthesized
@@ -162,11 +163,20 @@ def test_cli_test_pattern(
     assert "^" in capsys.readouterr().err
 
 
-def test_app_explains_a_stack_over_500_resources(tmp_path: Path) -> None:
-    groups = "".join(f"  - {{name: svc{i:03}, structured_logs: {{}}}}\n" for i in range(80))
+def _many_alarms(tmp_path: Path) -> Path:
+    """520 alarms: a stack over 500 resources that only synthesis counts."""
+    alarms = "".join(
+        f"  - {{name: a{i:03}, metric: {{namespace: Big/App, name: M{i}}}, threshold: 1, "
+        "comparison: '>'}\n"
+        for i in range(520)
+    )
     big = tmp_path / "blueprint.yaml"
-    big.write_text(f"name: big\nstage: dev\nlog_groups:\n{groups}")
-    result = _run_app(big, tmp_path / "out")
+    big.write_text(f"name: big\nstage: dev\nalarms:\n{alarms}")
+    return big
+
+
+def test_app_explains_a_stack_over_500_resources(tmp_path: Path) -> None:
+    result = _run_app(_many_alarms(tmp_path), tmp_path / "out")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().endswith(
@@ -174,6 +184,75 @@ def test_app_explains_a_stack_over_500_resources(tmp_path: Path) -> None:
         "several blueprint files (one per team or service group)"
     )
     assert "is greater than allowed maximum of 500" in result.stderr
+
+
+def test_validate_refuses_what_synthesis_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is valid to the model; only synthesis counts the stack's resources."""
+    big = _many_alarms(tmp_path)
+    assert main(["validate", "--no-compliance-checks", str(big)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"{big}: Number of resources in stack 'big-dev-observability': 521 is greater than "
+        "allowed maximum of 500: AWS::CloudWatch::Alarm (520), AWS::CloudWatch::Dashboard (1). "
+        "CloudFormation takes at most 500 resources per stack: split the workload into several "
+        "blueprint files (one per team or service group)\n"
+    )
+
+
+def test_log_groups_no_stack_holds_are_refused_before_building(tmp_path: Path) -> None:
+    """80 services with structured logs: 80 x (group, 5 filters, query) = 560 resources."""
+    groups = "".join(f"  - {{name: svc{i:03}, structured_logs: {{}}}}\n" for i in range(80))
+    big = tmp_path / "blueprint.yaml"
+    big.write_text(f"name: big\nstage: dev\nlog_groups:\n{groups}")
+    with pytest.raises(BlueprintError) as caught:
+        Blueprint.from_yaml(big)
+    assert [str(p) for p in caught.value.problems] == [
+        "log_groups: 80 log groups with their metric filters, queries and subscriptions are "
+        "560 resources at least; CloudFormation takes at most 500 resources per stack: split "
+        "the workload into several blueprint files (one per team or service group)"
+    ]
+
+
+def test_validate_prints_the_warnings_of_synthesis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "blueprint.yaml"
+    path.write_text(
+        "name: shop\nstage: dev\nenv: {account: '111122223333', region: eu-west-1}\n"
+        "notifications: [{name: ops}]\n"
+        "audit_trail: {trail: {bucket: {existing: shop-trail-logs}}}\n"
+    )
+    assert main(["validate", "--no-compliance-checks", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"{path}: valid\n"
+    assert (
+        f"{path}: warning: /shop-dev-observability/Blueprint/Audit/Trail: CDK cannot change the "
+        "policy of a bucket or key this stack does not manage" in captured.err
+    )
+    assert '"aws:SourceArn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/shop-dev-audit"' in (
+        captured.err
+    )
+
+
+def test_validate_reports_a_failure_inside_aws_cdk_lib_as_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault the blueprint's checks miss still ends in one line, not jsii's traceback."""
+    from observability_blueprint.blueprint import stacks
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Error: Dimension value must be at most 255 characters\n    at x")
+
+    monkeypatch.setattr(stacks, "build", broken)
+    path = tmp_path / "blueprint.yaml"
+    path.write_text("name: shop\nstage: dev\n")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"{path}: synthesis failed in aws-cdk-lib although the file passed the blueprint's "
+        "checks (please report it): Error: Dimension value must be at most 255 characters\n"
+    )
 
 
 def test_report_says_when_compliance_checks_did_not_run(tmp_path: Path, small: Synthesized) -> None:

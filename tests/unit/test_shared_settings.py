@@ -158,7 +158,7 @@ def test_alarm_and_event_runbooks_share_the_document_name_rule() -> None:
         Blueprint.from_dict(data)
     found = [str(p) for p in caught.value.problems if DOCUMENT_RULE in str(p)]
     assert found == [
-        f"alarms[0].actions.alarm[0]: {arn!r} {DOCUMENT_RULE}",
+        f"alarms[0].actions.alarm[0].runbook.document: {arn!r} {DOCUMENT_RULE}",
         f"events.schedules[0].runbook.document: {arn!r} {DOCUMENT_RULE}",
     ]
 
@@ -174,7 +174,9 @@ def test_the_python_api_refuses_the_same_document_name() -> None:
             comparison=">",
             actions=ActionSet(alarm=(ActionSpec(runbook="Restart/Instance"),)),
         )
-    assert str(caught.value) == f"Test/A.actions.alarm[0]: 'Restart/Instance' {DOCUMENT_RULE}"
+    assert str(caught.value) == (
+        f"Test/A.actions.alarm[0].runbook: 'Restart/Instance' {DOCUMENT_RULE}"
+    )
 
 
 # ------------------------------------------------------- one located syntax error
@@ -322,7 +324,7 @@ def test_alarms_a_construct_makes_are_checked_with_it() -> None:
         )
     assert [p.location for p in caught.value.problems] == [
         "Test/Cis.namespace",
-        "Test/Cis.actions.alarm[0]",
+        "Test/Cis.actions.alarm[0].topic",
     ]
 
 

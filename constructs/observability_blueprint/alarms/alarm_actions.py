@@ -20,16 +20,20 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
+from observability_blueprint.rules import arns
 from observability_blueprint.rules.alarm_settings import (
     Action,
     ActionKind,
     ActionSet,
     ActionSpec,
+    AlarmKind,
     AlarmState,
     TopicLike,
+    action_arn_problem,
     action_kind,
+    action_kind_of_arn,
 )
-from observability_blueprint.rules.errors import BlueprintError
+from observability_blueprint.rules.errors import BlueprintError, Problem
 
 
 @jsii.implements(cloudwatch.IAlarmAction)
@@ -39,9 +43,20 @@ class ArnAlarmAction:
     def __init__(self, arn: str) -> None:
         self._arn = arn
 
+    @property
+    def arn(self) -> str:
+        """The action's ARN, as given."""
+        return self._arn
+
     def bind(self, scope: Construct, alarm: cloudwatch.IAlarm) -> cloudwatch.AlarmActionConfig:
         """Return the ARN for the alarm's action list."""
         return cloudwatch.AlarmActionConfig(alarm_action_arn=self._arn)
+
+
+def stack_place(scope: Construct) -> arns.Place:
+    """The partition, Region and account of ``scope``'s stack, where known at synthesis."""
+    stack = Stack.of(scope)
+    return arns.Place.of(region=stack.region, account=stack.account)
 
 
 def action_arn(
@@ -97,6 +112,8 @@ def alarm_action_kind(action: Action) -> ActionKind | None:
     kind = action_kind(action)
     if kind is not None:
         return kind
+    if isinstance(action, ArnAlarmAction):
+        return action_kind_of_arn(action.arn)
     return next((k for cls, k in _KINDS if isinstance(action, cls)), None)
 
 
@@ -118,19 +135,24 @@ def bind_actions(
     *,
     scope: Construct,
     named_topics: Mapping[str, sns.ITopic],
+    kind: AlarmKind,
 ) -> list[AlarmRunbook]:
-    """Add the actions to ``alarm``; return the runbook rules created in ``scope``."""
+    """Add the actions to ``alarm``; return the runbook rules created in ``scope``.
+
+    Every action becomes an ARN first (aws-cdk-lib's own actions are bound here,
+    as ``add_alarm_action`` would bind them), and each ARN is checked as the API
+    of an alarm of ``kind`` takes it (:func:`action_arn_problem`) before any is
+    added: an SQS queue given as a topic, an OpsItem category on a composite alarm
+    or an ARN of another partition stop synthesis at ``<path>.actions.<state>[i]``.
+    """
     runbooks: list[AlarmRunbook] = []
     invoked: set[str] = set()
+    place = stack_place(scope)
+    bound: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     for state, specs in actions.by_state().items():
         for index, spec in enumerate(specs):
-            if not isinstance(spec, ActionSpec):
-                if hasattr(spec, "topic_arn"):  # a topic: notified like a topic spec
-                    _ADDERS[state](alarm)(ArnAlarmAction(cast(TopicLike, spec).topic_arn))
-                else:  # aws-cdk-lib's own action, bound as given
-                    _ADDERS[state](alarm)(spec)
-                continue
-            if spec.runbook is not None:
+            if isinstance(spec, ActionSpec) and spec.runbook is not None:
                 runbooks.append(
                     AlarmRunbook(
                         scope,
@@ -139,21 +161,46 @@ def bind_actions(
                         state=_STATE_VALUES[state],
                         document=spec.runbook,
                         parameters=spec.runbook_parameters,
+                        permissions=spec.runbook_permissions,
                     )
                 )
                 continue
-            _ADDERS[state](alarm)(
-                ArnAlarmAction(action_arn(spec, scope=scope, named_topics=named_topics))
-            )
-            if spec.lambda_arn is not None and spec.lambda_arn not in invoked:
-                invoked.add(spec.lambda_arn)
+            arn = _arn_of(spec, alarm=alarm, scope=scope, named_topics=named_topics)
+            message = action_arn_problem(arn, kind=kind, state=state, place=place)
+            if message:
+                problems.append(Problem(f"{scope.node.path}.actions.{state}[{index}]", message))
+            bound.append((state, arn))
+            lambda_arn = spec.lambda_arn if isinstance(spec, ActionSpec) else None
+            if lambda_arn is not None and lambda_arn not in invoked:
+                invoked.add(lambda_arn)
                 lambda_.CfnPermission(
                     scope,
                     f"InvokePermission{len(invoked)}",
                     action="lambda:InvokeFunction",
-                    function_name=spec.lambda_arn,
+                    function_name=lambda_arn,
                     principal="lambda.alarms.cloudwatch.amazonaws.com",
                     source_arn=alarm.alarm_arn,
                     source_account=Stack.of(scope).account,
                 )
+    if problems:
+        raise BlueprintError(problems)
+    for state, arn in bound:
+        _ADDERS[state](alarm)(ArnAlarmAction(arn))
     return runbooks
+
+
+def _arn_of(
+    action: Action,
+    *,
+    alarm: cloudwatch.AlarmBase,
+    scope: Construct,
+    named_topics: Mapping[str, sns.ITopic],
+) -> str:
+    """The ARN an action puts in the alarm's action list."""
+    if isinstance(action, ActionSpec):
+        return action_arn(action, scope=scope, named_topics=named_topics)
+    if hasattr(action, "topic_arn"):  # a topic: notified like a topic spec
+        return cast(TopicLike, action).topic_arn
+    # aws-cdk-lib's own action: bound as AlarmBase.addAlarmAction binds it.
+    config = cast(cloudwatch.IAlarmAction, action).bind(alarm, alarm)
+    return config.alarm_action_arn

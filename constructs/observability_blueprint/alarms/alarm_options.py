@@ -8,9 +8,10 @@ from typing import Any, Literal, TypedDict
 
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
+from constructs import Construct
 
 from observability_blueprint.alarms._metrics import MetricFacts
-from observability_blueprint.alarms.alarm_actions import alarm_action_kind
+from observability_blueprint.alarms.alarm_actions import alarm_action_kind, stack_place
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import Problem
 
@@ -91,6 +92,7 @@ def check_options(
     *,
     kind: rules.AlarmKind,
     problems: list[Problem],
+    scope: Construct,
 ) -> CheckedOptions:
     """Check ``options`` for an alarm at ``path``; add every problem found to ``problems``.
 
@@ -100,11 +102,17 @@ def check_options(
     """
     unknown = sorted(set(options) - set(AlarmOptions.__annotations__))
     for name in unknown:
+        hint = ""
+        if kind == "anomaly" and name in ("comparison", "threshold"):
+            hint = (
+                "; an anomaly alarm compares with its band: use direction (above, below, "
+                "both) and band"
+            )
         problems.append(
             Problem(
                 f"{path}.{name}",
-                "is not an option of an alarm; use one of "
-                + ", ".join(AlarmOptions.__annotations__),
+                f"is not an option of {'an' if kind == 'anomaly' else 'a'} {kind} alarm"
+                f"{hint}; use one of " + ", ".join(AlarmOptions.__annotations__),
             )
         )
     evaluation_periods = options.get("evaluation_periods", 1)
@@ -155,6 +163,7 @@ def check_options(
             topics=list(named_topics),
             single_instance=facts.single_instance,
             kind_of=alarm_action_kind,
+            place=stack_place(scope),
         )
     ]
     return CheckedOptions(

@@ -15,8 +15,13 @@ from constructs import Construct
 
 from observability_blueprint.rules.alarm_settings import AlarmState
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.event_schedules import (
+    Permission,
+    RunbookAction,
+    runbook_problems,
+)
 from observability_blueprint.rules.names import check_ssm_document_name
-from observability_blueprint.security import acknowledge_wildcard_resource
+from observability_blueprint.security import automation_definition_arn, grant_runbook
 
 DEFAULT_RETRY_ATTEMPTS = 3
 """EventBridge retries a failed start this many times."""
@@ -27,8 +32,10 @@ class AlarmRunbook(Construct):
 
     CloudWatch alarms cannot start Automation runbooks themselves. This creates
     an EventBridge rule on the alarm's "CloudWatch Alarm State Change" event,
-    a role that EventBridge assumes which may start only this document, and
-    the target, with retries.
+    a role that EventBridge assumes which may start only this document and pass
+    only its automation role, the automation role holding what the document
+    needs (for the AWS documents the blueprint knows, or the ``permissions``
+    given), and the target, with retries.
 
     Parameters
     ----------
@@ -39,7 +46,12 @@ class AlarmRunbook(Construct):
     document
         Automation document name, such as ``AWS-RestartEC2Instance``.
     parameters
-        Document parameters, each a list of strings.
+        Document parameters, each a list of strings. ``AutomationAssumeRole``
+        names a role of your own to run with; by default the runbook gets one
+        (see :func:`~observability_blueprint.security.runbooks.grant_runbook`).
+    permissions
+        What a document the blueprint does not know needs (its automation
+        role gets these and nothing more). Required for such documents.
     """
 
     def __init__(
@@ -51,6 +63,7 @@ class AlarmRunbook(Construct):
         state: AlarmState,
         document: str,
         parameters: Mapping[str, Sequence[str]] | None = None,
+        permissions: Sequence[Permission] = (),
     ) -> None:
         super().__init__(scope, id)
         problems: list[Problem] = []
@@ -64,32 +77,36 @@ class AlarmRunbook(Construct):
             )
         if message := check_ssm_document_name(document):
             problems.append(Problem(f"{self.node.path}.document", message))
+            raise BlueprintError(problems)
+        action = RunbookAction(
+            document=document,
+            parameters={k: tuple(v) for k, v in (parameters or {}).items()},
+            permissions=tuple(permissions),
+        )
+        problems += [
+            Problem(f"{self.node.path}.{p.location}", p.message)
+            for p in runbook_problems(action, on_schedule=True)
+        ]
         if problems:
             raise BlueprintError(problems)
-        stack = Stack.of(self)
-        definition = (
-            f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:"
-            f"automation-definition/{document}"
+        # EventBridge assumes the role for this account's rules only (confused deputy).
+        events_for_this_account = iam.ServicePrincipal(
+            "events.amazonaws.com",
+            conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
         )
         self.role = iam.Role(
             self,
             "Role",
-            assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
+            assumed_by=events_for_this_account,
             description=f"EventBridge starts {document} for {alarm.node.path}",
         )
-        """The role EventBridge assumes to start the runbook."""
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["ssm:StartAutomationExecution"],
-                resources=[f"{definition}:*"],
-            )
+        """The role EventBridge assumes to start the runbook (and pass its automation role)."""
+        start_parameters = grant_runbook(self.role, action)
+        automation = self.role.node.try_find_child("Automation")
+        self.automation_role: iam.IRole | None = (
+            automation if isinstance(automation, iam.Role) else None
         )
-        acknowledge_wildcard_resource(
-            self.role,
-            f"{definition}:*",
-            reason=f"Automation definitions are versioned: the role may start any version of "
-            f"{document}, and nothing else.",
-        )
+        """The role the automation runs with (None when the parameters name one)."""
         self.rule = events.Rule(
             self,
             "Rule",
@@ -104,7 +121,9 @@ class AlarmRunbook(Construct):
         """The EventBridge rule on the alarm's state change."""
         self.rule.add_target(
             _AutomationTarget(
-                f"{definition}:$DEFAULT", role=self.role, parameters=dict(parameters or {})
+                automation_definition_arn(self, document).removesuffix(":*") + ":$DEFAULT",
+                role=self.role,
+                parameters=start_parameters,
             )
         )
 

@@ -100,7 +100,9 @@ class AnomalyAlarm(Construct, AlarmInterface):
                 problems.append(Problem(f"{self.node.path}.excluded_periods[{index}]", message))
         if timezone is not None and (message := check_timezone(timezone)):
             problems.append(Problem(f"{self.node.path}.timezone", message))
-        checked = check_options(self.node.path, facts, options, kind="anomaly", problems=problems)
+        checked = check_options(
+            self.node.path, facts, options, kind="anomaly", problems=problems, scope=self
+        )
         if problems:
             raise BlueprintError(problems)
         configuration = None
@@ -140,6 +142,10 @@ class AnomalyAlarm(Construct, AlarmInterface):
         """The underlying aws-cdk-lib alarm."""
         self.alarm.node.add_dependency(self.detector)
         self.runbooks: list[AlarmRunbook] = bind_actions(
-            self.alarm, checked.actions, scope=self, named_topics=checked.named_topics
+            self.alarm,
+            checked.actions,
+            scope=self,
+            named_topics=checked.named_topics,
+            kind="anomaly",
         )
         """EventBridge rules that start runbooks on state changes."""

@@ -9,11 +9,15 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from observability_blueprint.alarms.alarm_actions import alarm_action_kind, bind_actions
+from observability_blueprint.alarms.alarm_actions import (
+    alarm_action_kind,
+    bind_actions,
+    stack_place,
+)
 from observability_blueprint.alarms.alarm_options import describe
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.core import AlarmInterface, implements_by_delegation
-from observability_blueprint.rules import alarm_rules
+from observability_blueprint.rules import alarm_rules, arns
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
@@ -39,17 +43,21 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
     rule
         ALARM(), OK(), INSUFFICIENT_DATA(), TRUE, FALSE, AT_LEAST(...), AND, OR, NOT.
     alarms
-        Alarms the rule may name, by name.
+        Alarms the rule may name, by name. Like the ARNs the rule names, those
+        imported by ARN must be CloudWatch alarms of this Region and account (a
+        composite alarm watches no other).
     suppressor
-        While this alarm is in ALARM, the composite's actions are suppressed.
+        While this alarm is in ALARM, the composite's actions are suppressed. An
+        alarm imported by ARN must be a CloudWatch alarm of this partition.
     suppressor_wait_period, suppressor_extension_period
         How long to wait for the suppressor to go into ALARM, and how long actions
         stay suppressed after it leaves ALARM. Default: one minute each (the least).
     alarm_name, description, runbook_url
         As for the other alarms.
     actions
-        SNS, Lambda, OpsItem and Incident Manager on ALARM; SNS and Lambda otherwise;
-        runbooks through EventBridge.
+        SNS, Lambda, OpsItem (a severity, no category), Incident Manager and
+        investigations on ALARM; SNS and Lambda otherwise; runbooks through
+        EventBridge (``rules.alarm_settings.ACCEPTED_ACTIONS``).
     named_topics
         Topics that actions name (``ActionSpec(topic="pager")``), by name. Topic
         objects can go in the actions directly instead.
@@ -75,6 +83,7 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
         actions = actions or rules.ActionSet()
         named_topics = named_topics or {}
         at = self.node.path
+        place = stack_place(self)
         problems = [
             Problem(f"{at}.rule", message)
             for message in alarm_rules.check_rule(
@@ -84,14 +93,20 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
                 arn_length=lambda name: alarm_rules.worst_case_alarm_arn_length(
                     _literal_name(alarms[name]) or name if name in alarms else name
                 ),
+                place=place,
             )
         ]
+        problems += _imported_alarm_problems(at, rule, alarms, suppressor, place)
         if alarm_name is not None and (message := rules.check_alarm_name(alarm_name)):
             problems.append(Problem(f"{at}.alarm_name", message))
         problems += [
             Problem(f"{at}.{p.location}", p.message)
             for p in rules.action_problems(
-                actions, kind="composite", topics=list(named_topics), kind_of=alarm_action_kind
+                actions,
+                kind="composite",
+                topics=list(named_topics),
+                kind_of=alarm_action_kind,
+                place=place,
             )
         ]
         for name, period in (
@@ -125,7 +140,7 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
         )
         """The underlying aws-cdk-lib composite alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(
-            self.alarm, actions, scope=self, named_topics=named_topics
+            self.alarm, actions, scope=self, named_topics=named_topics, kind="composite"
         )
         """EventBridge rules that start runbooks on state changes."""
 
@@ -134,3 +149,37 @@ def _literal_name(alarm: cloudwatch.IAlarm) -> str | None:
     """The alarm's physical name when it is known at synthesis (not a token)."""
     name = alarm.alarm_name
     return None if Token.is_unresolved(name) else name
+
+
+def _imported_alarm_problems(
+    at: str,
+    rule: str,
+    alarms: Mapping[str, cloudwatch.IAlarm],
+    suppressor: cloudwatch.IAlarm | None,
+    place: arns.Place,
+) -> list[Problem]:
+    """What is wrong with the alarms given by object whose ARN is known at synthesis.
+
+    An alarm imported with ``Alarm.from_alarm_arn`` carries whatever ARN it was
+    given: a topic's, or an alarm of another Region, which CloudWatch refuses.
+    """
+    problems: list[Problem] = []
+    try:
+        named = set(alarm_rules.references(alarm_rules.parse(rule)))
+    except alarm_rules.AlarmRuleError:
+        named = set()  # reported with the rule
+    for name in sorted(named & set(alarms)):
+        message = arns.arn_problem(
+            alarms[name].alarm_arn,
+            [arns.CLOUDWATCH_ALARM],
+            place=place,
+            same_region=alarm_rules.CHILDREN_SAME_PLACE,
+            same_account=alarm_rules.CHILDREN_SAME_PLACE,
+        )
+        if message:
+            problems.append(Problem(f"{at}.alarms.{name}", message))
+    if suppressor is not None and (
+        message := arns.arn_problem(suppressor.alarm_arn, [arns.CLOUDWATCH_ALARM], place=place)
+    ):
+        problems.append(Problem(f"{at}.suppressor", message))
+    return problems

@@ -69,7 +69,7 @@ class StaticAlarm(Construct, AlarmInterface):
                 )
             )
         checked = check_options(
-            self.node.path, self.facts, options, kind="static", problems=problems
+            self.node.path, self.facts, options, kind="static", problems=problems, scope=self
         )
         if problems:
             raise BlueprintError(problems)
@@ -85,6 +85,10 @@ class StaticAlarm(Construct, AlarmInterface):
         )
         """The underlying aws-cdk-lib alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(
-            self.alarm, checked.actions, scope=self, named_topics=checked.named_topics
+            self.alarm,
+            checked.actions,
+            scope=self,
+            named_topics=checked.named_topics,
+            kind="static",
         )
         """EventBridge rules that start runbooks on state changes."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any, Unpack
 
+import jsii
 from aws_cdk import (
     Acknowledgment,
     Annotations,
+    Aspects,
     Duration,
+    IAspect,
     Names,
     RemovalPolicy,
     Stack,
@@ -19,7 +22,7 @@ from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from observability_blueprint.logs import LogStorage, ManagedLogGroup, storage_problems
 from observability_blueprint.rules import audit as audit_rules
@@ -40,6 +43,35 @@ _READ_WRITE = {
     "none": cloudtrail.ReadWriteType.NONE,
 }
 _PLACEHOLDERS = {"account": "<ACCOUNT_ID>", "region": "<REGION>", "partition": "<PARTITION>"}
+
+
+@jsii.implements(IAspect)
+class _OneTrailOnly:
+    """Bind CloudTrail's statements in the trail bucket's policy to this one trail.
+
+    aws-cdk-lib's ``Trail`` lets ``cloudtrail.amazonaws.com`` read the bucket's ACL
+    and write log files with no ``aws:SourceArn``, so any trail of any account
+    could write into the bucket (the confused deputy). The CloudTrail user guide
+    writes both statements with ``aws:SourceArn`` naming the trail:
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    The ARN is built from the trail's name (a reference would make the bucket
+    policy and the trail depend on each other). Applied once every statement is
+    in, to the policy as synthesized.
+    """
+
+    def __init__(self, trail_arn: str) -> None:
+        self._trail_arn = trail_arn
+
+    def visit(self, node: IConstruct) -> None:
+        """Add the condition to every statement whose principal is CloudTrail."""
+        if not isinstance(node, s3.CfnBucketPolicy):
+            return
+        document = Stack.of(node).resolve(node.policy_document)
+        for statement in document.get("Statement", []):
+            if statement.get("Principal") == {"Service": audit_rules.CLOUDTRAIL_PRINCIPAL}:
+                condition = statement.setdefault("Condition", {})
+                condition.setdefault("StringEquals", {})["aws:SourceArn"] = self._trail_arn
+        node.policy_document = document
 
 
 class AuditTrail(Construct):
@@ -238,6 +270,10 @@ class AuditTrail(Construct):
         """The underlying aws-cdk-lib trail."""
         self._data_events(data_events)
         self._drop_redundant_dependency()
+        if isinstance(self.bucket, s3.Bucket) and self.bucket.policy is not None:
+            bucket_policy = self.bucket.policy.node.default_child
+            assert isinstance(bucket_policy, s3.CfnBucketPolicy)
+            Aspects.of(bucket_policy).add(_OneTrailOnly(self.trail_arn))
         if organization:
             Annotations.of(self).add_info(
                 "An organization trail can only be created from the organization's management "

@@ -7,9 +7,11 @@ homed elsewhere gets two halves of the same construct:
 * in a us-east-1 stack, ``SignInAlerts(forward_to_region=HOME)``: rules that
   forward the matching events, unchanged, to the home Region's default event
   bus (a cross-Region bus target, through a role that may only put events on
-  that one bus);
+  that one bus, with a dead-letter queue: see
+  :mod:`observability_blueprint.events.event_forwarder`);
 * in the home stack, ``SignInAlerts(topics=[...])``: the same rules on the home
-  default bus, which notify the blueprint's topic with a readable message.
+  default bus, which notify the blueprint's topic with a readable message
+  (each target retries, then dead-letters).
 
 Why forwarding rather than a second topic in us-east-1: subscribers stay in one
 place (an e-mail address confirms one subscription, a webhook is configured
@@ -29,11 +31,17 @@ from typing import Any
 
 from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from observability_blueprint.events import (
+    DeliveredTarget,
+    EventDelivery,
+    add_topic_target,
+    default_bus_arn,
+    forwarding_role,
+)
 from observability_blueprint.rules.audit import SIGNIN_EVENTS_REGION
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
@@ -112,6 +120,10 @@ class SignInAlerts(Construct):
     rule_name_prefix
         Rule names are ``<prefix>-root-sign-in`` and ``<prefix>-sign-in-failures``.
         Default: generated.
+    delivery
+        Retries and the dead-letter queue of every target. Default: a queue of
+        its own, whose alarm notifies ``topics`` (none when forwarding: forward
+        its state changes with an ``EventForwarder``).
     """
 
     def __init__(
@@ -124,6 +136,7 @@ class SignInAlerts(Construct):
         root: bool = True,
         failures: bool = True,
         rule_name_prefix: str | None = None,
+        delivery: EventDelivery | None = None,
     ) -> None:
         super().__init__(scope, id)
         stack = Stack.of(self)
@@ -132,21 +145,22 @@ class SignInAlerts(Construct):
         """The rules, by what they report: ``root`` and ``failures``."""
         self.forwarding_role: iam.Role | None = None
         """The role EventBridge uses to put events on the home bus (forwarding only)."""
+        self.delivery = (
+            delivery if delivery is not None else EventDelivery(self, "Delivery", topics=topics)
+        )
+        """Retries and the dead-letter queue of the targets."""
         target: events.IRuleTarget | None = None
         if forward_to_region is not None:
-            bus = events.EventBus.from_event_bus_arn(
-                self,
-                "HomeBus",
-                f"arn:{stack.partition}:events:{forward_to_region}:{stack.account}"
-                ":event-bus/default",
-            )
-            self.forwarding_role = iam.Role(
+            bus_arn = default_bus_arn(self, forward_to_region)
+            self.forwarding_role = forwarding_role(
                 self,
                 "ForwardingRole",
-                assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
+                bus_arn=bus_arn,
                 description=f"EventBridge forwards sign-in events to {forward_to_region}",
             )
-            target = targets.EventBus(bus, role=self.forwarding_role)
+            target = DeliveredTarget(
+                bus_arn, delivery=self.delivery, role=self.forwarding_role, retry=False
+            )
         wanted = (
             ("root", root, "Root", root_sign_in_pattern(), root_sign_in_message, "root-sign-in"),
             (
@@ -177,7 +191,7 @@ class SignInAlerts(Construct):
                 ),
             )
             for topic in topics:
-                rule.add_target(targets.SnsTopic(topic, message=message()))
+                add_topic_target(self, rule, topic, delivery=self.delivery, input=message())
             if not topics:
                 assert target is not None
                 rule.add_target(target)

@@ -18,6 +18,7 @@ from observability_blueprint.audit.cis_alarm_pack import CisAlarmPack
 from observability_blueprint.audit.signin_alerts import SignInAlerts
 from observability_blueprint.audit.trail_insights import TrailContributorInsights
 from observability_blueprint.config import audit as cfg
+from observability_blueprint.events import EventDelivery
 from observability_blueprint.logs.managed_log_group import ManagedLogGroup
 from observability_blueprint.notifications.notification_topic import NotificationTopic
 from observability_blueprint.rules import audit as audit_rules
@@ -25,6 +26,9 @@ from observability_blueprint.rules.alarm_settings import AlarmNaming
 from observability_blueprint.rules.audit import DataEventSelection
 from observability_blueprint.rules.errors import BlueprintError
 from observability_blueprint.security.blueprint_key import BlueprintKey
+
+SIGNIN_UNDELIVERED = "sign-in-undelivered"
+"""The alarm on sign-in alerts that could not be delivered (before the alarm naming)."""
 
 
 @dataclass(frozen=True)
@@ -166,36 +170,22 @@ def build_audit(
     signin = None
     if section.signin_alerts is not None:
         alerts = section.signin_alerts
+        topic = topics[alerts.topic]
         signin = SignInAlerts(
             root,
             "SignInAlerts",
-            topics=[topics[alerts.topic]],
+            topics=[topic],
             root=alerts.root,
             failures=alerts.failures,
             rule_name_prefix=prefix,
+            delivery=EventDelivery(
+                root,
+                "SignInDelivery",
+                topics=[topic],
+                alarm_name=alarm_naming.name(SIGNIN_UNDELIVERED),
+            ),
         )
     return AuditResources(trail, log_group, cis, insights, signin)
-
-
-def build_signin_forwarder(
-    scope: Construct, section: cfg.AuditTrail, *, name: str, stage: str, home_region: str
-) -> SignInAlerts:
-    """Build the us-east-1 half of the sign-in alerts (construct ID ``SignInForwarder``).
-
-    ``scope`` lives in a stack deployed to us-east-1, in the blueprint's
-    account; its rules forward sign-in events to ``home_region``'s default
-    event bus, where :func:`build_audit`'s rules notify the topic.
-    """
-    alerts = section.signin_alerts
-    assert alerts is not None
-    return SignInAlerts(
-        scope,
-        "SignInForwarder",
-        forward_to_region=home_region,
-        root=alerts.root,
-        failures=alerts.failures,
-        rule_name_prefix=f"{name}-{stage}",
-    )
 
 
 def _days(days: int | None) -> Duration | None:

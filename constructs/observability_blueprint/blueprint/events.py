@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from observability_blueprint.audit.signin_alerts import (
+    root_sign_in_pattern,
+    sign_in_failure_pattern,
+)
+from observability_blueprint.config.audit import signin_stack_needed
+from observability_blueprint.config.blueprint import Blueprint
 from observability_blueprint.config.events import EventsSection
 from observability_blueprint.events.automated_response import AutomatedResponse
 from observability_blueprint.events.event_alert import EventAlert
@@ -28,6 +34,49 @@ from observability_blueprint.rules.event_schedules import (
 from observability_blueprint.security.blueprint_key import BlueprintKey
 
 Placement = Literal["regional", "us-east-1", "all"]
+
+FORWARDING_UNDELIVERED = "us-east-1-forwarding-undelivered"
+"""The alarm on events the us-east-1 stack could not forward (before the alarm naming)."""
+
+
+def forwarded_patterns(config: Blueprint) -> list[dict[str, Any]]:
+    """The patterns of the events a blueprint homed outside us-east-1 forwards from there.
+
+    The sign-in alerts' and those of the enabled ``events:`` rules on IAM, STS or
+    console sign-in events (the home stack holds the rules themselves).
+    """
+    patterns: list[dict[str, Any]] = []
+    home = config.home_region
+    trail = config.audit_trail
+    if trail is not None and trail.signin_alerts is not None and signin_stack_needed(trail, home):
+        alerts = trail.signin_alerts
+        if alerts.root:
+            patterns.append(root_sign_in_pattern())
+        if alerts.failures:
+            patterns.append(sign_in_failure_pattern(except_root=alerts.root))
+    if config.events is not None:
+        wanted = set(config.global_event_rules())
+        rules = [(a.name, a.pattern, a.enabled) for a in config.events.alerts] + [
+            (r.name, r.pattern, r.enabled) for r in config.events.responses
+        ]
+        patterns += [
+            dict(pattern)
+            for name, pattern, enabled in rules
+            if name in wanted and pattern is not None and enabled
+        ]
+    return patterns
+
+
+def forwarded_alarm_topic(config: Blueprint) -> str | None:
+    """The topic told when the us-east-1 stack cannot forward events, by name.
+
+    The ``events:`` delivery's ``alarm_topic``, else the sign-in alerts' topic.
+    """
+    if config.events is not None and config.events.delivery.alarm_topic:
+        return config.events.delivery.alarm_topic
+    if config.audit_trail is not None and config.audit_trail.signin_alerts is not None:
+        return config.audit_trail.signin_alerts.topic
+    return None
 
 
 @dataclass

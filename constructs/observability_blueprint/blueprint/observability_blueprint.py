@@ -7,6 +7,7 @@ from typing import Any, cast
 from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.alarms import alarm_action_kind
@@ -16,13 +17,20 @@ from observability_blueprint.alarms.static_alarm import StaticAlarm
 from observability_blueprint.blueprint.audit import AuditResources, build_audit
 from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
 from observability_blueprint.blueprint.dashboards import BlueprintDashboards
-from observability_blueprint.blueprint.events import EventsUnit, Placement, build_events
+from observability_blueprint.blueprint.events import (
+    FORWARDING_UNDELIVERED,
+    EventsUnit,
+    build_events,
+    forwarded_alarm_topic,
+)
 from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
 from observability_blueprint.config import alarms as cfg_alarms
 from observability_blueprint.config import blueprint as cfg
 from observability_blueprint.config.network import EcsCluster, EksCluster, FlowLogs
 from observability_blueprint.containers.ecs_container_insights import EcsContainerInsights
 from observability_blueprint.containers.eks_observability import EksObservability
+from observability_blueprint.events import EventDelivery, ForwardedAlarmActions
+from observability_blueprint.events.event_forwarder import alarm_arn
 from observability_blueprint.logs.managed_log_group import DataProtectionSettings, ManagedLogGroup
 from observability_blueprint.logs.structured_log_metrics import StructuredLogMetrics
 from observability_blueprint.network.vpc_flow_logs import RejectedRemoteAccessAlarm, VpcFlowLogs
@@ -38,6 +46,7 @@ from observability_blueprint.rules.alarm_settings import (
     WatchedMetric,
     duplicate_alarms,
 )
+from observability_blueprint.rules.audit import SIGNIN_EVENTS_REGION
 from observability_blueprint.rules.flow_log_fields import TrafficType
 from observability_blueprint.rules.metric_filters import PatternExamples, metric_collisions
 from observability_blueprint.security.blueprint_key import BlueprintKey
@@ -190,11 +199,10 @@ class ObservabilityBlueprint(Construct):
             )
 
         self.events: EventsUnit | None = None
-        """EventBridge alerts, schedules and responses (those on global-service events
-        live in the us-east-1 stack when the blueprint is homed elsewhere)."""
+        """EventBridge alerts, schedules and responses (also those on global-service
+        events: a blueprint homed outside us-east-1 forwards their events here)."""
         if config.events is not None:
             region = config.home_region
-            placement: Placement = "regional" if config.needs_us_east_1_stack() else "all"
             self.events = build_events(
                 self,
                 config.events,
@@ -203,7 +211,7 @@ class ObservabilityBlueprint(Construct):
                 alarms={name: alarm.alarm for name, alarm in self.alarms.items()},
                 alarm_naming=self.alarm_naming,
                 encryption_key=self.key,
-                placement=placement,
+                placement="all",
             )
             global_rules = config.global_event_rules()
             if region is None and global_rules:
@@ -211,8 +219,14 @@ class ObservabilityBlueprint(Construct):
                     "observability-blueprint:global-event-rules",
                     f"Rules {', '.join(global_rules)} match IAM, STS or console sign-in events, "
                     "which reach EventBridge in us-east-1 only: deploy this stack to us-east-1, "
-                    "or set env.region so the blueprint puts them in a us-east-1 stack.",
+                    "or set env.region so the blueprint forwards them from a us-east-1 stack.",
                 )
+
+        self.forwarded_alarms: ForwardedAlarmActions | None = None
+        """Notifications of the us-east-1 stack's alarm (events it could not forward)."""
+        topic_name = forwarded_alarm_topic(config)
+        if config.needs_us_east_1_stack() and topic_name is not None:
+            self.forwarded_alarms = self._forwarded_alarms(self.topics[topic_name].topic)
 
         for problem in metric_collisions(
             metric
@@ -223,6 +237,36 @@ class ObservabilityBlueprint(Construct):
             Annotations.of(self).add_warning_v2(
                 "observability-blueprint:metric-collision", str(problem)
             )
+
+    def _forwarded_alarms(self, topic: sns.ITopic) -> ForwardedAlarmActions:
+        """Notify ``topic`` when the us-east-1 stack's forwarding alarm fires."""
+        delivery: EventDelivery | None = None
+        if self.audit is not None and self.audit.signin_alerts is not None:
+            delivery = self.audit.signin_alerts.delivery
+        elif self.events is not None and self.events.deliveries:
+            delivery = next(iter(self.events.deliveries.values()))
+        scope = Construct(self, "ForwardedAlarms")
+        if delivery is None:
+            delivery = EventDelivery(
+                scope,
+                "Delivery",
+                topics=[topic],
+                alarm_name=self.alarm_naming.name("forwarded-alarms-undelivered"),
+            )
+        return ForwardedAlarmActions(
+            scope,
+            "Actions",
+            alarm_arns=[
+                alarm_arn(
+                    self,
+                    region=SIGNIN_EVENTS_REGION,
+                    alarm_name=self.alarm_naming.name(FORWARDING_UNDELIVERED),
+                )
+            ],
+            delivery=delivery,
+            alarm=[topic],
+            rule_name_prefix=f"{self.config.prefix}-forwarded",
+        )
 
     def _log_group(self, unit: ServiceUnit, group: cfg.LogGroup) -> ManagedLogGroup:
         config = self.config
@@ -424,14 +468,13 @@ class ObservabilityBlueprint(Construct):
             settings = by_name[name].suppressor
             if settings is not None and settings.alarm in by_name:
                 order[name].append(settings.alarm)
-        # Noise control: a composite that notifies speaks for its children.
-        quiet = {
-            child
-            for name, kids in children.items()
-            if not by_name[name].children_keep_actions
-            and not self._actions(by_name[name], set()).is_empty()
-            for child in kids
-        }
+        # Noise control: a composite that notifies speaks for every alarm below it
+        # (children, grandchildren...), down to a composite whose children keep theirs.
+        quiet = alarm_rules.quieted_alarms(
+            children,
+            speaking=[n for n in children if not self._actions(by_name[n], set()).is_empty()],
+            keep_children=[n for n in children if by_name[n].children_keep_actions],
+        )
         watched: list[WatchedMetric] = []
         for alarm in config.alarms:
             if alarm.type == "composite":

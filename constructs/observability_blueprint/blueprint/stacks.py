@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import App, Environment, Stack, Tags, Validations, cx_api
+from aws_cdk import App, Duration, Environment, Stack, Tags, Validations, cx_api
 from constructs import Construct
 
-from observability_blueprint.audit.signin_alerts import SignInAlerts
-from observability_blueprint.blueprint.audit import build_signin_forwarder
 from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
 from observability_blueprint.blueprint.dashboards import BlueprintDashboards
-from observability_blueprint.blueprint.events import EventsUnit, build_events
-from observability_blueprint.blueprint.observability_blueprint import (
-    ObservabilityBlueprint,
-    build_topics,
-)
-from observability_blueprint.config.audit import signin_stack_needed
+from observability_blueprint.blueprint.events import FORWARDING_UNDELIVERED, forwarded_patterns
+from observability_blueprint.blueprint.observability_blueprint import ObservabilityBlueprint
 from observability_blueprint.config.blueprint import Blueprint
+from observability_blueprint.deploy_rules import add_deploy_checks
+from observability_blueprint.events import EventDelivery, EventForwarder
+from observability_blueprint.events.event_delivery import DEFAULT_RETENTION
 from observability_blueprint.rules.audit import SIGNIN_EVENTS_REGION
 from observability_blueprint.rules.dashboard_model import estimate_body_bytes
-from observability_blueprint.rules.errors import BlueprintError
+from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.event_forwarding import forwarding_groups, group_problems
 from observability_blueprint.rules.limits import STACK_RESOURCES_MAX
-from observability_blueprint.security.blueprint_key import BlueprintKey
 
 DASHBOARD_BUDGET_BYTES = 300_000
 """Dashboards whose bodies would add more than this to the blueprint's template get a
@@ -79,15 +76,31 @@ def stack_id(config: Blueprint) -> str:
     return f"{config.prefix}-observability"
 
 
-def add_compliance_checks(app: App) -> None:
-    """Run cdk-nag's AwsSolutions pack over the app at synthesis.
+def add_compliance_checks(app: App, *, deploy_rules: bool = True) -> None:
+    """Run cdk-nag's AwsSolutions pack (and the deploy rules) over the app at synthesis.
 
     cdk-nag 3 is a validation plugin (not an Aspect); findings fail synthesis
     unless acknowledged with ``Validations.of(scope).acknowledge(...)`` and a reason.
+    ``deploy_rules`` also registers :func:`add_deploy_checks` (the constraints
+    CloudFormation and the services check only at deploy time); leave it False
+    when the app registers them already.
     """
     from cdk_nag import AwsSolutionsChecks
 
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    if deploy_rules:
+        add_deploy_checks(app)
+
+
+def add_checks(app: App, *, compliance: bool = True) -> None:
+    """Register what synthesis checks: the deploy rules always, cdk-nag when ``compliance``.
+
+    ``app.py`` and ``obs-blueprint validate`` both call this, so they refuse the same.
+    """
+    if compliance:
+        add_compliance_checks(app)
+    else:
+        add_deploy_checks(app)  # deploy-time constraints are never optional
 
 
 class DashboardsStack(Stack):
@@ -150,13 +163,19 @@ def build(
 
 
 class GlobalEventsStack(Stack):
-    """The us-east-1 stack for rules on IAM, STS and console sign-in events.
+    """The us-east-1 stack that forwards global-service events to the home Region.
 
-    Those events reach EventBridge in us-east-1 only. The audit trail's sign-in
-    alerts are forwarded from here to the home Region's default event bus (where
-    the blueprint's rules notify its topic); the ``events:`` rules on such events
-    live here with topics of their own (same names and subscribers, encrypted with
-    a key of this stack), since an SNS target must be in the rule's Region.
+    IAM, STS and console sign-in events reach EventBridge in us-east-1 only.
+    This stack holds only forwarding rules: the events that the audit trail's
+    sign-in alerts and the ``events:`` rules on such events match go, unchanged,
+    to the home Region's default event bus, where the blueprint's own rules
+    match them and notify its topics (no topic, key or subscriber is copied
+    here). Each event is forwarded once: overlapping patterns are merged into
+    one rule per group of sources (``Forwarder/forward-<services>``, see
+    :mod:`observability_blueprint.rules.event_forwarding`).
+    Events the home bus does not take wait in ``Delivery``'s queue; that
+    queue's alarm has no actions here: its state changes are forwarded too,
+    and the home stack notifies them (:func:`forwarded_alarm_topic`).
     """
 
     def __init__(
@@ -171,35 +190,37 @@ class GlobalEventsStack(Stack):
                 account=config.env.account if config.env else None, region=SIGNIN_EVENTS_REGION
             ),
             description=(
-                f"Rules on global-service events of {config.name} ({config.stage}), homed in "
-                f"{home}, made by observability-blueprint"
+                f"Forwards global-service events of {config.name} ({config.stage}) to {home}, "
+                "made by observability-blueprint"
             ),
             **stack_kwargs,
         )
-        self.forwarder: SignInAlerts | None = None
-        """The rules that forward sign-in events to the home Region."""
-        if config.audit_trail is not None and signin_stack_needed(config.audit_trail, home):
-            self.forwarder = build_signin_forwarder(
-                self, config.audit_trail, name=config.name, stage=config.stage, home_region=home
+        settings = config.events.delivery if config.events else None
+        self.delivery = EventDelivery(
+            self,
+            "Delivery",
+            alarm_name=config.alarm_naming().name(FORWARDING_UNDELIVERED),
+            retention=Duration.days(settings.retention_days) if settings else DEFAULT_RETENTION,
+        )
+        """The dead-letter queue of every forwarding target, and its alarm."""
+        self.forwarder = EventForwarder(
+            self,
+            "Forwarder",
+            to_region=home,
+            delivery=self.delivery,
+            rule_name_prefix=config.prefix,
+        )
+        """The forwarding rules: ``forward-<services>`` and the queue alarm's."""
+        groups = forwarding_groups(forwarded_patterns(config))
+        if problems := group_problems(groups):
+            raise BlueprintError(
+                [Problem(f"{self.node.path}/Forwarder/{p.location}", p.message) for p in problems]
             )
-        self.events: EventsUnit | None = None
-        """The ``events:`` rules on IAM, STS and console sign-in events."""
-        if config.events is not None and config.global_event_rules():
-            key = BlueprintKey(self, "Key")
-            topics = {
-                name: topic.topic
-                for name, topic in build_topics(self, config, encryption_key=key).items()
-            }
-            self.events = build_events(
-                self,
-                config.events,
-                prefix=config.prefix,
-                topics=topics,
-                alarms={},
-                alarm_naming=config.alarm_naming(),
-                encryption_key=key,
-                placement="us-east-1",
-            )
+        for group in groups:
+            self.forwarder.forward(group.name, group.pattern)
+        self.forwarder.forward_alarm_states(
+            "forward-alarms", [self.delivery.cloudwatch_alarm.alarm_arn]
+        )
 
 
 def synthesize(app: App) -> cx_api.CloudAssembly:

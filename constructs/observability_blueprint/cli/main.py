@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from observability_blueprint.config.blueprint import Blueprint
+    from observability_blueprint.rules.errors import Problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -14,8 +22,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser("report", help="summarize a synthesized cloud assembly")
     report.add_argument("outdir", nargs="?", default="cdk.out")
-    validate = commands.add_parser("validate", help="check a blueprint file without synthesizing")
+    validate = commands.add_parser(
+        "validate",
+        help="check a blueprint file as synthesis does (it builds the app, writing no templates)",
+    )
     validate.add_argument("file", nargs="?", default="blueprint.yaml")
+    validate.add_argument(
+        "--no-compliance-checks",
+        action="store_true",
+        help="skip cdk-nag's AwsSolutions pack (not the deploy rules), as "
+        "`cdk synth -c compliance_checks=false` does",
+    )
     commands.add_parser("schema", help="print the JSON Schema of the blueprint file")
     commands.add_parser(
         "test-pattern",
@@ -35,20 +52,133 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render(read_assembly(args.outdir), findings=compliance_findings(args.outdir)))
         return 0
     if args.command == "validate":
-        from observability_blueprint.config.blueprint import Blueprint
-        from observability_blueprint.rules.errors import BlueprintError
-
-        try:
-            Blueprint.from_yaml(args.file)
-        except BlueprintError as error:
-            print(error, file=sys.stderr)
-            return 1
-        print(f"{args.file}: valid")
-        return 0
+        return _validate(args.file, compliance_checks=not args.no_compliance_checks)
     from observability_blueprint.config.schema import blueprint_schema
 
     print(json.dumps(blueprint_schema(), indent=2))
     return 0
+
+
+def _validate(path: str, *, compliance_checks: bool) -> int:
+    from observability_blueprint.rules.errors import BlueprintError
+
+    try:
+        warnings = validate_file(path, compliance_checks=compliance_checks)
+    except BlueprintError as error:
+        print(error if error.source else error.with_source(path), file=sys.stderr)
+        return 1
+    print(f"{path}: valid")
+    for warning in warnings:
+        print(f"{path}: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def validate_file(path: str | Path, *, compliance_checks: bool = True) -> list[str]:
+    """Make every check synthesis makes on a blueprint file; return its warnings.
+
+    The file is read and validated, then the app is built and synthesized as
+    ``cdk synth -c blueprint=PATH`` does it (``app.py``: the same stacks, the
+    deploy rules, the compliance pack unless ``compliance_checks`` is false, the
+    feature flags of ``./cdk.json`` when there is one), into a temporary directory that is then
+    removed. So a file that synthesis refuses (more than 500 resources in a
+    stack, a value a construct refuses) is refused here too, with the same
+    message. Raises :class:`BlueprintError`.
+
+    Returns the warnings: those of the file (``hosts.fleets[0]...: ...``), then
+    those of the synthesized stacks (``/stack/construct: ...``).
+    """
+    from observability_blueprint.config.blueprint import Blueprint
+
+    config = Blueprint.from_yaml(path)
+    file_warnings = _file_warnings(config)
+    warnings = [str(w) for w in file_warnings]
+    with tempfile.TemporaryDirectory(prefix="obs-blueprint-validate-") as outdir:
+        _synthesize(config, outdir, compliance_checks=compliance_checks, source=str(path))
+        from observability_blueprint.cli.report import read_assembly
+
+        for report in read_assembly(outdir):
+            # A construct's warning that says what the file's warning says is said once,
+            # at the file's place.
+            warnings += [
+                w for w in report.warnings if not any(f.message in w for f in file_warnings)
+            ]
+    return warnings
+
+
+def _file_warnings(config: Blueprint) -> list[Problem]:
+    """What the file holds that is valid but unwise (synthesis warns on its constructs)."""
+    if config.hosts is None:
+        return []
+    from observability_blueprint.config.hosts import hosts_warnings
+
+    return list(hosts_warnings(config.hosts))
+
+
+def _synthesize(config: Blueprint, outdir: str, *, compliance_checks: bool, source: str) -> None:
+    """Build and synthesize ``config`` as app.py does; raise BlueprintError on any failure."""
+    from observability_blueprint.cli.node import use_installed_node
+
+    use_installed_node()  # before aws_cdk starts jsii
+    from aws_cdk import App
+
+    from observability_blueprint.blueprint.stacks import add_checks, build, synthesize
+    from observability_blueprint.rules.errors import BlueprintError, Problem
+
+    app = App(context=_cdk_context(), outdir=outdir)
+    node_output = _Output()
+    real_stderr, sys.stderr = sys.stderr, node_output
+    try:
+        build(app, config)
+        add_checks(app, compliance=compliance_checks)  # as app.py does
+        synthesize(app)
+    except BlueprintError:
+        # What aws-cdk-lib printed (the validation report) holds the findings' details.
+        sys.stderr = real_stderr
+        print(node_output.text(), end="", file=sys.stderr)
+        raise
+    except Exception as error:  # jsii's errors: a message, not a traceback
+        first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise BlueprintError(
+            [
+                Problem(
+                    "",
+                    f"synthesis failed in aws-cdk-lib although the file passed the blueprint's "
+                    f"checks (please report it): {first[:500]}",
+                )
+            ],
+            source=source,
+        ) from None
+    finally:
+        # On success the report repeats the warnings validate prints from the assembly.
+        sys.stderr = real_stderr
+
+
+class _Output(io.TextIOWrapper):
+    """What synthesis prints, held back: jsii writes Node's output to ``sys.stderr.buffer``."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", errors="replace", write_through=True)
+
+    def text(self) -> str:
+        """Everything written so far."""
+        self.flush()
+        raw = self.buffer
+        assert isinstance(raw, io.BytesIO)
+        return raw.getvalue().decode("utf-8", "replace")
+
+
+def _cdk_context() -> dict[str, Any]:
+    """The context of ``./cdk.json`` (feature flags), as ``cdk synth`` here would pass it."""
+    path = Path("cdk.json")
+    if not path.is_file():
+        return {}
+    try:
+        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return (
+        {k: v for k, v in context.items() if k != "blueprint"} if isinstance(context, dict) else {}
+    )
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
-from observability_blueprint.rules import alarm_rules
+from observability_blueprint.rules import alarm_rules, arns, event_schedules
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.metric_filters import MetricFilterSpec
@@ -44,14 +44,33 @@ class OpsItem(StrictModel):
     """OpsItem category. Default: none."""
 
 
+class PermissionModel(StrictModel):
+    """What a runbook the blueprint does not know needs: actions on resources."""
+
+    actions: list[str] = Field(min_length=1)
+    """Actions in full (ec2:StartInstances); no wildcards."""
+    resources: list[str] = Field(min_length=1)
+    """Resource ARNs; * only for actions without resource-level permissions."""
+
+    def to_permission(self) -> rules.Permission:
+        """Return the pure settings."""
+        return rules.Permission(actions=tuple(self.actions), resources=tuple(self.resources))
+
+
 class Runbook(StrictModel):
     """An SSM Automation runbook, started through EventBridge (the name is checked by
-    ``rules.names.check_ssm_document_name`` for alarms and events alike)."""
+    ``rules.names.check_ssm_document_name`` for alarms and events alike).
+
+    It runs with an automation role of its own holding what the document needs:
+    the blueprint knows the AWS documents it offers; any other lists ``permissions``.
+    """
 
     document: str
     """Automation document name, such as AWS-RestartEC2Instance."""
     parameters: dict[str, list[str]] = {}
-    """Document parameters."""
+    """Document parameters (AutomationAssumeRole names a role of your own)."""
+    permissions: list[PermissionModel] = []
+    """What the runbook needs, for documents the blueprint does not know."""
 
 
 class Action(StrictModel):
@@ -97,6 +116,9 @@ class Action(StrictModel):
             incident_response_plan=self.incident,
             runbook=self.runbook.document if self.runbook else None,
             runbook_parameters=dict(self.runbook.parameters) if self.runbook else {},
+            runbook_permissions=(
+                tuple(p.to_permission() for p in self.runbook.permissions) if self.runbook else ()
+            ),
         )
 
 
@@ -181,6 +203,29 @@ class Suppressor(StrictModel):
     """Seconds actions stay suppressed after the suppressor leaves ALARM."""
 
 
+_METRIC_ALARMS = ("static", "anomaly")
+_USED_BY: dict[str, tuple[str, ...]] = {
+    "metric": _METRIC_ALARMS,
+    "expression": ("static",),
+    "metrics": ("static",),
+    "threshold": ("static",),
+    "comparison": ("static",),
+    "period": _METRIC_ALARMS,
+    "statistic": _METRIC_ALARMS,
+    "evaluation_periods": _METRIC_ALARMS,
+    "datapoints_to_alarm": _METRIC_ALARMS,
+    "treat_missing_data": _METRIC_ALARMS,
+    "band": ("anomaly",),
+    "direction": ("anomaly",),
+    "excluded_periods": ("anomaly",),
+    "timezone": ("anomaly",),
+    "rule": ("composite",),
+    "suppressor": ("composite",),
+    "children_keep_actions": ("composite",),
+}
+"""The alarm types that use each type-specific key."""
+
+
 class Alarm(StrictModel):
     """A static, anomaly-detection or composite alarm."""
 
@@ -230,44 +275,33 @@ class Alarm(StrictModel):
     actions: Actions | None = None
     """Actions per state. Default: default_actions, filtered to what this kind accepts."""
 
+    @field_validator(*_USED_BY)
+    @classmethod
+    def _used_by_the_type(cls, value: Any, info: ValidationInfo) -> Any:
+        # A field validator, so the message points at the key (alarms[2].comparison);
+        # `type` comes earlier in the model, so it is validated already.
+        kind = info.data.get("type")
+        key = info.field_name
+        assert key is not None
+        if kind is not None and kind not in _USED_BY[key]:
+            hint = ""
+            if key == "comparison" and kind == "anomaly":
+                hint = (
+                    "; an anomaly alarm compares with its band: use direction (above, below, both)"
+                )
+            given = f" {value!r}" if isinstance(value, str | int | float) else ""
+            raise fail(f"{key}{given} is not used by {kind} alarms{hint}")
+        return value
+
     @model_validator(mode="after")
     def _fields_fit_the_type(self) -> Self:
-        metric_alarms = ("static", "anomaly")
-        used_by: dict[str, tuple[str, ...]] = {
-            "metric": metric_alarms,
-            "expression": ("static",),
-            "metrics": ("static",),
-            "threshold": ("static",),
-            "comparison": ("static",),
-            "period": metric_alarms,
-            "statistic": metric_alarms,
-            "evaluation_periods": metric_alarms,
-            "datapoints_to_alarm": metric_alarms,
-            "treat_missing_data": metric_alarms,
-            "band": ("anomaly",),
-            "direction": ("anomaly",),
-            "excluded_periods": ("anomaly",),
-            "timezone": ("anomaly",),
-            "rule": ("composite",),
-            "suppressor": ("composite",),
-            "children_keep_actions": ("composite",),
-        }
-        for key, kinds in used_by.items():
-            if key in self.model_fields_set and self.type not in kinds:
-                hint = ""
-                if key == "comparison" and self.type == "anomaly":
-                    hint = (
-                        "; an anomaly alarm compares with its band: use direction "
-                        "(above, below, both)"
-                    )
-                raise fail(f"{key} is not used by {self.type} alarms{hint}")
         if (
             self.type in ("static", "anomaly")
             and "metric" not in self.model_fields_set
             and not (self.type == "static" and self.expression)
         ):
             raise fail(
-                f"a {self.type} alarm needs a metric"
+                f"{'an' if self.type == 'anomaly' else 'a'} {self.type} alarm needs a metric"
                 + (" or an expression" if self.type == "static" else "")
             )
         if self.metric is not None and self.expression is not None:
@@ -309,6 +343,23 @@ def resolve_filter(
     return candidates[0]
 
 
+def _runbook_problems(where: str, actions: rules.ActionSet) -> Iterator[Problem]:
+    """What a runbook's automation role could not be scoped by (see ``runbook_problems``)."""
+    for state, specs in actions.by_state().items():
+        for index, spec in enumerate(specs):
+            if not isinstance(spec, rules.ActionSpec) or spec.runbook is None:
+                continue
+            action = event_schedules.RunbookAction(
+                document=spec.runbook,
+                parameters={k: tuple(v) for k, v in spec.runbook_parameters.items()},
+                permissions=spec.runbook_permissions,
+            )
+            for problem in event_schedules.runbook_problems(action, on_schedule=True):
+                yield Problem(
+                    f"{where}.{state}[{index}].runbook.{problem.location}", problem.message
+                )
+
+
 def alarm_problems(
     alarms: Sequence[Alarm],
     *,
@@ -316,8 +367,16 @@ def alarm_problems(
     topics: Sequence[str],
     default_actions: Actions | None,
     naming: rules.AlarmNaming,
+    region: str | None = None,
+    account: str | None = None,
 ) -> Iterator[Problem]:
-    """Return every problem of the alarms that needs the whole file to see."""
+    """Return every problem of the alarms that needs the whole file to see.
+
+    ``region`` and ``account`` are the stack's (``env:``); without them the ARNs
+    the alarms name are checked for their kind only, not for their partition,
+    Region and account.
+    """
+    place = arns.Place.of(region=region, account=account)
     names = [a.name for a in alarms]
     seen: dict[str, int] = {}
     for index, alarm in enumerate(alarms):
@@ -337,7 +396,7 @@ def alarm_problems(
         except ValueError as error:
             yield Problem(f"{where}.description", str(error))
         yield from _metric_problems(where, alarm, filters)
-        yield from _kind_problems(where, alarm, names, naming)
+        yield from _kind_problems(where, alarm, names, naming, place)
         actions = alarm.actions.to_set() if alarm.actions else None
         if actions is not None:
             for problem in rules.action_problems(
@@ -345,16 +404,19 @@ def alarm_problems(
                 kind=alarm.type,
                 topics=topics,
                 single_instance=is_single_instance(alarm),
+                place=place,
+                keys=rules.FILE_KEYS,
             ):
                 yield Problem(f"{where}.{problem.location}", problem.message)
+            yield from _runbook_problems(f"{where}.actions", actions)
     if default_actions is not None:
         defaults = default_actions.to_set()
-        for problem in rules.action_problems(defaults, kind="static", topics=topics):
-            if (
-                "cannot take" not in problem.message
-                and "acts on the one instance" not in problem.message
-            ):
-                yield Problem(f"default_{problem.location}", problem.message)
+        yield from _runbook_problems("default_actions", defaults)
+        # Each kind keeps the defaults it takes: only the values are checked here.
+        for problem in rules.action_problems(
+            defaults, kind=None, topics=topics, place=place, keys=rules.FILE_KEYS
+        ):
+            yield Problem(f"default_{problem.location}", problem.message)
         for state, specs in defaults.by_state().items():
             taken = set().union(*(rules.ACCEPTED_ACTIONS[k][state] for k in rules.ACCEPTED_ACTIONS))
             for i, spec in enumerate(specs):
@@ -448,7 +510,7 @@ def _metric_problems(
 
 
 def _kind_problems(
-    where: str, alarm: Alarm, names: Sequence[str], naming: rules.AlarmNaming
+    where: str, alarm: Alarm, names: Sequence[str], naming: rules.AlarmNaming, place: arns.Place
 ) -> Iterator[Problem]:
     if alarm.type == "anomaly":
         if len(alarm.excluded_periods) > rules.EXCLUDED_RANGES_MAX:
@@ -470,11 +532,16 @@ def _kind_problems(
             known=known,
             own_name=alarm.name,
             arn_length=lambda n: alarm_rules.worst_case_alarm_arn_length(naming.name(n)),
+            place=place,
         ):
             yield Problem(f"{where}.rule", message)
         if alarm.suppressor is not None:
             target = alarm.suppressor.alarm
-            if not target.startswith("arn:") and target not in names:
+            if target.startswith("arn:"):
+                message = arns.arn_problem(target, [arns.CLOUDWATCH_ALARM], place=place)
+                if message:
+                    yield Problem(f"{where}.suppressor.alarm", message)
+            elif target not in names:
                 yield Problem(
                     f"{where}.suppressor.alarm",
                     f"{target!r} is not an alarm of this blueprint (or give an alarm ARN)",
@@ -522,9 +589,6 @@ def _composite_graph_problems(alarms: Sequence[Alarm]) -> Iterator[Problem]:
             except alarm_rules.AlarmRuleError:
                 continue  # reported by check_rule
             graph[alarm.name] = [r for r in alarm_rules.references(parsed) if r in index]
-            # A composite suppressor must exist first too: the same ordering rules apply.
-            if alarm.suppressor is not None and alarm.suppressor.alarm in index:
-                graph[alarm.name].append(alarm.suppressor.alarm)
             # A composite suppressor must exist first too: the same ordering rules apply.
             if alarm.suppressor is not None and alarm.suppressor.alarm in index:
                 graph[alarm.name].append(alarm.suppressor.alarm)

@@ -16,9 +16,9 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -38,6 +38,7 @@ from observability_blueprint.config.base import (
     StrictModel,
     checked,
     fail,
+    number_problems,
 )
 from observability_blueprint.config.dashboards import Dashboards, dashboard_problems
 from observability_blueprint.config.events import EventsSection, events_problems
@@ -47,11 +48,12 @@ from observability_blueprint.config.network import (
     FlowLogs,
     network_problems,
 )
-from observability_blueprint.rules import cis_controls, limits, names
+from observability_blueprint.rules import arns, cis_controls, limits, names
 from observability_blueprint.rules import log_groups as log_group_rules
-from observability_blueprint.rules.alarm_settings import PrefixNaming
+from observability_blueprint.rules.alarm_settings import LAMBDA_SAME_REGION, PrefixNaming
 from observability_blueprint.rules.containers import ecs_log_group_name, eks_log_group_names
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.integer_bounds import shown as shown_number
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 from observability_blueprint.rules.metric_filters import (
     MetricFilterSpec,
@@ -60,6 +62,7 @@ from observability_blueprint.rules.metric_filters import (
     metric_filter_problems,
     regex_budget_problems,
 )
+from observability_blueprint.rules.metric_names import check_custom_namespace
 from observability_blueprint.rules.structured_logs import (
     DEFAULT_ERROR_LEVELS,
     StructuredLogFields,
@@ -68,6 +71,9 @@ from observability_blueprint.rules.structured_logs import (
 )
 from observability_blueprint.rules.subscribers import ENDPOINT_PATTERNS
 from observability_blueprint.rules.tags import check_tag_key, check_tag_value
+
+if TYPE_CHECKING:
+    from observability_blueprint.config.yaml_loading import YamlDocument
 
 
 class Env(StrictModel):
@@ -185,7 +191,7 @@ class StructuredLogFieldNames(StrictModel):
 class StructuredLogs(StrictModel):
     """Error, latency, 5xx/4xx and response-size metrics from JSON logs, per service."""
 
-    namespace: str | None = None
+    namespace: Annotated[str, checked(check_custom_namespace)] | None = None
     """Metric namespace. Default: <name>-<stage>/<service>."""
     fields: StructuredLogFieldNames = StructuredLogFieldNames()
     """The JSON field names."""
@@ -226,6 +232,55 @@ class DataProtection(StrictModel):
         if not value:
             raise fail("name at least one identifier")
         return value
+
+    @field_validator("custom")
+    @classmethod
+    def _custom(cls, value: dict[str, str]) -> dict[str, str]:
+        if message := _custom_identifier_problem(value):
+            raise fail(message)
+        return value
+
+
+# CloudWatch Logs custom data identifier constraints:
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL-custom-data-identifiers.html
+CUSTOM_IDENTIFIERS_MAX = 10
+_CUSTOM_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_CUSTOM_REGEX_RE = re.compile(r"[A-Za-z0-9_#=@/;, \-^$?\[\]{}|\\*+.]{1,200}")
+
+
+def _custom_identifier_problem(custom: dict[str, str]) -> str | None:
+    """Why a set of custom data identifiers is not one CloudWatch Logs takes, or None."""
+    if len(custom) > CUSTOM_IDENTIFIERS_MAX:
+        return (
+            f"{len(custom)} custom identifiers; a data protection policy takes at most "
+            f"{CUSTOM_IDENTIFIERS_MAX}"
+        )
+    for name, regex in custom.items():
+        if not _CUSTOM_NAME_RE.fullmatch(name):
+            return (
+                f"{_cut(name)} is not a custom identifier name; use 1 to 128 letters, digits, "
+                "'_' and '-'"
+            )
+        if name in limits.MANAGED_DATA_IDENTIFIERS:
+            return f"{name!r} is a managed data identifier; give the custom one another name"
+        if not _CUSTOM_REGEX_RE.fullmatch(regex):
+            return (
+                f"the regular expression of {name!r}, {_cut(regex)}, is not one CloudWatch Logs "
+                "takes: 1 to 200 characters, letters, digits, spaces and _ # = @ / ; , - with "
+                "the regex characters ^ $ ? [ ] { } | \\ * + . (no parentheses)"
+            )
+        try:
+            re.compile(regex)
+        except re.error as error:
+            return (
+                f"the regular expression of {name!r}, {_cut(regex)}, is not a regular "
+                f"expression: {error.msg} at position {error.pos}"
+            )
+    return None
+
+
+def _cut(text: str) -> str:
+    return repr(text) if len(text) <= 60 else f"{text[:57]!r}... ({len(text):,} characters)"
 
 
 class Subscription(StrictModel):
@@ -320,12 +375,14 @@ class Blueprint(StrictModel):
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         for key, tag_value in value.items():
             if message := check_tag_key(key) or check_tag_value(key, tag_value):
-                raise fail(message)
+                raise fail(message, at=key)
         return value
 
     @model_validator(mode="after")
     def _whole_file(self) -> Self:
         problems = list(self._problems())
+        named = {p.location for p in problems}
+        problems += [p for p in number_problems(self) if p.location not in named]
         if problems:
             raise PydanticCustomError(
                 ERROR_TYPE,
@@ -364,6 +421,37 @@ class Blueprint(StrictModel):
         """Return the physical name of a metric filter: ``<name>-<stage>-<filter>``."""
         return f"{self.prefix}-{metric_filter}"
 
+    def _lambda_region_problems(self) -> Iterator[Problem]:
+        """Lambda functions a topic or a rule calls must be in the stack's Region.
+
+        The blueprint makes their ``AWS::Lambda::Permission`` in its own Region,
+        which CloudFormation refuses for another Region's function (aws-cdk issues
+        10924 and 11826), and an EventBridge rule targets only event buses in
+        other Regions. Alarms' Lambda actions are checked with the alarms.
+        """
+        place = arns.Place.of(
+            region=self.home_region, account=self.env.account if self.env else None
+        )
+        found: list[tuple[str, str]] = [
+            (f"notifications[{i}].subscribers[{j}].lambda", subscriber.lambda_)
+            for i, topic in enumerate(self.notifications)
+            for j, subscriber in enumerate(topic.subscribers)
+            if subscriber.lambda_
+        ]
+        if self.events is not None:
+            found += [
+                (f"events.responses[{i}].actions[{j}].lambda.arn", action.lambda_.arn)
+                for i, response in enumerate(self.events.responses)
+                for j, action in enumerate(response.actions)
+                if action.lambda_ is not None
+            ]
+        for location, arn in found:
+            message = arns.arn_problem(
+                arn, [arns.LAMBDA_FUNCTION], place=place, same_region=LAMBDA_SAME_REGION
+            )
+            if message:
+                yield Problem(location, message)
+
     def _problems(self) -> Iterator[Problem]:
         message = names.check_prefix(self.name, self.stage)
         if message:
@@ -385,12 +473,15 @@ class Blueprint(StrictModel):
         )
         for index, group in enumerate(self.log_groups):
             yield from self._log_group_problems(f"log_groups[{index}]", group)
+        yield from self._lambda_region_problems()
         yield from alarm_problems(
             self.alarms,
             filters=self.all_filters(),
             topics=[t.name for t in self.notifications],
             default_actions=self.default_actions,
             naming=self.alarm_naming(),
+            region=self.home_region,
+            account=self.env.account if self.env else None,
         )
         if self.dashboards is not None:
             yield from dashboard_problems(
@@ -419,6 +510,32 @@ class Blueprint(StrictModel):
             alarm_names=[a.name for a in self.alarms],
             naming=self.alarm_naming(),
         )
+
+    def stack_size_problems(self) -> Iterator[Problem]:
+        """Say, before anything is built, when the log groups are more than a stack holds.
+
+        Each log group is one resource in the blueprint's stack, with one per metric
+        filter (structured logs add five and a saved query) and per subscription: a
+        lower bound of the stack's resources. A file over it would take minutes to
+        build, only to fail at synthesis (a file of thousands of log groups took
+        longer than any user waits); :meth:`from_yaml` says so at once. Synthesis
+        still counts every resource.
+        """
+        resources = sum(
+            1
+            + len(self.filter_specs(group))
+            + len(group.subscriptions)
+            + (1 if group.structured_logs else 0)
+            for group in self.log_groups
+        )
+        if resources > limits.STACK_RESOURCES_MAX:
+            yield Problem(
+                "log_groups",
+                f"{len(self.log_groups):,} log groups with their metric filters, queries and "
+                f"subscriptions are {resources:,} resources at least; CloudFormation takes at "
+                f"most {limits.STACK_RESOURCES_MAX} resources per stack: split the workload "
+                "into several blueprint files (one per team or service group)",
+            )
 
     @property
     def home_region(self) -> str | None:
@@ -549,6 +666,13 @@ class Blueprint(StrictModel):
                 yield Problem(
                     f"{where}.metric_filters[{index}].{problem.location}", problem.message
                 )
+        place = arns.Place.of(
+            region=self.home_region, account=self.env.account if self.env else None
+        )
+        for index, subscription in enumerate(group.subscriptions):
+            message = arns.subscription_destination_problem(subscription.destination_arn, place)
+            if message:
+                yield Problem(f"{where}.subscriptions[{index}].destination_arn", message)
         if group.log_class != "STANDARD" and group.subscriptions:
             yield Problem(
                 f"{where}.subscriptions",
@@ -563,6 +687,14 @@ class Blueprint(StrictModel):
             )
         specs = self.filter_specs(group)
         own = [f.name for f in group.metric_filters]
+        for spec in specs[len(own) :]:
+            # The filters structured_logs makes from its settings (error_levels, fields)
+            # meet the same limits as the file's own.
+            for problem in metric_filter_problems(spec):
+                yield Problem(
+                    f"{where}.structured_logs",
+                    f"the {spec.name!r} filter it makes: {problem.location}: {problem.message}",
+                )
         yield from regex_budget_problems(
             [
                 (f"{where}.metric_filters[{index}].pattern", spec.pattern_text)
@@ -590,8 +722,14 @@ class Blueprint(StrictModel):
     # ----------------------------------------------------------------- loading
 
     @classmethod
-    def from_dict(cls, data: object, *, source: str | None = None) -> Blueprint:
-        """Validate parsed data; raise BlueprintError listing every problem."""
+    def from_dict(
+        cls, data: object, *, source: str | None = None, document: YamlDocument | None = None
+    ) -> Blueprint:
+        """Validate parsed data; raise BlueprintError listing every problem.
+
+        ``document`` is the file the data was read from (:func:`read_yaml`): messages
+        then quote values as the file writes them.
+        """
         if data is None:
             raise BlueprintError(
                 [Problem("", "the file is empty; it needs at least `name` and `stage`")],
@@ -611,7 +749,7 @@ class Blueprint(StrictModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            problems = problems_from(exc)
+            problems = problems_from(exc, document=document)
             seen = {str(p) for p in problems}
             problems += [p for p in _checks_despite(data, exc) if str(p) not in seen]
             raise BlueprintError(problems, source=source) from None
@@ -619,10 +757,13 @@ class Blueprint(StrictModel):
     @classmethod
     def from_yaml(cls, path: str | Path) -> Blueprint:
         """Read and validate a blueprint file; raise BlueprintError on any problem."""
-        from observability_blueprint.config.yaml_loading import load_yaml
+        from observability_blueprint.config.yaml_loading import read_yaml
 
-        source = str(path)
-        return cls.from_dict(load_yaml(Path(path)), source=source)
+        document = read_yaml(Path(path))
+        blueprint = cls.from_dict(document.data, source=str(path), document=document)
+        if problems := list(blueprint.stack_size_problems()):
+            raise BlueprintError(problems, source=str(path))
+        return blueprint
 
 
 def _checks_despite(data: dict[str, Any], exc: ValidationError) -> list[Problem]:
@@ -635,9 +776,12 @@ def _checks_despite(data: dict[str, Any], exc: ValidationError) -> list[Problem]
     since they would only echo it. When a wrong value cannot simply be left out
     (a missing key, a whole list item), the whole-file checks wait for the fix.
     """
+    errors = exc.errors(include_url=False)
+    if any(not e["loc"] or e["type"] == "missing" for e in errors):
+        return []
     cleaned = copy.deepcopy(data)
     removed: list[str] = []
-    for error in exc.errors(include_url=False):
+    for error in errors:
         loc = [p for p in error["loc"] if not _is_union_tag(p)]
         if error["type"] == "missing" or not loc or isinstance(loc[-1], int):
             return []
@@ -723,52 +867,269 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def problems_from(exc: ValidationError) -> list[Problem]:
-    """Turn pydantic's errors into problems that name the path, value and what is allowed."""
+def problems_from(exc: ValidationError, *, document: YamlDocument | None = None) -> list[Problem]:
+    """Turn pydantic's errors into problems that name the path, value and what is allowed.
+
+    With the ``document`` the file was read into, a value is quoted as the file
+    writes it (``012345670123``, ``no``), not as YAML read it (an octal number,
+    false). Every error type reads in the blueprint's words: never pydantic's
+    "Input should be ...".
+    """
     problems: list[Problem] = []
     cross: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A union reports once per member: the members' kinds, by location, say what is allowed.
+    expected: dict[str, list[str]] = {}
+    for error in errors:
+        if error["type"] in _TYPE_NAMES:
+            kinds = expected.setdefault(format_location(tuple(error["loc"])), [])
+            if _TYPE_NAMES[error["type"]] not in kinds:
+                kinds.append(_TYPE_NAMES[error["type"]])
+    for error in errors:
         loc = tuple(error["loc"])
         where = format_location(loc)
         ctx = error.get("ctx") or {}
-        kind = error["type"]
-        value = error.get("input")
         if "problems" in ctx:
             cross.extend(ctx["problems"])
-        elif kind == ERROR_TYPE:
-            problems.append(Problem(where, ctx["message"]))
-        elif kind == "extra_forbidden":
-            problems.append(Problem(where, _unknown_key(loc)))
-        elif kind == "missing":
-            problems.append(Problem(where, "is required but missing"))
-        elif kind == "string_type" and isinstance(value, int | float):
-            problems.append(
-                Problem(where, f'{value!r} is a number; this is text: quote it ("{value}")')
-            )
-        elif kind == "string_type" and isinstance(value, date):
-            text = value.isoformat()
-            problems.append(
-                Problem(where, f'{text} was read as a date; this is text: quote it ("{text}")')
-            )
-        elif kind == "finite_number":
-            problems.append(Problem(where, f"{value!r} is not a finite number; give a number"))
-        elif kind in ("float_type", "int_type", "float_parsing", "int_parsing") and isinstance(
-            value, str
-        ):
-            problems.append(Problem(where, f"{value!r} is text; give a number (without quotes)"))
-        elif kind == "string_pattern_mismatch":
-            problems.append(
-                Problem(where, f"{value!r} {_PATTERN_HINTS.get(loc[-1], 'has the wrong form')}")
-            )
-        else:
-            problems.append(Problem(where, f"{value!r} is not valid: {error['msg']}"))
-    # A union reports once per member: keep the first field problem of each location.
+            continue
+        value = error.get("input")
+        if error["type"] == ERROR_TYPE and ctx.get("at") is not None:
+            loc = (*loc, ctx["at"])
+            where = format_location(loc)
+        parts = [p for p in loc if not _is_union_tag(p)]
+        written = document.source_text(parts) if document is not None else None
+        plain = document.written_plain(parts) if document is not None else None
+        shown = _Shown(value, written, plain)
+        message = _message(error["type"], loc, shown, ctx, error, expected.get(where, []))
+        problems.append(Problem(where, message))
     unique: dict[str, Problem] = {}
     for problem in problems:
         unique.setdefault(problem.location or str(problem), problem)
     for problem in cross:
         unique.setdefault(str(problem), problem)
-    return list(unique.values())
+    return [Problem(p.location, cut_long_values(p.message)) for p in unique.values()]
+
+
+# Quoted values, paired from left to right (an apostrophe inside a word is not a quote).
+_QUOTED_RE = re.compile(r"(?<![A-Za-z])'([^'\n]*)'(?![A-Za-z])")
+_LONG_NUMBER_RE = re.compile(r"\d{41,}")
+
+
+def cut_long_values(message: str) -> str:
+    """Cut the long values a message quotes (``'...'``) or long numbers, to a readable length.
+
+    Rules echo the value they refuse; a hostile file's value may be megabytes long.
+    """
+    message = _QUOTED_RE.sub(
+        lambda m: (
+            f"'{m.group(1)[:_SHOWN_CHARACTERS]}...' ({len(m.group(1)):,} characters)"
+            if len(m.group(1)) > _ECHOED_IN_FULL
+            else m.group(0)
+        ),
+        message,
+    )
+    return _LONG_NUMBER_RE.sub(lambda m: shown_number(int(m.group(0))), message)
+
+
+_TYPE_NAMES: dict[str, str] = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "none_required": "null",
+}
+"""The kind of value a type error asks for."""
+
+_ECHOED_IN_FULL = 200
+"""A value a rule echoes is shown whole up to this length, cut beyond it."""
+_YAML_11_WORDS = "YAML 1.1 reads yes, no, on, off, true and false without quotes as booleans"
+_SHOWN_CHARACTERS = 60
+
+
+class _Shown:
+    """A bad value as a message shows it: as written in the file, cut."""
+
+    def __init__(self, value: Any, written: str | None, plain: bool | None) -> None:
+        self.value = value
+        self.written = written
+        self.plain = plain
+
+    @property
+    def text(self) -> str:
+        if self.written is not None:
+            return self.written
+        return _python_text(self.value)
+
+    @property
+    def kind(self) -> str:
+        """What YAML made of the value: a number, text, a list..."""
+        value = self.value
+        if isinstance(value, bool):
+            word = (self.written or "").lower()
+            read = "true" if value else "false"
+            if word and word not in ("true", "false"):
+                return f"read as {read} ({_YAML_11_WORDS})"
+            return f"{read}, a boolean"
+        if isinstance(value, int | float):
+            written = (self.written or "").lstrip("+-")
+            if isinstance(value, int) and len(written) > 1 and written.startswith("0"):
+                return "a number (YAML 1.1 reads a leading zero as an octal number)"
+            return "a number"
+        if value is None:
+            return "null (no value)"
+        if isinstance(value, datetime | date):
+            return "read as a date"
+        if isinstance(value, list | tuple):
+            return "a list"
+        if isinstance(value, dict):
+            return "a mapping"
+        if isinstance(value, str):
+            return "text (in quotes)" if self.plain is False else "text"
+        return f"a {type(value).__name__}"
+
+
+def _python_text(value: Any) -> str:
+    """A value given from Python (no file to quote), cut to a readable length."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return shown_number(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) > _SHOWN_CHARACTERS:
+        return f"{value[:_SHOWN_CHARACTERS]!r}... ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARACTERS else f"{text[:_SHOWN_CHARACTERS]}..."
+
+
+_EXPONENT_RE = re.compile(r"([-+]?)(\d[\d_]*)?(?:\.(\d*))?[eE]([-+]?)(\d+)")
+
+
+def _yaml11_number(text: str) -> str:
+    """``1e400`` as YAML 1.1 reads a number: ``1.0e+400``."""
+    match = _EXPONENT_RE.fullmatch(text)
+    if match is None:
+        return text
+    sign, whole, fraction, exponent_sign, exponent = match.groups()
+    return f"{sign}{whole or 0}.{fraction or 0}e{exponent_sign or '+'}{exponent}"
+
+
+def _message(
+    kind: str,
+    loc: tuple[int | str, ...],
+    shown: _Shown,
+    ctx: dict[str, Any],
+    error: Any,
+    expected: list[str],
+) -> str:
+    """The blueprint's wording of one pydantic error: the value, then what is allowed."""
+    value, text = shown.value, shown.text
+    if "a number" in expected and "a whole number" in expected:
+        expected = [e for e in expected if e != "a whole number"]
+    wanted = " or ".join(expected) or _TYPE_NAMES.get(kind, "")
+    hint = _field_hint(loc)
+    if kind == ERROR_TYPE:
+        return _cut_echo(str(ctx["message"]), value)
+    if kind == "extra_forbidden":
+        return _unknown_key(loc)
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "string_type" and wanted == "text":
+        if isinstance(value, bool | int | float | date):
+            return f'{text} is {shown.kind}; this is text: quote it ("{text}")'
+        return f"{text} is {shown.kind}; this is text{hint}"
+    if kind in _TYPE_NAMES:
+        if isinstance(value, str) and shown.plain and _EXPONENT_RE.fullmatch(value):
+            return (
+                f"{text} is read as text: YAML 1.1 reads a number with an exponent only with a "
+                f"dot and a signed exponent ({_yaml11_number(value)}); give {wanted}{hint}"
+            )
+        if isinstance(value, str) and shown.plain is False and wanted != "text":
+            return f"{text} is text (in quotes); give {wanted} without quotes{hint}"
+        if kind == "int_type" and isinstance(value, float) and not isinstance(value, bool):
+            return f"{text} is not a whole number; give {wanted}{hint}"
+        if kind in ("model_type", "model_attributes_type"):
+            return f"{text} is {shown.kind}; give a mapping with the keys {_keys_of(loc)}"
+        return f"{text} is {shown.kind}; give {wanted}{hint}"
+    if kind in ("literal_error", "enum"):
+        options = str(ctx.get("expected", ""))
+        choices = re.findall(r"'([^']*)'", options)
+        close = limits.closest(str(value), choices) if isinstance(value, str) else None
+        suggestion = f" (did you mean {close!r}?)" if close else ""
+        return f"{text} is not valid{suggestion}: use {options}"
+    if kind in ("too_short", "too_long"):
+        count = ctx.get("actual_length", len(value) if hasattr(value, "__len__") else "?")
+        items = "item" if count == 1 else "items"
+        if kind == "too_short":
+            return f"{text} has {count} {items}; give at least {ctx.get('min_length')}"
+        return f"{count} {items} is not valid: at most {ctx.get('max_length')}"
+    if kind in ("string_too_short", "string_too_long"):
+        size = len(value) if isinstance(value, str) else "?"
+        if kind == "string_too_short":
+            return f"{text} is {size} characters; give at least {ctx.get('min_length')}"
+        return f"{text} is {size:,} characters; at most {ctx.get('max_length')}"
+    if kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        bound = ctx.get(key)
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        return f"{text} is not valid: give a number {word} {bound}"
+    if kind == "multiple_of":
+        return f"{text} is not valid: give a multiple of {ctx.get('multiple_of')}"
+    if kind == "finite_number":
+        return f"{text} is not a finite number; give a number"
+    if kind == "string_pattern_mismatch":
+        hint_text = _PATTERN_HINTS.get(loc[-1])
+        if hint_text:
+            return f"{text} {hint_text}"
+        return f"{text} has the wrong form; it must match {ctx.get('pattern')}{hint}"
+    if kind in ("value_error", "assertion_error"):
+        return f"{text}: {str(error['msg']).split(', ', 1)[-1]}"
+    return f"{text} is not valid here{hint or ': ' + str(error['msg'])}"
+
+
+_BOUNDS: dict[str, tuple[str, str]] = {
+    "greater_than": ("greater than", "gt"),
+    "greater_than_equal": ("of at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "less_than_equal": ("of at most", "le"),
+}
+
+
+def _cut_echo(message: str, value: Any) -> str:
+    """Cut a long value a rule's message echoes in full (as ``repr``)."""
+    if isinstance(value, str) and len(value) > _ECHOED_IN_FULL and repr(value) in message:
+        return message.replace(repr(value), _python_text(value))
+    if isinstance(value, int) and not isinstance(value, bool) and str(value) in message:
+        return message.replace(str(value), shown_number(value))
+    return message
+
+
+def _field_hint(loc: tuple[int | str, ...]) -> str:
+    """``: <the field's description>``, saying what the setting takes (or nothing)."""
+    keys = [p for p in loc if not _is_union_tag(p)]
+    while keys and isinstance(keys[-1], int):
+        keys.pop()
+    if not keys:
+        return ""
+    model = _model_at(tuple(keys[:-1]))
+    if model is None:
+        return ""
+    fields = {f.alias or n: f for n, f in model.model_fields.items()}
+    field = fields.get(str(keys[-1]))
+    if field is None or not field.description:
+        return ""
+    first = re.split(r"\n|\. Default", field.description)[0].strip().rstrip(".")
+    return f" ({first[0].lower()}{first[1:]})" if first else ""
+
+
+def _keys_of(loc: tuple[int | str, ...]) -> str:
+    model = _model_at(tuple(p for p in loc if not _is_union_tag(p)))
+    if model is None:
+        return "the section takes"
+    return ", ".join(field.alias or name for name, field in model.model_fields.items())
 
 
 _PATTERN_HINTS: dict[int | str, str] = {
@@ -778,18 +1139,20 @@ _PATTERN_HINTS: dict[int | str, str] = {
     "https": "is not an HTTPS URL; it must start with https://",
     "sqs": "is not an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)",
     "lambda": "is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+    "runbook_url": "is not a link; give a URL starting with https:// (or http://)",
 }
 
 
 def _unknown_key(loc: tuple[int | str, ...]) -> str:
     key = str(loc[-1])
+    shown = key if len(key) <= _SHOWN_CHARACTERS else f"{key[:40]}... ({len(key):,} characters)"
     model = _model_at(loc[:-1])
     if model is None:
-        return "unknown key"
+        return f"unknown key {shown!r}"
     allowed = [field.alias or name for name, field in model.model_fields.items()]
-    suggestion = limits.closest(key, allowed)
+    suggestion = limits.closest(key, allowed) if len(key) <= 100 else None
     hint = f"did you mean {suggestion!r}? " if suggestion else ""
-    return f"unknown key {key!r}; {hint}allowed keys: {', '.join(allowed)}"
+    return f"unknown key {shown!r}; {hint}allowed keys: {', '.join(allowed)}"
 
 
 def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:

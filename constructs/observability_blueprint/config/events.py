@@ -19,17 +19,18 @@ A change of system state is an event. The section turns that into:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from observability_blueprint.config.alarms import OpsItem, Runbook
 from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
 from observability_blueprint.rules import event_patterns, event_schedules
 from observability_blueprint.rules.alarm_settings import AlarmState
 from observability_blueprint.rules.errors import Problem
-from observability_blueprint.rules.event_patterns import EventExamples
+from observability_blueprint.rules.event_patterns import INPUT_TEMPLATE_MAX, EventExamples
 from observability_blueprint.rules.event_schedules import (
     Action,
     CommandAction,
@@ -91,15 +92,6 @@ class Targets(StrictModel):
         )
 
 
-class PermissionModel(StrictModel):
-    """What a runbook the blueprint does not know needs: actions on resources."""
-
-    actions: list[str] = Field(min_length=1)
-    """Actions in full (ec2:StartInstances); no wildcards."""
-    resources: list[str] = Field(min_length=1)
-    """Resource ARNs; * only for actions without resource-level permissions."""
-
-
 class RunbookTask(Runbook):
     """An SSM Automation runbook, on a schedule or in response to an event."""
 
@@ -107,8 +99,6 @@ class RunbookTask(Runbook):
     """Schedules only: run once per tagged instance, with rate control."""
     target_parameter: str = event_schedules.DEFAULT_TARGET_PARAMETER
     """The parameter each targeted instance is passed in. Default: InstanceId."""
-    permissions: list[PermissionModel] = []
-    """What the runbook needs, for documents the blueprint does not know."""
 
     def to_action(self) -> RunbookAction:
         """Return the pure settings."""
@@ -150,6 +140,20 @@ class LambdaTask(StrictModel):
     """Function ARN."""
     payload: dict[str, Any] | None = None
     """JSON payload. Default: the event (rules) or {} (schedules)."""
+
+    @field_validator("payload")
+    @classmethod
+    def _payload_fits(cls, payload: dict[str, Any] | None) -> dict[str, Any] | None:
+        # A rule target's Input and a schedule target's Input take 8,192 characters
+        # (botocore's events and scheduler models).
+        if payload is not None:
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+            if len(text) > INPUT_TEMPLATE_MAX:
+                raise fail(
+                    f"{text[:60]}… is {len(text):,} characters as JSON; EventBridge takes a "
+                    f"target input of at most {INPUT_TEMPLATE_MAX:,}"
+                )
+        return payload
 
     def to_action(self) -> LambdaAction:
         """Return the pure settings."""
@@ -547,6 +551,8 @@ def _response_problems(
         where = f"{at}.actions[{index}].{kind}"
         action = item.to_action()
         for problem in event_schedules.action_problems(action, on_schedule=False):
+            yield _under(where, problem)
+        for problem in event_schedules.event_source_problems(action, response.event_pattern()):
             yield _under(where, problem)
         if isinstance(action, NotifyAction) and action.topic not in topics:
             yield _unknown_topic(f"{where}.name", action.topic, topics)

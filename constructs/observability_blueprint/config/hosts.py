@@ -10,7 +10,9 @@ subnets, the VPC endpoints Systems Manager and CloudWatch are reached through.
 
 Field rules live on the models; :func:`hosts_problems` checks what needs the
 whole section or the blueprint's name and stage (association and parameter
-names, the rendered configuration and its size, log group names)::
+names, the rendered configuration and its size, log group names);
+:func:`hosts_warnings` says what is valid but unwise (log files that hold
+credentials)::
 
     hosts:
       fleets:
@@ -46,6 +48,7 @@ from observability_blueprint.rules.agent_config import (
     hashed_parameter_name,
 )
 from observability_blueprint.rules.agent_metrics import APPENDED_DIMENSIONS
+from observability_blueprint.rules.credential_paths import credential_path_warning
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.host_defaults import (
     DEFAULT_COMPLIANCE_SEVERITY,
@@ -74,13 +77,18 @@ def _resource_id(prefix: str, what: str) -> Callable[[str], str | None]:
 
 def _check_targets(targets: list[Target]) -> str | None:
     if not targets:
-        return "give at least one target: a tag with values, instance_ids or a resource_group"
-    if len(targets) > rules.TARGETS_MAX:
-        return (
-            f"{len(targets)} targets given; an association takes at most {rules.TARGETS_MAX} "
-            "(combine values under one tag key, or tag the servers and target the tag)"
-        )
+        return "give one target: a tag with values, instance_ids or a resource_group"
     return None
+
+
+def _in_file_words(target: rules.AssociationTarget) -> str:
+    """Name a target by the keys of the blueprint file: ``tag 'role'``, ``instance_ids [...]``."""
+    if target.kind == "tag":
+        return f"tag {target.key.removeprefix('tag:')[:60]!r}"
+    if target.kind == "instance ids":
+        shown = [v[:40] for v in target.values[:3]]
+        return f"instance_ids {shown!r}" + (" ..." if len(target.values) > 3 else "")
+    return f"resource_group {target.values[0][:60]!r}" if target.values else "resource_group"
 
 
 def _check_version(value: str) -> str | None:
@@ -109,7 +117,8 @@ Retention = Annotated[int, checked(log_group_rules.check_retention)]
 
 class Target(StrictModel):
     """Which servers a fleet is: exactly one of ``tag`` (with ``values``),
-    ``instance_ids`` or ``resource_group``."""
+    ``instance_ids`` or ``resource_group``. A fleet's association takes one target
+    (:func:`~observability_blueprint.rules.ssm_schedules.target_combination_problems`)."""
 
     tag: str | None = None
     """Tag key; servers whose tag has one of ``values``."""
@@ -157,7 +166,8 @@ class OutputLocation(StrictModel):
     bucket: str
     """S3 bucket name."""
     prefix: str = ""
-    """Key prefix. Default: none."""
+    """Key prefix, such as ssm/agent/ (required): the servers may write only under it,
+    so it is literal (no * or ?) and not empty."""
 
 
 class HostLogGroup(StrictModel):
@@ -215,7 +225,8 @@ class Fleet(StrictModel):
     mode: Literal["ec2", "onPremise", "auto"] = "ec2"
     """Where the servers run: ec2, onPremise (registered by a hybrid activation), or auto."""
     targets: Annotated[list[Target], checked(_check_targets)]
-    """Which servers: tags, instance ids or a resource group (at most 5 entries)."""
+    """Which servers: one tag key with its values, instance ids or a resource group
+    (State Manager takes one kind and one entry per association)."""
     schedule: Annotated[str, checked(rules.check_association_schedule)] = DEFAULT_SCHEDULE
     """When to re-apply: rate(30 minutes) to rate(30 days), or a State Manager cron."""
     association_name: str | None = None
@@ -374,6 +385,10 @@ def hosts_problems(hosts: Hosts, *, name: str, stage: str) -> Iterator[Problem]:
                 f"{association!r} is already the association of {associations[association]}",
             )
         associations.setdefault(association, where)
+        for problem in rules.target_combination_problems(
+            [t.to_target() for t in fleet.targets], describe=_in_file_words
+        ):
+            yield Problem(f"{where}.{problem.location}", problem.message)
         if fleet.os == "linux" and fleet.windows_events:
             yield Problem(
                 f"{where}.windows_events",
@@ -427,3 +442,16 @@ def hosts_problems(hosts: Hosts, *, name: str, stage: str) -> Iterator[Problem]:
                 "hosts.vpc_endpoints.services",
                 f"{', '.join(sorted(duplicates))} listed twice",
             )
+
+
+def hosts_warnings(hosts: Hosts) -> Iterator[Problem]:
+    """Yield what the agent would do although the section is valid (``hosts.`` paths).
+
+    A log file whose path holds credentials (``~/.ssh``, ``~/.aws``, ``/root``,
+    ``/etc/shadow``, key files) would put them in CloudWatch Logs; synthesis
+    warns about the same paths on the fleet's association.
+    """
+    for index, fleet in enumerate(hosts.fleets):
+        for position, log_file in enumerate(fleet.log_files):
+            if message := credential_path_warning(log_file.file_path, fleet.os):
+                yield Problem(f"hosts.fleets[{index}].log_files[{position}].file_path", message)

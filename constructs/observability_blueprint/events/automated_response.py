@@ -17,6 +17,7 @@ from observability_blueprint.events.event_delivery import (
     DeliveredTarget,
     EventDelivery,
     EventRuleConstruct,
+    add_checked_target,
     automation_definition_arn,
     command_document_arn,
     grant_command,
@@ -41,6 +42,7 @@ from observability_blueprint.rules.event_schedules import (
     action_kind,
     action_problems,
     action_templates,
+    event_source_problems,
 )
 
 OPSITEM_SOURCE = "EventBridge"
@@ -58,7 +60,10 @@ class AutomatedResponse(EventRuleConstruct):
       parameters may take ``<placeholders>`` from the event, such as the instance
       of an "EC2 Instance State-change Notification". The role may start only
       that runbook and do what the runbook does. An Automation target cannot
-      target instances by tag (use a ``CommandAction`` or a schedule).
+      target instances by tag (use a ``CommandAction`` or a schedule). A runbook
+      that stops, starts or images the instance an event names needs a pattern
+      whose every ``source`` is an AWS service (``aws.``): only AWS may send
+      those, so nobody can make it act on an instance by putting an event.
     - ``CommandAction``: an SSM Run Command target on instances with a tag
       (``RunCommandParameters.RunCommandTargets``).
     - ``LambdaAction``: the function, with a permission for this rule only.
@@ -113,7 +118,10 @@ class AutomatedResponse(EventRuleConstruct):
             where = f"{path}.actions[{index}]"
             problems += [
                 Problem(f"{where}.{p.location}" if p.location else where, p.message)
-                for p in action_problems(action, on_schedule=False)
+                for p in [
+                    *action_problems(action, on_schedule=False),
+                    *event_source_problems(action, pattern),
+                ]
             ]
             if isinstance(action, NotifyAction) and action.topic not in topics:
                 problems.append(
@@ -139,7 +147,7 @@ class AutomatedResponse(EventRuleConstruct):
         self._topics = topics
         self._dedup = rule_name or id
         for index, action in enumerate(actions):
-            self.rule.add_target(self._target(index, action))
+            add_checked_target(self.rule, self._target(index, action))
 
     def _role(self, index: int, action: Action) -> iam.Role:
         account = Stack.of(self).account
@@ -160,13 +168,13 @@ class AutomatedResponse(EventRuleConstruct):
         delivery = self._delivery
         if isinstance(action, RunbookAction):
             role = self._role(index, action)
-            grant_runbook(role, action)
+            parameters = grant_runbook(role, action)
             arn = automation_definition_arn(self, action.document).removesuffix(":*")
             return DeliveredTarget(
                 f"{arn}:$DEFAULT",
                 delivery=delivery,
                 role=role,
-                input=json_input({k: list(v) for k, v in action.parameters.items()}, self._paths),
+                input=json_input(parameters, self._paths),
             )
         if isinstance(action, CommandAction):
             role = self._role(index, action)

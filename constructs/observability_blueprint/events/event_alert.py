@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Annotations
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.events.event_delivery import (
-    DeliveredTarget,
     EventDelivery,
     EventRuleConstruct,
+    add_topic_target,
     rule_problems,
     text_input,
 )
@@ -102,21 +100,4 @@ class EventAlert(EventRuleConstruct):
         )
         target_input = text_input(message, paths) if message is not None else None
         for topic in topics:
-            added = topic.add_to_resource_policy(
-                iam.PolicyStatement(
-                    principals=[iam.ServicePrincipal("events.amazonaws.com")],
-                    actions=["sns:Publish"],
-                    resources=[topic.topic_arn],
-                    conditions={"ArnEquals": {"aws:SourceArn": self.rule.rule_arn}},
-                )
-            )
-            if not added.statement_added:
-                Annotations.of(self).add_warning_v2(
-                    "observability-blueprint:imported-topic-policy",
-                    f"The topic {topic.topic_arn} is not managed by this stack: its policy "
-                    "must let events.amazonaws.com publish (sns:Publish, with aws:SourceArn "
-                    "this rule), or the alert is never delivered.",
-                )
-            self.rule.add_target(
-                DeliveredTarget(topic.topic_arn, delivery=delivery, input=target_input)
-            )
+            add_topic_target(self, self.rule, topic, delivery=delivery, input=target_input)

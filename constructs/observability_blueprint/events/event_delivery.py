@@ -10,17 +10,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import jsii
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, Annotations, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces.aws_events import IRuleRef
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from observability_blueprint.alarms import StaticAlarm
 from observability_blueprint.rules.alarm_settings import ActionSet, check_alarm_name
@@ -33,14 +33,22 @@ from observability_blueprint.rules.event_patterns import (
     region_split_problem,
 )
 from observability_blueprint.rules.event_schedules import (
-    DOCUMENT_PERMISSIONS,
     CommandAction,
-    RunbookAction,
-    has_no_resource_level,
-    instance_ids,
-    permission_problems,
 )
-from observability_blueprint.security import acknowledge_wildcard_resource
+from observability_blueprint.security import (
+    acknowledge_wildcard_resource,
+    grant_unscoped,
+    service_arn,
+)
+from observability_blueprint.security import (
+    automation_definition_arn as automation_definition_arn,  # re-exported for the areas' tasks
+)
+from observability_blueprint.security import (
+    command_document_arn as command_document_arn,
+)
+from observability_blueprint.security import (
+    grant_runbook as grant_runbook,  # re-exported for the areas' tasks
+)
 
 TARGETS_PER_RULE_MAX = 5
 """EventBridge allows five targets per rule."""
@@ -234,6 +242,39 @@ def _used(input_paths: Mapping[str, str], template: str) -> dict[str, str]:
     return {name: path for name, path in input_paths.items() if f"<{name}>" in template}
 
 
+INPUT_MAX = 8192
+"""EventBridge takes a target's Input and an input transformer's InputTemplate of at most
+8,192 characters (botocore's events model: TargetInput, TransformerInput)."""
+_TOKEN_ALLOWANCE = 100
+"""Characters counted for each reference (an ARN, a name) resolved at deploy time."""
+
+
+def _check_input_size(rule: IRuleRef, bound: events.RuleTargetInputProperties) -> None:
+    stack = Stack.of(rule)
+    for field, value in (("input", bound.input), ("input_template", bound.input_template)):
+        if value is None:
+            continue
+        size, shown = _resolved_size(stack.resolve(value))
+        if size > INPUT_MAX:
+            raise BlueprintError.at(
+                f"{rule.node.path}.targets.{field}",
+                f"{shown[:60]!r}… is about {size:,} characters; EventBridge takes a target "
+                f"input of at most {INPUT_MAX:,}: shorten the message or parameters",
+            )
+
+
+def _resolved_size(value: Any) -> tuple[int, str]:
+    """The length of a resolved string, counting each deploy-time reference generously."""
+    if isinstance(value, str):
+        return len(value), value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        texts = [p if isinstance(p, str) else "x" * _TOKEN_ALLOWANCE for p in parts]
+        joined = str(separator).join(texts)
+        return len(joined), joined
+    return _TOKEN_ALLOWANCE, ""
+
+
 @jsii.implements(events.IRuleTarget)
 class DeliveredTarget:
     """A rule target with the delivery's retry policy and dead-letter queue.
@@ -250,6 +291,11 @@ class DeliveredTarget:
         What the target receives. Default: the event.
     run_command_targets
         ``(tag key, values)`` for Run Command targets.
+    retry
+        Give the target the delivery's retry policy. False for an event bus in
+        another Region, which takes no retry policy (EventBridge retries it with
+        its defaults, 24 hours and 185 attempts, then dead-letters):
+        https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_events_targets.EventBusProps.html
     """
 
     def __init__(
@@ -260,8 +306,10 @@ class DeliveredTarget:
         role: iam.IRole | None = None,
         input: events.RuleTargetInput | None = None,
         run_command_targets: tuple[str, Sequence[str]] | None = None,
+        retry: bool = True,
     ) -> None:
         self._arn = arn
+        self._retry = retry
         self._delivery = delivery
         self._role = role
         self._input = input
@@ -286,133 +334,56 @@ class DeliveredTarget:
             dead_letter_config=events.CfnRule.DeadLetterConfigProperty(
                 arn=self._delivery.queue.queue_arn
             ),
-            retry_policy=self._delivery.retry_policy(),
+            retry_policy=self._delivery.retry_policy() if self._retry else None,
         )
+
+
+def add_topic_target(
+    owner: Construct,
+    rule: events.Rule,
+    topic: sns.ITopic,
+    *,
+    delivery: EventDelivery,
+    input: events.RuleTargetInput | None = None,
+) -> None:
+    """Make ``topic`` a target of ``rule`` that retries and dead-letters through ``delivery``.
+
+    The topic's policy lets ``events.amazonaws.com`` publish on behalf of this
+    rule only (``aws:SourceArn``), unlike aws-cdk-lib's ``SnsTopic`` target,
+    which lets any rule publish. A topic this stack does not manage gets a
+    warning on ``owner`` instead: its own policy must allow the rule.
+    """
+    added = topic.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("events.amazonaws.com")],
+            actions=["sns:Publish"],
+            resources=[topic.topic_arn],
+            conditions={"ArnEquals": {"aws:SourceArn": rule.rule_arn}},
+        )
+    )
+    if not added.statement_added:
+        Annotations.of(owner).add_warning_v2(
+            "observability-blueprint:imported-topic-policy",
+            f"The topic {topic.topic_arn} is not managed by this stack: its policy "
+            "must let events.amazonaws.com publish (sns:Publish, with aws:SourceArn "
+            "this rule), or the alert is never delivered.",
+        )
+    add_checked_target(rule, DeliveredTarget(topic.topic_arn, delivery=delivery, input=input))
+
+
+def add_checked_target(rule: events.Rule, target: events.IRuleTarget) -> None:
+    """Add ``target`` to ``rule`` once its input fits what EventBridge takes (8,192 characters).
+
+    Checked here, before aws-cdk-lib binds the target, so the problem reaches the
+    caller as a :class:`BlueprintError` rather than through jsii.
+    """
+    given = getattr(target, "_input", None)
+    if isinstance(given, events.RuleTargetInput):
+        _check_input_size(rule, given.bind(rule))
+    rule.add_target(target)
 
 
 # -------------------------------------------------------------- permissions
-
-InstanceScope = Literal["ids", "tagged", "event"]
-
-
-def _arn(scope: IConstruct, service: str, resource: str, *, account: bool = True) -> str:
-    stack = Stack.of(scope)
-    owner = stack.account if account else ""
-    return f"arn:{stack.partition}:{service}:{stack.region}:{owner}:{resource}"
-
-
-def automation_definition_arn(scope: IConstruct, document: str) -> str:
-    """The ARN of an Automation definition (any version: ``:*``)."""
-    return _arn(scope, "ssm", f"automation-definition/{document}:*")
-
-
-def command_document_arn(scope: IConstruct, document: str) -> str:
-    """The ARN of a Command document; documents AWS owns have no account in theirs."""
-    aws_owned = document.startswith(("AWS-", "AWSEC2-", "AWSSupport-", "Amazon"))
-    return _arn(scope, "ssm", f"document/{document}", account=not aws_owned)
-
-
-def grant_runbook(role: iam.Role, action: RunbookAction) -> None:
-    """Let ``role`` start the runbook and do what the runbook does, and nothing more.
-
-    The automation runs with the permissions of the role that starts it. For
-    runbooks in :data:`DOCUMENT_PERMISSIONS`, instance actions are scoped to the
-    instance ids named in the parameters, to the targeted tag (a condition on
-    ``aws:ResourceTag``), or, when the instance comes from the event, to
-    instances of this account and Region.
-    """
-    definition = automation_definition_arn(role, action.document)
-    role.add_to_policy(
-        iam.PolicyStatement(actions=["ssm:StartAutomationExecution"], resources=[definition])
-    )
-    acknowledge_wildcard_resource(
-        role,
-        definition,
-        reason=f"Automation definitions are versioned: the role may start any version of "
-        f"{action.document}, and no other runbook.",
-    )
-    if action.targets is not None:
-        _grant_unscoped(
-            role,
-            ["tag:GetResources"],
-            reason="Automation resolves tag targets with tag:GetResources, which has no "
-            "resource-level permissions.",
-        )
-    scope: InstanceScope = (
-        "tagged"
-        if action.targets is not None
-        else ("ids" if instance_ids(action, action.target_parameter) else "event")
-    )
-    for grant in DOCUMENT_PERMISSIONS.get(action.document, ()):
-        if grant.resource == "*":
-            _grant_unscoped(
-                role,
-                list(grant.actions),
-                reason=f"{', '.join(grant.actions)} has no resource-level permissions "
-                f"({action.document} waits on it).",
-            )
-        elif grant.resource == "instance":
-            _grant_instances(role, list(grant.actions), action, scope)
-        else:
-            arn = _arn(role, "ec2", f"{grant.resource}/*", account=False)
-            role.add_to_policy(iam.PolicyStatement(actions=list(grant.actions), resources=[arn]))
-            acknowledge_wildcard_resource(
-                role,
-                arn,
-                reason=f"{action.document} creates the {grant.resource}; its id does not "
-                "exist before the call.",
-            )
-    problems = list(permission_problems(action.permissions))
-    if problems:
-        raise BlueprintError(
-            [Problem(f"{role.node.path}.{p.location}", p.message) for p in problems]
-        )
-    for permission in action.permissions:
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=list(permission.actions), resources=list(permission.resources)
-            )
-        )
-        for resource in permission.resources:
-            if "*" in resource and all(has_no_resource_level(a) for a in permission.actions):
-                acknowledge_wildcard_resource(
-                    role,
-                    resource,
-                    reason=f"{', '.join(permission.actions)} has no resource-level permissions.",
-                )
-
-
-def _grant_unscoped(role: iam.Role, actions: list[str], *, reason: str) -> None:
-    role.add_to_policy(iam.PolicyStatement(actions=actions, resources=["*"]))
-    acknowledge_wildcard_resource(role, "*", reason=reason)
-
-
-def _grant_instances(
-    role: iam.Role, actions: list[str], action: RunbookAction, scope: InstanceScope
-) -> None:
-    if scope == "ids":
-        ids = instance_ids(action, action.target_parameter)
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=actions,
-                resources=[_arn(role, "ec2", f"instance/{i}") for i in ids],
-            )
-        )
-        return
-    arn = _arn(role, "ec2", "instance/*")
-    conditions = None
-    reason = (
-        f"The instance comes from the event at run time; the rule's pattern decides which "
-        f"events start {action.document}."
-    )
-    if scope == "tagged":
-        assert action.targets is not None
-        conditions = {
-            "StringEquals": {f"aws:ResourceTag/{action.targets.tag}": list(action.targets.values)}
-        }
-        reason = f"Scoped by a condition to instances tagged {action.targets.tag}."
-    role.add_to_policy(iam.PolicyStatement(actions=actions, resources=[arn], conditions=conditions))
-    acknowledge_wildcard_resource(role, arn, reason=reason)
 
 
 def grant_command(role: iam.Role, action: CommandAction) -> None:
@@ -422,7 +393,7 @@ def grant_command(role: iam.Role, action: CommandAction) -> None:
             actions=["ssm:SendCommand"], resources=[command_document_arn(role, action.document)]
         )
     )
-    instances = _arn(role, "ec2", "instance/*")
+    instances = service_arn(role, "ec2", "instance/*")
     role.add_to_policy(
         iam.PolicyStatement(
             actions=["ssm:SendCommand"],
@@ -444,7 +415,7 @@ def grant_command(role: iam.Role, action: CommandAction) -> None:
 
 def grant_opsitems(role: iam.Role) -> None:
     """Let ``role`` open OpsItems."""
-    _grant_unscoped(
+    grant_unscoped(
         role,
         ["ssm:CreateOpsItem"],
         reason="ssm:CreateOpsItem has no resource-level permissions: the OpsItem does not "
@@ -576,5 +547,7 @@ def new_rule(
     )
     cfn = rule.node.default_child
     assert isinstance(cfn, events.CfnRule)
-    cfn.add_property_override("EventPattern", json.loads(json.dumps(pattern)))
+    # Set, not overridden: an override is merged into the L2's pattern, which would
+    # keep the placeholder source of a pattern with only a top-level $or.
+    cfn.event_pattern = json.loads(json.dumps(pattern))
     return rule

@@ -42,7 +42,9 @@ class ScheduledTask(Construct):
 
     - ``RunbookAction``: ``ssm:StartAutomationExecution``. With ``targets`` the
       runbook runs once per tagged instance (``TargetParameterName``,
-      ``Targets``, ``MaxConcurrency``, ``MaxErrors``).
+      ``Targets``, ``MaxConcurrency``, ``MaxErrors``); without, a runbook that
+      acts on instances names them by id (lower case), so its role is scoped
+      to them.
     - ``CommandAction``: ``ssm:SendCommand`` to the tagged instances, with rate control.
     - ``LambdaAction``: the function, with the payload (default ``{}``).
 
@@ -152,10 +154,8 @@ class ScheduledTask(Construct):
     def _target(self, action: ScheduledAction) -> tuple[str, dict[str, Any]]:
         partition = Stack.of(self).partition
         if isinstance(action, RunbookAction):
-            grant_runbook(self.role, action)
-            request: dict[str, Any] = {"DocumentName": action.document}
-            if action.parameters:
-                request["Parameters"] = {k: list(v) for k, v in action.parameters.items()}
+            parameters = grant_runbook(self.role, action)
+            request: dict[str, Any] = {"DocumentName": action.document, "Parameters": parameters}
             if action.targets is not None:
                 request["TargetParameterName"] = action.target_parameter
                 request |= _fleet(action.targets)

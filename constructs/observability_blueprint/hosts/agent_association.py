@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final, Literal
 
-from aws_cdk import Names, Token
+from aws_cdk import Annotations, Names, Token
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
@@ -48,6 +48,8 @@ MANAGE_DOCUMENT: Final = "AmazonCloudWatch-ManageAgent"
 AGENT_PACKAGE: Final = "AmazonCloudWatchAgent"
 """The agent's Distributor package."""
 AGENT_MODES: Final[tuple[str, ...]] = ("ec2", "onPremise", "auto")
+CREDENTIAL_LOG_PATH_WARNING: Final = "observability-blueprint:credential-log-path"
+"""Id of the warning on a log file path that would ship credentials to CloudWatch Logs."""
 _VERSION_RE: Final = r"^\d+(?:\.\d+){1,4}$"
 
 
@@ -145,7 +147,8 @@ class AgentAssociation(Construct):
     config
         What the agent collects.
     targets
-        Which managed nodes: by tag, instance ids or resource group (1 to 5).
+        Which managed nodes: one target, by tag (one key, any of its values),
+        instance ids or a resource group. State Manager takes no mix of kinds.
     mode
         ``ec2``, ``onPremise`` (servers of a hybrid activation) or ``auto``.
         Default: ec2.
@@ -162,12 +165,17 @@ class AgentAssociation(Construct):
     max_concurrency, max_errors
         Rollout control: a count or a percentage. Default: 10% each.
     output
-        S3 location for each node's command output. Default: none.
+        S3 location for each node's command output, under a literal, non-empty
+        prefix (the nodes may write there only). Default: none.
     agent_version
         Agent version to install. Default: the latest.
     log_groups
         The log groups the configuration writes to: the association waits for
         them, so the agent does not create them first without retention.
+
+    A log file whose path holds credentials (``~/.ssh``, ``~/.aws``, ``/root``,
+    ``/etc/shadow``, key files) is shipped as asked, with a construct warning
+    :data:`CREDENTIAL_LOG_PATH_WARNING` (acknowledge it if that is intended).
     """
 
     def __init__(
@@ -241,6 +249,10 @@ class AgentAssociation(Construct):
             )
         if problems:
             raise BlueprintError(problems)
+        for warning in config.warnings():
+            Annotations.of(self).add_warning_v2(
+                CREDENTIAL_LOG_PATH_WARNING, f"config.{warning.location}: {warning.message}"
+            )
         tier = parameter_tier(self.config_value)
         assert tier is not None  # checked above
         self.tier: str = tier

@@ -22,7 +22,7 @@ from observability_blueprint.logs.log_storage import (
     LogStorage,
     storage_problems,
 )
-from observability_blueprint.rules import limits
+from observability_blueprint.rules import arns, limits
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
@@ -359,7 +359,9 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         """``ILogGroup.add_subscription_filter``, with the checks of :meth:`add_subscription`.
 
         The pattern is parsed offline, the log class and the two-filter limit are
-        checked; then aws-cdk-lib's own subscription filter is added.
+        checked; then aws-cdk-lib's own subscription filter is added, and the
+        destination's ARN, when known at synthesis, is checked as in
+        :meth:`add_subscription`.
         """
         at = f"{self.node.path}/{id}"
         text = pattern_text(filter_pattern)
@@ -371,9 +373,22 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             raise BlueprintError(problems)
         self._subscriptions += 1
         self._patterns.append((f"{at}.filter_pattern", text))
-        return self.log_group.add_subscription_filter(
+        subscription = self.log_group.add_subscription_filter(
             id, destination=destination, filter_pattern=filter_pattern, **options
         )
+        resource = subscription.node.default_child
+        if isinstance(resource, logs.CfnSubscriptionFilter) and (
+            message := arns.subscription_destination_problem(
+                resource.destination_arn, self._place()
+            )
+        ):
+            raise BlueprintError.at(f"{at}.destination", message)
+        return subscription
+
+    def _place(self) -> arns.Place:
+        """The log group's partition, Region and account, where known at synthesis."""
+        stack = Stack.of(self)
+        return arns.Place.of(region=stack.region, account=stack.account)
 
     def add_subscription(
         self,
@@ -388,11 +403,25 @@ class ManagedLogGroup(Construct, LogGroupInterface):
 
         For Kinesis and Firehose a role that CloudWatch Logs assumes is created
         (allowed to put records into that one stream) unless ``role_arn`` is given;
-        for Lambda, the invoke permission for this log group is added.
+        for Lambda, the invoke permission for this log group is added. The ARN is
+        checked for its kind, its partition and, as PutSubscriptionFilter needs,
+        the log group's account (and Region, for a Lambda function) when the stack
+        has them; its service and resource type must be known at synthesis.
         """
         at = f"{self.node.path}/{id}"
         problems: list[Problem] = []
-        message = log_group_rules.check_subscription_destination(destination_arn)
+        message = arns.subscription_destination_problem(destination_arn, self._place())
+        kind = _SUBSCRIPTION_KINDS.get(
+            arns.kind_of(destination_arn, arns.SUBSCRIPTION_DESTINATIONS)
+        )
+        if message is None and kind is None:
+            message = (
+                f"{arns.shown(destination_arn)} is unresolved at synthesis, so the kind of "
+                "destination (which decides the role or permission CloudWatch Logs needs) is "
+                "unknown; give an ARN whose service and resource type are written out, or use "
+                "add_subscription_filter with aws-cdk-lib's LambdaDestination, "
+                "KinesisDestination or FirehoseDestination"
+            )
         if message:
             problems.append(Problem(f"{at}.destination_arn", message))
         pattern = pattern_text(pattern)
@@ -406,7 +435,6 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             raise BlueprintError(problems)
         self._subscriptions += 1
         self._patterns.append((f"{at}.pattern", pattern))
-        kind = log_group_rules.subscription_kind(destination_arn)
         scope = Construct(self, id)
         role: iam.IRole | None = None
         dependency: Construct | None = None
@@ -461,6 +489,14 @@ class ManagedLogGroup(Construct, LogGroupInterface):
                 "policy allows this account."
             )
         return subscription
+
+
+_SUBSCRIPTION_KINDS: dict[arns.ArnKind | None, str] = {
+    arns.LAMBDA_FUNCTION: "lambda",
+    arns.KINESIS_STREAM: "kinesis",
+    arns.FIREHOSE_STREAM: "firehose",
+    arns.LOGS_DESTINATION: "logs",
+}
 
 
 @jsii.implements(logs.ILogSubscriptionDestination)

@@ -42,7 +42,8 @@ from observability_blueprint.rules.agent_metrics import (
     OperatingSystem,
     OsMetric,
 )
-from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.credential_paths import credential_path_warning
+from observability_blueprint.rules.errors import BlueprintError, Problem, cut
 
 DEFAULT_METRICS_COLLECTION_INTERVAL: Final = 60
 """Seconds between two samples: one-minute, standard-resolution metrics."""
@@ -235,13 +236,13 @@ class WindowsEventLog:
         if os != "windows":
             yield Problem(
                 "event_name",
-                f"{self.event_name!r}: Windows event logs exist only on Windows; set os: windows "
-                "or collect a log file instead",
+                f"{cut(self.event_name)!r}: Windows event logs exist only on Windows; set os: "
+                "windows or collect a log file instead",
             )
         if not self.event_name.strip() or self.event_name == "Forwarded Events":
             yield Problem(
                 "event_name",
-                f"{self.event_name!r} cannot be collected; name an event log such as System, "
+                f"{cut(self.event_name)!r} cannot be collected; name an event log such as System, "
                 "Application or Security",
             )
         unknown = [level for level in self.event_levels if level not in EVENT_LEVELS]
@@ -338,7 +339,7 @@ class AgentConfig:
                 continue
             key = resolve_metric(name, self.os)
             if key in seen:
-                problems.append(Problem(f"metrics[{index}]", f"{name!r} is listed twice"))
+                problems.append(Problem(f"metrics[{index}]", f"{cut(name)!r} is listed twice"))
             seen.add(key)
         if not 1 <= self.metrics_collection_interval <= INTERVAL_MAX:
             problems.append(
@@ -353,7 +354,7 @@ class AgentConfig:
                 problems.append(
                     Problem(
                         f"append_dimensions[{index}]",
-                        f"{name!r} cannot be appended; the agent appends only "
+                        f"{cut(name)!r} cannot be appended; the agent appends only "
                         + ", ".join(APPENDED_DIMENSIONS),
                     )
                 )
@@ -401,10 +402,22 @@ class AgentConfig:
                     hint = limits.closest(name, allowed)
                     yield Problem(
                         where,
-                        f"{name!r} is not a dimension of these metrics"
+                        f"{cut(name)!r} is not a dimension of these metrics"
                         + (f"; did you mean {hint!r}?" if hint else "")
                         + f" Known: {', '.join(allowed)}",
                     )
+
+    def warnings(self) -> list[Problem]:
+        """Return what the agent would do although it accepts it: log files that hold
+        credentials (locations ``log_files[i].file_path``).
+
+        See :func:`~observability_blueprint.rules.credential_paths.credential_path_warning`.
+        """
+        return [
+            Problem(f"log_files[{index}].file_path", message)
+            for index, log_file in enumerate(self.log_files)
+            if (message := credential_path_warning(log_file.file_path, self.os))
+        ]
 
     def check(self, location: str) -> None:
         """Raise :class:`BlueprintError` listing every problem, prefixed with ``location``."""
@@ -507,7 +520,7 @@ class AgentConfig:
                 if key is None:
                     raise BlueprintError.at(
                         f"metrics.metrics_collected.{section}",
-                        f"{name!r} is not a metric of the shared table (agent_metrics)",
+                        f"{cut(name)!r} is not a metric of the shared table (agent_metrics)",
                     )
                 keys.add(key)
         ordered = tuple(m.key for m in HOST_METRICS if m.key in keys)
@@ -589,14 +602,14 @@ def check_metric(name: str, os: OperatingSystem) -> str | None:
     if key is None:
         hint = limits.closest(name, list(names))
         return (
-            f"{name!r} is not a metric the blueprint's agent table knows"
+            f"{cut(name)!r} is not a metric the blueprint's agent table knows"
             + (f"; did you mean {hint!r}?" if hint else ";")
             + f" Known on {os.capitalize()}: {', '.join(default_metrics(os))}"
         )
     if BY_KEY[key].on(os) is None:
         return (
-            f"{name!r} has no {os.capitalize()} equivalent in the agent table; remove it or use "
-            f"one of {', '.join(default_metrics(os))}"
+            f"{cut(name)!r} has no {os.capitalize()} equivalent in the agent table; remove it or "
+            f"use one of {', '.join(default_metrics(os))}"
         )
     return None
 
@@ -620,12 +633,12 @@ def check_file_path(path: str, os: OperatingSystem) -> str | None:
     """Return why ``path`` cannot be a log file path on ``os``: it must be absolute."""
     if os == "linux" and not path.startswith("/"):
         return (
-            f"{path!r} is a relative path; the agent resolves it against its own working "
+            f"{cut(path, 120)!r} is a relative path; the agent resolves it against its own working "
             "directory, not yours: give an absolute path such as /var/log/app/*.log"
         )
     if os == "windows" and not _WINDOWS_PATH_RE.match(path):
         return (
-            f"{path!r} is not an absolute Windows path; give one such as "
+            f"{cut(path, 120)!r} is not an absolute Windows path; give one such as "
             "C:\\ProgramData\\App\\logs\\*.log"
         )
     return None
@@ -634,11 +647,11 @@ def check_file_path(path: str, os: OperatingSystem) -> str | None:
 def check_log_stream_name(name: str) -> str | None:
     """Return why ``name`` cannot name the agent's log streams."""
     if not 1 <= len(name) <= 512 or ":" in name or "*" in name:
-        return f"{name!r} is not a log stream name: 1 to 512 characters without ':' or '*'"
+        return f"{cut(name)!r} is not a log stream name: 1 to 512 characters without ':' or '*'"
     unknown = [p for p in _PLACEHOLDER_RE.findall(name) if p not in LOG_STREAM_PLACEHOLDERS]
     if unknown:
         return (
-            f"{', '.join(unknown)} in {name!r} is not a placeholder the agent fills; use "
+            f"{', '.join(unknown)} in {cut(name)!r} is not a placeholder the agent fills; use "
             + ", ".join(LOG_STREAM_PLACEHOLDERS)
         )
     return None
@@ -651,14 +664,15 @@ def check_timestamp_format(text: str) -> str | None:
     if unknown:
         hints = [hint for d in unknown if (hint := limits.closest(d, TIMESTAMP_DIRECTIVES))]
         return (
-            f"{', '.join(dict.fromkeys(unknown))} in {text!r} is not a directive the agent "
+            f"{', '.join(dict.fromkeys(unknown))} in {cut(text)!r} is not a directive the agent "
             "reads (it would look for the characters literally and use the read time "
             f"instead); use {' '.join(TIMESTAMP_DIRECTIVES)}"
             + (f" (did you mean {hints[0]!r}?)" if hints else "")
         )
     if not directives:
         return (
-            f"{text!r} has no % directive; write the timestamp's shape, such as %Y-%m-%dT%H:%M:%S"
+            f"{cut(text)!r} has no % directive; write the timestamp's shape, such as "
+            "%Y-%m-%dT%H:%M:%S"
         )
     return None
 
@@ -670,7 +684,7 @@ def check_multi_line_start_pattern(pattern: str) -> str | None:
     try:
         re.compile(pattern)
     except re.error as error:
-        return f"{pattern!r} is not a regular expression: {error}"
+        return f"{cut(pattern)!r} is not a regular expression: {error}"
     return None
 
 
@@ -722,19 +736,21 @@ def check_parameter_name(name: str) -> str | None:
     """Return why instances could not read an agent configuration stored under ``name``."""
     if not _PARAMETER_NAME_RE.fullmatch(name) or len(name) > PARAMETER_NAME_MAX:
         return (
-            f"{name!r} is not a parameter name: use up to {PARAMETER_NAME_MAX:,} letters, digits "
-            "and _ . - /"
+            f"{cut(name)!r} is not a parameter name: use up to {PARAMETER_NAME_MAX:,} letters, "
+            "digits and _ . - /"
         )
     if "/" in name and not name.startswith("/"):
-        return f"{name!r} is not a parameter name: a name with / must start with / (a hierarchy)"
+        return (
+            f"{cut(name)!r} is not a parameter name: a name with / must start with / (a hierarchy)"
+        )
     if re.match(r"/?(aws|ssm)", name, flags=re.IGNORECASE):
-        return f"{name!r} is not a parameter name: names cannot start with aws or ssm"
+        return f"{cut(name)!r} is not a parameter name: names cannot start with aws or ssm"
 
     arn = f"arn:aws:ssm:us-east-1:111122223333:{parameter_arn_path(name)}"
     if not iam_pattern_matches(AGENT_POLICY_PARAMETER_RESOURCE, arn):
         return (
-            f"{name!r} is a name instances cannot read: the managed policy {AGENT_POLICY} allows "
-            f"ssm:GetParameter only on {AGENT_POLICY_PARAMETER_RESOURCE}, so the agent's "
+            f"{cut(name)!r} is a name instances cannot read: the managed policy {AGENT_POLICY} "
+            f"allows ssm:GetParameter only on {AGENT_POLICY_PARAMETER_RESOURCE}, so the agent's "
             "configure step would fail with AccessDenied; start the name with "
             f"{PARAMETER_NAME_PREFIX} (a leading / is allowed, a path before it is not)"
         )

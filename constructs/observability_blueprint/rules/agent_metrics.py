@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from observability_blueprint.rules.errors import cut
+
 NAMESPACE: Final = "CWAgent"
 OperatingSystem = Literal["linux", "windows"]
 
@@ -187,4 +189,4 @@ def metric(key: str) -> AgentMetric:
     try:
         return BY_KEY[key]
     except KeyError:
-        raise KeyError(f"{key!r} is not a host metric; known: {', '.join(BY_KEY)}") from None
+        raise KeyError(f"{cut(key)!r} is not a host metric; known: {', '.join(BY_KEY)}") from None

@@ -47,12 +47,15 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, get_args
 
+from observability_blueprint.rules import arns
+from observability_blueprint.rules.errors import cut
 from observability_blueprint.rules.limits import closest
 from observability_blueprint.rules.text_syntax import TextSyntaxError, expect_quoted
 
 __all__ = [
     "ALARM_RULE_MAX_LENGTH",
     "AT_LEAST_STATES",
+    "CHILDREN_SAME_PLACE",
     "CHILD_ALARMS_MAX",
     "ELEMENTS_MAX",
     "STATES",
@@ -71,6 +74,7 @@ __all__ = [
     "find_cycles",
     "is_alarm_arn",
     "parse",
+    "quieted_alarms",
     "references",
     "render",
     "substitute",
@@ -108,7 +112,6 @@ _BLANKS: Final = " \t\n\r\f\v"
 _NAME_STOPS: Final = frozenset(_BLANKS + '(),"')
 _WORD: Final = re.compile(r"[A-Za-z0-9_]+")
 _DIGITS: Final = re.compile(r"[0-9]+")
-_ALARM_ARN: Final = re.compile(r"arn:aws(?:-[a-z]+)*:cloudwatch:[a-z0-9-]+:[0-9]{12}:alarm:(.+)")
 _KEYWORDS: Final = ("AND", "OR", "NOT", "TRUE", "FALSE", "AT_LEAST", *STATES)
 _FUNCTIONS: Final = ("AT_LEAST", *STATES)
 _OPERAND: Final = (
@@ -165,7 +168,7 @@ class StateRef:
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
-            raise ValueError(f"state must be one of {', '.join(STATES)}; got {self.state!r}")
+            raise ValueError(f"state must be one of {', '.join(STATES)}; got {cut(self.state)!r}")
         _check_name(self.alarm)
         if not self.quoted and _needs_quotes(self.alarm):
             object.__setattr__(self, "quoted", True)
@@ -207,7 +210,7 @@ class AtLeast:
         object.__setattr__(self, "alarms", tuple(self.alarms))
         if self.state not in AT_LEAST_STATES:
             raise ValueError(
-                f"state must be one of {', '.join(AT_LEAST_STATES)}; got {self.state!r}"
+                f"state must be one of {', '.join(AT_LEAST_STATES)}; got {cut(self.state)!r}"
             )
         if not self.alarms:
             raise ValueError("AT_LEAST needs at least one alarm")
@@ -774,9 +777,22 @@ def substitute(rule: Rule, mapping: Mapping[str, str]) -> Rule:
 # --- Checks ---------------------------------------------------------------------------
 
 
+def _alarm_arn(reference: str) -> arns.Arn | None:
+    """The parsed ARN when ``reference`` is an alarm's, with its Region and account."""
+    if not reference.startswith("arn:"):
+        return None
+    try:
+        arn = arns.parse_arn(reference)
+    except arns.ArnError:
+        return None
+    if not (arns.CLOUDWATCH_ALARM.matches(arn) and arn.region and arn.account):
+        return None
+    return arn if arns.CLOUDWATCH_ALARM.id_problem(arn) is None else None
+
+
 def is_alarm_arn(reference: str) -> bool:
     """Return True for an alarm ARN, ``arn:PARTITION:cloudwatch:REGION:ACCOUNT:alarm:NAME``."""
-    return _ALARM_ARN.fullmatch(reference) is not None
+    return _alarm_arn(reference) is not None
 
 
 def worst_case_alarm_arn_length(name: str) -> int:
@@ -807,6 +823,7 @@ def check_rule(
     known: Collection[str] | None = None,
     own_name: str | None = None,
     arn_length: int | Callable[[str], int] = 0,
+    place: arns.Place | None = None,
 ) -> list[str]:
     """Find what PutCompositeAlarm would reject in a rule, or what would break it.
 
@@ -825,6 +842,9 @@ def check_rule(
         0 measures the text as written; a number is the ARN length for every name;
         a function such as ``worst_case_alarm_arn_length`` is called with each name.
         References that are ARNs already are measured as written.
+    place
+        The composite alarm's partition, Region and account: an alarm it refers to
+        by ARN must be in the same ones. None skips the check.
 
     Returns
     -------
@@ -838,23 +858,25 @@ def check_rule(
         return [str(error)]
     problems: list[str] = []
     children = references(parsed.rule)
+    problems += _arn_problems(children, place)
     if known is not None:
-        choices = sorted(set(known))
-        allowed = set(choices)
+        choices = sorted(set(known) - {own_name})
+        allowed = set(choices) | {own_name}
         for child in children:
-            if child in allowed or is_alarm_arn(child):
+            if child in allowed or child.startswith("arn:"):
                 continue
             guess = closest(child, choices)
             hint = f" (did you mean {guess!r}?)" if guess else ""
             problems.append(
-                f"unknown alarm {child!r}{hint}: name an alarm of this blueprint or give"
-                " an alarm ARN"
+                f"unknown alarm {cut(child)!r}{hint}: name an alarm of this blueprint "
+                f"({_listed(choices)}) or give an alarm ARN"
             )
     if own_name is not None and any(
         own_name in (child, _arn_alarm_name(child)) for child in children
     ):
         problems.append(
-            f"the rule refers to its own alarm {own_name!r}: a composite alarm cannot watch itself"
+            f"the rule refers to its own alarm {cut(own_name)!r}: a composite alarm cannot watch "
+            "itself"
         )
     if len(children) > CHILD_ALARMS_MAX:
         problems.append(
@@ -877,9 +899,46 @@ def check_rule(
     return problems
 
 
+def _listed(names: list[str], most: int = 10) -> str:
+    if not names:
+        return "there are none"
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
+
+
 def _arn_alarm_name(reference: str) -> str | None:
-    match = _ALARM_ARN.fullmatch(reference)
-    return match.group(1) if match else None
+    arn = _alarm_arn(reference)
+    return arn.resource_id if arn else None
+
+
+# "In a composite alarm, all underlying alarms must be in the same AWS Region and the
+# same account":
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html
+CHILDREN_SAME_PLACE: Final = "a composite alarm watches only alarms of its own Region and account"
+"""Why the alarms a composite alarm refers to must be in its Region and account."""
+
+
+def _arn_problems(children: Collection[str], place: arns.Place | None) -> list[str]:
+    """What is wrong with the references that are ARNs: not an alarm's, or elsewhere."""
+    problems: list[str] = []
+    for child in children:
+        if not child.startswith("arn:"):
+            continue
+        message = arns.arn_problem(
+            child,
+            [arns.CLOUDWATCH_ALARM],
+            place=place,
+            same_region=CHILDREN_SAME_PLACE,
+            same_account=CHILDREN_SAME_PLACE,
+        )
+        if message is None and not is_alarm_arn(child):
+            message = (
+                f"{arns.shown(child)} names no Region or account; an alarm ARN is "
+                f"{arns.CLOUDWATCH_ALARM.form}"
+            )
+        if message:
+            problems.append(message)
+    return problems
 
 
 def _deployed_length(
@@ -962,3 +1021,54 @@ def _reach(start: str, edges: Mapping[str, list[str]]) -> set[str]:
                 seen.add(child)
                 todo.append(child)
     return seen
+
+
+def quieted_alarms(
+    children: Mapping[str, Collection[str]],
+    *,
+    speaking: Collection[str],
+    keep_children: Collection[str] = (),
+) -> set[str]:
+    """Return the alarms a notifying composite alarm speaks for: all its descendants.
+
+    Noise control: when a composite alarm notifies, the alarms below it should not
+    page next to it, whether they are its children or sit further down (a child
+    composite's children). A composite in ``keep_children`` lets its own children
+    keep their actions, so the walk does not go below it (it stays quiet itself
+    when a composite above speaks for it).
+
+    Parameters
+    ----------
+    children
+        Each composite alarm's name mapped to the names of the alarms its rule
+        refers to (other names, such as metric alarms, have no children).
+    speaking
+        The composite alarms that notify and speak for the alarms below them.
+    keep_children
+        Composite alarms whose children keep their own actions.
+
+    Returns
+    -------
+    set[str]
+        Every alarm below a speaking composite, through composites that do not keep
+        their children's actions. Cycles are walked once.
+
+    Examples
+    --------
+    >>> sorted(quieted_alarms({"top": ["mid", "a"], "mid": ["b"]}, speaking=["top"]))
+    ['a', 'b', 'mid']
+    """
+    kept = set(keep_children)
+    quiet: set[str] = set()
+    todo = [name for name in speaking if name not in kept]
+    walked: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in walked:
+            continue
+        walked.add(name)
+        for child in children.get(name, ()):
+            quiet.add(child)
+            if child not in kept:
+                todo.append(child)
+    return quiet

@@ -17,22 +17,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules import arns
+from observability_blueprint.rules.errors import Problem, cut
 
 ManagementEvents = Literal["all", "read_only", "write_only", "none"]
 MANAGEMENT_EVENTS: Final[tuple[str, ...]] = ("all", "read_only", "write_only", "none")
 
 TRAIL_NAME_RE: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]")
 BUCKET_NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-BUCKET_ARN_RE: Final = re.compile(r"arn:aws[a-z-]*:s3:::(?P<name>[^/:]+)")
-KMS_KEY_ARN_RE: Final = re.compile(
-    r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
-    r"[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
-)
 ORGANIZATION_ID_RE: Final = re.compile(r"o-[a-z0-9]{10,32}")
-S3_DATA_RESOURCE_RE: Final = re.compile(r"arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*")
-LAMBDA_DATA_RESOURCE_RE: Final = re.compile(
-    r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]+)?"
+# A CloudTrail data resource for S3 objects: a bucket ARN, "/" and an optional key
+# prefix (DataResource Values, "arn:aws:s3:::bucket_name/" selects every object),
+# https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DataResource.html
+S3_OBJECTS: Final = arns.ArnKind(
+    "an S3 data event resource",
+    "s3",
+    "",
+    "arn:aws:s3:::BUCKET/ or arn:aws:s3:::BUCKET/PREFIX",
+    re.compile(r"(?![^/]*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*", re.DOTALL),
+    regional=False,
+    in_account=False,
 )
 DATA_RESOURCES_PER_SELECTOR_MAX: Final = 250
 
@@ -103,7 +107,7 @@ def cis_trail_problems(settings: TrailSettings) -> list[Problem]:
         problems.append(
             Problem(
                 "management_events",
-                f"{settings.management_events!r}: the CIS alarms need read and write "
+                f"{cut(settings.management_events)!r}: the CIS alarms need read and write "
                 "management events (Security Hub reports CloudWatch.1-14 as FAILED otherwise, "
                 "and the filters count nothing they do not see); set management_events: all "
                 "or disable the CIS pack",
@@ -140,7 +144,7 @@ def check_trail_name(name: str) -> str | None:
     """Return why ``name`` cannot name a trail, or None."""
     if not TRAIL_NAME_RE.fullmatch(name) or re.search(r"[._-]{2}", name):
         return (
-            f"{name!r} is not a trail name; use 3 to 128 letters, digits, '.', '_' and '-', "
+            f"{cut(name)!r} is not a trail name; use 3 to 128 letters, digits, '.', '_' and '-', "
             "starting and ending with a letter or digit, without two separators in a row"
         )
     return None
@@ -149,7 +153,7 @@ def check_trail_name(name: str) -> str | None:
 def check_organization_id(value: str) -> str | None:
     """Return why ``value`` is not an AWS Organizations id (``o-`` and 10-32 characters)."""
     if not ORGANIZATION_ID_RE.fullmatch(value):
-        return f"{value!r} is not an organization id; it looks like o-a1b2c3d4e5"
+        return f"{cut(value)!r} is not an organization id; it looks like o-a1b2c3d4e5"
     return None
 
 
@@ -159,7 +163,7 @@ def management_event_problems(management_events: str, *, data_events: bool) -> l
         return [
             Problem(
                 "management_events",
-                f"{management_events!r} is not a management event setting; use one of "
+                f"{cut(management_events)!r} is not a management event setting; use one of "
                 + ", ".join(MANAGEMENT_EVENTS),
             )
         ]
@@ -174,23 +178,30 @@ def management_event_problems(management_events: str, *, data_events: bool) -> l
     return []
 
 
+def _given(value: str, kind: arns.ArnKind) -> str:
+    """``; this is an SQS queue ARN`` when ``value`` is an ARN of another kind, else ``""``."""
+    other = arns.other_kind(value, [kind])
+    return f"; this is {other} ARN" if other else ""
+
+
 def check_s3_data_resource(value: str) -> str | None:
     """Return why ``value`` cannot select S3 data events (bucket ARN with ``/`` and prefix)."""
-    if value == "all" or S3_DATA_RESOURCE_RE.fullmatch(value):
+    if value == "all" or arns.arn_problem(value, [S3_OBJECTS]) is None:
         return None
     return (
-        f"{value!r} is not an S3 data event resource; use 'all' or a bucket ARN followed by "
-        "'/' and an optional key prefix (arn:aws:s3:::my-bucket/ or arn:aws:s3:::my-bucket/logs/)"
+        f"{arns.shown(value)} is not an S3 data event resource; use 'all' or a bucket ARN "
+        "followed by '/' and an optional key prefix (arn:aws:s3:::my-bucket/ or "
+        "arn:aws:s3:::my-bucket/logs/)" + _given(value, S3_OBJECTS)
     )
 
 
 def check_lambda_data_resource(value: str) -> str | None:
     """Return why ``value`` cannot select Lambda data events."""
-    if value == "all" or LAMBDA_DATA_RESOURCE_RE.fullmatch(value):
+    if value == "all" or arns.arn_problem(value, [arns.LAMBDA_FUNCTION]) is None:
         return None
     return (
-        f"{value!r} is not a Lambda data event resource; use 'all' or a function ARN "
-        "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)"
+        f"{arns.shown(value)} is not a Lambda data event resource; use 'all' or a function ARN "
+        "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)" + _given(value, arns.LAMBDA_FUNCTION)
     )
 
 
@@ -221,26 +232,34 @@ def data_resource_problems(values: Sequence[str], *, kind: str) -> list[Problem]
 # ------------------------------------------------------------ bucket and key
 
 
+def _is_bucket_name(name: str) -> bool:
+    return BUCKET_NAME_RE.fullmatch(name) is not None and ".." not in name
+
+
 def bucket_name_of(reference: str) -> str | None:
     """Return the bucket name an S3 bucket name or bucket ARN refers to, or None."""
-    match = BUCKET_ARN_RE.fullmatch(reference)
-    name = match.group("name") if match else reference
-    if BUCKET_NAME_RE.fullmatch(name) and ".." not in name:
-        return name
-    return None
+    if _is_bucket_name(reference):
+        return reference
+    if arns.is_unresolved(reference) or arns.arn_problem(reference, [arns.S3_BUCKET]):
+        return None
+    return arns.parse_arn(reference).resource_id
 
 
 def check_bucket_reference(reference: str) -> str | None:
     """Return why ``reference`` names no S3 bucket (a bucket name or ``arn:aws:s3:::NAME``)."""
-    if bucket_name_of(reference) is not None:
+    if _is_bucket_name(reference):
         return None
-    if reference.startswith("arn:"):
+    # A bucket name holds no colon: with one, the reference is meant as an ARN.
+    if ":" in reference:
+        if arns.arn_problem(reference, [arns.S3_BUCKET]) is None:
+            return None
         return (
-            f"{reference!r} is not an S3 bucket ARN; use arn:aws:s3:::BUCKET (no Region, no "
-            "account, no key) or the bucket name alone"
+            f"{arns.shown(reference)} is not an S3 bucket ARN; use arn:aws:s3:::BUCKET (no "
+            "Region, no account, no key) or the bucket name alone"
+            + _given(reference, arns.S3_BUCKET)
         )
     return (
-        f"{reference!r} is not an S3 bucket name; use 3 to 63 lowercase letters, digits, "
+        f"{arns.shown(reference)} is not an S3 bucket name; use 3 to 63 lowercase letters, digits, "
         "'.' and '-', starting and ending with a letter or digit, or the bucket ARN "
         "(arn:aws:s3:::BUCKET)"
     )
@@ -248,12 +267,12 @@ def check_bucket_reference(reference: str) -> str | None:
 
 def check_kms_key_arn(arn: str) -> str | None:
     """Return why ``arn`` is not a KMS key ARN."""
-    if not KMS_KEY_ARN_RE.fullmatch(arn):
-        return (
-            f"{arn!r} is not a KMS key ARN; use arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (a "
-            "multi-Region key's id starts with mrk-)"
-        )
-    return None
+    if arns.arn_problem(arn, [arns.KMS_KEY]) is None:
+        return None
+    return (
+        f"{arns.shown(arn)} is not a KMS key ARN; use arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (a "
+        "multi-Region key's id starts with mrk-)" + _given(arn, arns.KMS_KEY)
+    )
 
 
 def lifecycle_problems(
@@ -479,7 +498,7 @@ def insight_rule_problems(
     for index, key in enumerate(keys):
         if not isinstance(key, str) or not key.startswith("$."):
             problems.append(
-                Problem(f"keys[{index}]", f"{key!r} is not a JSON field; use $.field.name")
+                Problem(f"keys[{index}]", f"{cut(repr(key))} is not a JSON field; use $.field.name")
             )
     if len(filters) > INSIGHT_RULE_FILTERS_MAX:
         problems.append(
@@ -499,7 +518,7 @@ def insight_rule_problems(
             problems.append(
                 Problem(
                     f"filters[{index}]",
-                    f"{dict(item)!r} is not a filter; give Match ($.field) and one of "
+                    f"{cut(repr(dict(item)))} is not a filter; give Match ($.field) and one of "
                     + ", ".join(INSIGHT_FILTER_OPERATORS),
                 )
             )
@@ -527,7 +546,7 @@ def check_insight_rule_name(name: str) -> str | None:
     """Return why ``name`` cannot name a Contributor Insights rule."""
     if not 1 <= len(name) <= INSIGHT_RULE_NAME_MAX or not re.fullmatch(r"[\x20-\x7E]+", name):
         return (
-            f"{name!r} is not a Contributor Insights rule name; use 1 to "
+            f"{cut(name)!r} is not a Contributor Insights rule name; use 1 to "
             f"{INSIGHT_RULE_NAME_MAX} printable ASCII characters"
         )
     return None

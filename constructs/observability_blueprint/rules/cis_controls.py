@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any, Final
 
 from observability_blueprint.rules import limits
-from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.metric_filters import PatternExamples, check_pattern
 from observability_blueprint.rules.metric_names import check_custom_namespace
 
@@ -133,7 +133,7 @@ def check_standard(standard: str) -> str | None:
         return None
     suggestion = limits.closest(standard, known)
     hint = f"did you mean {suggestion!r}? " if suggestion else ""
-    return f"{standard!r} is not a CIS pattern set; {hint}use one of {', '.join(known)}"
+    return f"{cut(standard)!r} is not a CIS pattern set; {hint}use one of {', '.join(known)}"
 
 
 def load_controls(standard: str = DEFAULT_STANDARD) -> tuple[CisControl, ...]:
@@ -185,7 +185,7 @@ def _examples(data: Mapping[str, Sequence[str]] | None) -> PatternExamples | Non
 def _unknown(value: str, known: Sequence[str]) -> str:
     suggestion = limits.closest(value, list(known))
     hint = f"did you mean {suggestion!r}? " if suggestion else ""
-    return f"{value!r} is not a CIS alarm control; {hint}known controls: {', '.join(known)}"
+    return f"{cut(value)!r} is not a CIS alarm control; {hint}known controls: {', '.join(known)}"
 
 
 @dataclass(frozen=True)
@@ -239,13 +239,16 @@ def select_controls(
             problems.append(Problem(where, _unknown(control_id, known)))
         elif control_id in seen:
             problems.append(
-                Problem(where, f"{control_id!r} is already listed at disabled[{seen[control_id]}]")
+                Problem(
+                    where,
+                    f"{cut(control_id)!r} is already listed at disabled[{seen[control_id]}]",
+                )
             )
         elif control_id in overrides:
             problems.append(
                 Problem(
                     where,
-                    f"{control_id!r} is both disabled and overridden; keep one of the two",
+                    f"{cut(control_id)!r} is both disabled and overridden; keep one of the two",
                 )
             )
         elif claim_compliance:
@@ -284,7 +287,7 @@ def select_controls(
             problems.append(
                 Problem(
                     f"{where}.metric",
-                    f"{change.metric_name!r} is not a metric name; use 1 to "
+                    f"{cut(change.metric_name)!r} is not a metric name; use 1 to "
                     f"{limits.METRIC_NAME_MAX} characters without ':', '*' or '$'",
                 )
             )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from typing import Final, Literal, get_args
 
+from observability_blueprint.rules import arns
+from observability_blueprint.rules.errors import cut
+
 DEFAULT_PERFORMANCE_RETENTION_DAYS: Final = 30
 """Container Insights performance events are kept a month: they are the raw data of
 the Container Insights metrics, which CloudWatch keeps for 15 months on its own."""
@@ -28,17 +31,13 @@ _EKS_CLUSTER_RE: Final = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,99}")
 # and hyphens are allowed."
 _ECS_CLUSTER_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _ADDON_VERSION_RE: Final = re.compile(r"v(\d+)\.(\d+)\.(\d+)-eksbuild\.\d+")
-_OIDC_PROVIDER_RE: Final = re.compile(
-    r"arn:aws[a-z-]*:iam::\d{12}:oidc-provider/"
-    r"(oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/id/[A-Za-z0-9]+)"
-)
 
 
 def check_eks_cluster_name(name: str) -> str | None:
     """Return why ``name`` cannot be an EKS cluster name, or None."""
     if not _EKS_CLUSTER_RE.fullmatch(name):
         return (
-            f"{name!r} is not an EKS cluster name; use 1 to 100 letters, digits, '-' and '_', "
+            f"{cut(name)!r} is not an EKS cluster name; use 1 to 100 letters, digits, '-' and '_', "
             "starting with a letter or digit"
         )
     return None
@@ -48,7 +47,7 @@ def check_ecs_cluster_name(name: str) -> str | None:
     """Return why ``name`` cannot be an ECS cluster name, or None."""
     if not _ECS_CLUSTER_RE.fullmatch(name):
         return (
-            f"{name!r} is not an ECS cluster name; use 1 to 255 letters, digits, '-' and '_' "
+            f"{cut(name)!r} is not an ECS cluster name; use 1 to 255 letters, digits, '-' and '_' "
             "(the name, not the ARN)"
         )
     return None
@@ -57,7 +56,7 @@ def check_ecs_cluster_name(name: str) -> str | None:
 def check_addon_version(version: str) -> str | None:
     """Return why ``version`` is not an EKS add-on version, or None."""
     if not _ADDON_VERSION_RE.fullmatch(version):
-        return f"{version!r} is not an add-on version; use the form v4.1.0-eksbuild.1"
+        return f"{cut(version)!r} is not an add-on version; use the form v4.1.0-eksbuild.1"
     return None
 
 
@@ -77,21 +76,33 @@ def pod_identity_version_problem(version: str | None) -> str | None:
 
 
 def check_oidc_provider_arn(arn: str) -> str | None:
-    """Return why ``arn`` is not the ARN of an EKS cluster's IAM OIDC provider, or None."""
-    if not _OIDC_PROVIDER_RE.fullmatch(arn):
+    """Return why ``arn`` is not the ARN of an EKS cluster's IAM OIDC provider, or None.
+
+    Its issuer (the resource id) goes into the trust policy's condition keys, so it
+    must be known at synthesis: a reference (token) for it is refused.
+    """
+    if arns.arn_problem(arn, [arns.OIDC_PROVIDER]) is not None:
+        other = arns.other_kind(arn, [arns.OIDC_PROVIDER])
         return (
-            f"{arn!r} is not an EKS OIDC provider ARN; use the form "
+            f"{arns.shown(arn)} is not an EKS OIDC provider ARN; use the form "
             "arn:aws:iam::111122223333:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID"
+            + (f"; this is {other} ARN" if other else "")
+        )
+    if arns.is_unresolved(arn) and not (
+        arn.startswith("arn:") and (parsed := arns.parse_arn(arn)).known(parsed.resource_id)
+    ):
+        return (
+            f"{arns.shown(arn)} is a reference; give the OIDC provider ARN as text: its issuer "
+            "(oidc.eks.REGION.amazonaws.com/id/ID) goes into the role's trust policy"
         )
     return None
 
 
 def oidc_issuer(arn: str) -> str:
     """Return the issuer of an OIDC provider ARN (``oidc.eks.REGION.amazonaws.com/id/ID``)."""
-    match = _OIDC_PROVIDER_RE.fullmatch(arn)
-    if match is None:
-        raise ValueError(check_oidc_provider_arn(arn))
-    return match.group(1)
+    if message := check_oidc_provider_arn(arn):
+        raise ValueError(message)
+    return arns.parse_arn(arn).resource_id
 
 
 def eks_log_group_names(cluster: str) -> dict[str, str]:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
+from observability_blueprint.rules.errors import cut
+
 GRID_WIDTH: Final = 24
 WIDGETS_PER_DASHBOARD_MAX: Final = 500
 METRICS_PER_DASHBOARD_MAX: Final = 2500
@@ -134,7 +136,9 @@ def pack(widgets: Iterable[Widget]) -> tuple[tuple[Widget, ...], ...]:
     used = GRID_WIDTH
     for widget in widgets:
         if widget.width > GRID_WIDTH or widget.width < 1:
-            raise ValueError(f"widget {widget.title!r} is {widget.width} columns wide; 1 to 24")
+            raise ValueError(
+                f"widget {cut(widget.title)!r} is {widget.width} columns wide; 1 to 24"
+            )
         if used + widget.width > GRID_WIDTH or (rows and rows[-1][0].height != widget.height):
             rows.append([])
             used = 0
@@ -219,7 +223,7 @@ def plan_dashboard(
         size, count = len(section.widgets), section.metric_count
         if size + 1 > max_widgets or count > max_metrics:
             raise ValueError(
-                f"section {section.title!r} alone has {size} widgets and {count} metrics; a "
+                f"section {cut(section.title)!r} alone has {size} widgets and {count} metrics; a "
                 f"dashboard takes {max_widgets} widgets and {max_metrics} metrics"
             )
         if groups[-1] and (widgets + size + 1 > max_widgets or metrics + count > max_metrics):
@@ -294,7 +298,7 @@ def check_dashboard_name(name: str) -> str | None:
     allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
     if not 1 <= len(name) <= DASHBOARD_NAME_MAX or not set(name) <= allowed:
         return (
-            f"{name!r} is not a dashboard name; use 1 to {DASHBOARD_NAME_MAX} letters, digits, "
-            "'-' and '_'"
+            f"{cut(name)!r} is not a dashboard name; use 1 to {DASHBOARD_NAME_MAX} letters, "
+            "digits, '-' and '_'"
         )
     return None

@@ -7,6 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
+
+CUT_LIMIT: Final = 80
+"""Characters of a user's value a message echoes, at most (see :func:`cut`)."""
+
+
+def cut(text: str, limit: int = CUT_LIMIT) -> str:
+    """Return ``text`` cut to at most ``limit`` characters, ending in ``...`` when cut.
+
+    Messages echo the value they refuse, and a value may be megabytes long (a
+    pasted log event, a hostile file): echo ``cut(value)``, never the value.
+    """
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 3, 0)] + "..."
 
 
 @dataclass(frozen=True)

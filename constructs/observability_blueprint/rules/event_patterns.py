@@ -22,7 +22,13 @@ aws/event-ruler, the engine behind EventBridge:
   combines fields from different elements);
 - strings match character by character; numbers match by their JSON form (an
   integer never equals a decimal number), ``null`` and ``""`` are different;
-- ``exists`` looks at leaf values only: a field holding an object "does not exist".
+- ``exists`` looks at leaf values only: a field holding an object "does not exist";
+- ignoring case works as event-ruler's ``EqualsIgnoreCaseParser`` does: each
+  UTF-16 unit of the pattern's text matches its lower case or its upper case
+  (``Locale.ROOT``), each of which may be several characters ('ß' matches "ß" or
+  "SS", not "ss"); the event's text is not folded;
+- wildcards and case-insensitive text match in time linear in the event value
+  (no backtracking regex).
 
 Known limit: YAML and JSON parsers read ``3.0e2`` and ``300.0`` as the same
 float, so this matcher cannot tell those two apart (EventBridge can).
@@ -38,7 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.limits import closest
 
 PATTERN_MAX: Final = 4096
@@ -64,6 +70,36 @@ ANYTHING_BUT_OPERATORS: Final[tuple[str, ...]] = (
     "wildcard",
 )
 OR_KEY: Final = "$or"
+OR_RESERVED_KEYS: Final[tuple[str, ...]] = (
+    "exactly",
+    "equals-ignore-case",
+    "prefix",
+    "suffix",
+    "anything-but",
+    "exists",
+    "wildcard",
+    "numeric",
+    "cidr",
+    "=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "regex",
+    "not-wildcard",
+    "not-equals-ignore-case",
+    "date-after",
+    "date-on-or-after",
+    "date-before",
+    "date-on-or-before",
+    "in-date-range",
+    "ip-address-in-range",
+    "ip-address-not-in-range",
+)
+"""Field names refused anywhere inside a ``$or`` alternative: event-ruler's
+``Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP``, checked by
+``JsonRuleCompiler.parseObjectInsideOrRelationship``
+(https://github.com/aws/event-ruler/blob/main/src/main/software/amazon/event/ruler/Constants.java)."""
 
 # Events of global services reach the default bus in us-east-1 only (IAM and STS
 # API calls recorded by CloudTrail, console sign-ins).
@@ -135,7 +171,7 @@ def _join(path: str, key: str) -> str:
 
 
 def _show(value: object) -> str:
-    return json.dumps(value) if _is_jsonable(value) else repr(value)
+    return cut(json.dumps(value) if _is_jsonable(value) else repr(value))
 
 
 def _is_jsonable(value: object) -> bool:
@@ -188,7 +224,22 @@ def _or_problems(value: object, where: str) -> Iterator[Problem]:
         if not alternative:
             yield Problem(f"{where}[{index}]", "an empty alternative matches nothing")
         else:
-            yield from _object_problems(alternative, f"{where}[{index}]")
+            reserved = list(_reserved_key_problems(alternative, f"{where}[{index}]"))
+            yield from reserved or _object_problems(alternative, f"{where}[{index}]")
+
+
+def _reserved_key_problems(alternative: Mapping[Any, Any], where: str) -> Iterator[Problem]:
+    """Refuse operator names used as field names in a ``$or`` alternative, at any depth."""
+    for key, value in alternative.items():
+        if key in OR_RESERVED_KEYS:
+            yield Problem(
+                _join(where, key),
+                f"{cut(key)!r} is an operator name, which EventBridge does not take as a field "
+                "name inside $or; each alternative is a pattern of fields, such as "
+                '{"state": [{"prefix": "run"}]}',
+            )
+        elif isinstance(value, Mapping) and key != OR_KEY:
+            yield from _reserved_key_problems(value, _join(where, key))
 
 
 def _matcher_problems(matcher: object, where: str) -> Iterator[Problem]:
@@ -216,7 +267,7 @@ def _matcher_problems(matcher: object, where: str) -> Iterator[Problem]:
         did_you_mean = f"did you mean {hint!r}? " if hint else ""
         yield Problem(
             where,
-            f"unknown operator {operator!r}; {did_you_mean}EventBridge knows "
+            f"unknown operator {cut(operator)!r}; {did_you_mean}EventBridge knows "
             + ", ".join(OPERATORS),
         )
         return
@@ -234,7 +285,7 @@ def _check_string_or_ignore_case(operator: str) -> Any:
             and list(operand) == ["equals-ignore-case"]
             and isinstance(operand["equals-ignore-case"], str)
         ):
-            return None
+            return ignore_case_problem(operand["equals-ignore-case"])
         return (
             f"{_show(operand)} is not a {operator}; give a string, or "
             f'{{"equals-ignore-case": "..."}} to ignore case'
@@ -245,8 +296,26 @@ def _check_string_or_ignore_case(operator: str) -> Any:
 
 def _check_ignore_case(operand: object) -> str | None:
     if isinstance(operand, str):
-        return None
+        return ignore_case_problem(operand)
     return f"{_show(operand)} is not a string; equals-ignore-case compares strings"
+
+
+def ignore_case_problem(text: str) -> str | None:
+    """Return why ``text`` can never match ignoring case in EventBridge, or None.
+
+    event-ruler folds case one UTF-16 unit at a time (``EqualsIgnoreCaseParser``):
+    a character outside the Basic Multilingual Plane (an emoji, U+10000 and up) is
+    two surrogate units, each of which it encodes alone as "?", so the pattern
+    would only match a literal "??" there.
+    """
+    astral = next((char for char in text if ord(char) > 0xFFFF), None)
+    if astral is None:
+        return None
+    return (
+        f"{cut(text)!r} holds {astral!r} (U+{ord(astral):04X}); EventBridge compares "
+        "ignoring case one UTF-16 unit at a time and never matches a character above "
+        "U+FFFF that way: match it exactly, or with prefix, suffix or wildcard"
+    )
 
 
 def _check_wildcard(operand: object) -> str | None:
@@ -269,7 +338,7 @@ def wildcard_problem(text: str) -> str | None:
             following = text[index + 1] if index + 1 < len(text) else ""
             if following not in ("*", "\\"):
                 return (
-                    f"{text!r}: a backslash escapes only * or another backslash "
+                    f"{cut(text)!r}: a backslash escapes only * or another backslash "
                     f"(position {index + 1})"
                 )
             index += 2
@@ -277,7 +346,7 @@ def wildcard_problem(text: str) -> str | None:
             continue
         if char == "*":
             if previous_star:
-                return f"{text!r}: consecutive * are not allowed (position {index + 1})"
+                return f"{cut(text)!r}: consecutive * are not allowed (position {index + 1})"
             previous_star = True
         else:
             previous_star = False
@@ -305,10 +374,8 @@ def _check_anything_but(operand: object) -> str | None:
                 f"object (got {keys})"
             )
         [(inner, value)] = operand.items()
-        if inner in ("prefix", "suffix"):
-            if isinstance(value, str):
-                return None
-            return f"{_show(value)}: anything-but {inner} takes a single string, not a list"
+        # "It also may be applied to a prefix, suffix, or equals-ignore-case match of a
+        # string or a list of strings" (event-ruler README, "Anything-but matching").
         strings = [value] if isinstance(value, str) else value
         if (
             not isinstance(strings, list)
@@ -316,8 +383,17 @@ def _check_anything_but(operand: object) -> str | None:
             or not all(isinstance(v, str) for v in strings)
         ):
             return f"{_show(value)}: anything-but {inner} takes a string or a list of strings"
+        if inner in ("prefix", "suffix") and "" in strings:
+            # JsonRuleCompiler: "Null prefix/suffix not allowed" (an empty prefix
+            # would exclude every string).
+            return (
+                f"{_show(value)}: an empty anything-but {inner} would exclude every string; "
+                f"give a non-empty {inner}"
+            )
         if inner == "wildcard":
             return next(filter(None, (wildcard_problem(s) for s in strings)), None)
+        if inner == "equals-ignore-case":
+            return next(filter(None, (ignore_case_problem(s) for s in strings)), None)
         return None
     return (
         f"{_show(operand)} cannot be excluded; anything-but takes a string, a number, a list "
@@ -337,7 +413,7 @@ def _check_numeric(operand: object) -> str | None:
                 NUMERIC_OPERATORS
             )
         if not _is_number(value) or not math.isfinite(float(value)):
-            return f"{_show(value)} after {operator!r} is not a number; {usage}"
+            return f"{_show(value)} after {cut(operator)!r} is not a number; {usage}"
         if abs(value) > NUMERIC_LIMIT:
             return (
                 f"{value} is outside the range numeric matching supports "
@@ -363,7 +439,10 @@ def _check_cidr(operand: object) -> str | None:
     try:
         ipaddress.ip_network(operand, strict=False)
     except ValueError:
-        return f"{operand!r} is not an IPv4 or IPv6 CIDR block such as 10.0.0.0/24 or 2001:db8::/32"
+        return (
+            f"{cut(operand)!r} is not an IPv4 or IPv6 CIDR block such as 10.0.0.0/24 or "
+            "2001:db8::/32"
+        )
     return None
 
 
@@ -460,34 +539,113 @@ def _value_matches(matcher: object, value: object) -> bool:
 
 def _string_matches(operator: str, operand: Any, value: str) -> bool:
     if isinstance(operand, Mapping):  # {"prefix": {"equals-ignore-case": "..."}}
-        text = str(operand["equals-ignore-case"]).lower()
-        value = value.lower()
-    else:
-        text = operand
+        units = _case_units(str(operand["equals-ignore-case"]))
+        if operator == "prefix":
+            return bool(_ends_after(units, value))
+        return bool(_starts_before(units, value))
     if operator == "prefix":
-        return value.startswith(text)
+        return value.startswith(operand)
     if operator == "suffix":
-        return value.endswith(text)
+        return value.endswith(operand)
     if operator == "equals-ignore-case":
-        return value.lower() == str(text).lower()
+        return equals_ignoring_case(operand, value)
     if operator == "wildcard":
-        return wildcard_regex(text).fullmatch(value) is not None
+        return wildcard_matches(operand, value)
     raise AssertionError(operator)
 
 
-def wildcard_regex(text: str) -> re.Pattern[str]:
-    """Compile an EventBridge wildcard (``*`` for any run of characters) to a regex."""
-    parts: list[str] = []
+def equals_ignoring_case(text: str, value: str) -> bool:
+    """True when ``value`` matches ``{"equals-ignore-case": text}`` as EventBridge decides.
+
+    event-ruler's ``EqualsIgnoreCaseParser`` turns each UTF-16 unit ``c`` of the
+    pattern into the choice between ``c.toLowerCase(Locale.ROOT)`` and
+    ``c.toUpperCase(Locale.ROOT)``, each of which may be several characters ('ß'
+    upper-cases to "SS", U+0149 to U+02BC U+004E), and walks the event's text unchanged
+    through those choices
+    (https://github.com/aws/event-ruler/blob/main/src/main/software/amazon/event/ruler/input/EqualsIgnoreCaseParser.java).
+    So "ß" matches "ß" and "SS" but not "ss", and "SS" matches "ss" but not "ß".
+    """
+    return len(value) in _ends_after(_case_units(text), value)
+
+
+_Units = tuple[tuple[str, ...], ...]
+
+
+def _case_units(text: str) -> _Units:
+    """The choices of each UTF-16 unit of ``text``, as event-ruler builds them."""
+    units: list[tuple[str, ...]] = []
+    for char in text:
+        if ord(char) > 0xFFFF:
+            # Java encodes each half of a surrogate pair alone, as "?".
+            units += [("?",), ("?",)]
+            continue
+        lower, upper = char.lower(), char.upper()
+        units.append((lower,) if lower == upper else (lower, upper))
+    return tuple(units)
+
+
+def _ends_after(units: _Units, value: str) -> set[int]:
+    """Positions in ``value`` where a run of the units' choices, begun at 0, can end."""
+    positions = {0}
+    for choices in units:
+        positions = {p + len(c) for p in positions for c in choices if value.startswith(c, p)}
+        if not positions:
+            break
+    return positions
+
+
+def _starts_before(units: _Units, value: str) -> set[int]:
+    """Positions in ``value`` where a run of the units' choices, ending at the end, can begin."""
+    positions = {len(value)}
+    for choices in reversed(units):
+        positions = {p - len(c) for p in positions for c in choices if value.endswith(c, 0, p)}
+        if not positions:
+            break
+    return positions
+
+
+def _wildcard_parts(text: str) -> list[str]:
+    """Split an EventBridge wildcard at its unescaped ``*``, unescaping ``\\*`` and ``\\\\``."""
+    parts = [""]
     index = 0
     while index < len(text):
         char = text[index]
         if char == "\\" and index + 1 < len(text):
-            parts.append(re.escape(text[index + 1]))
+            parts[-1] += text[index + 1]
             index += 2
             continue
-        parts.append(".*" if char == "*" else re.escape(char))
+        if char == "*":
+            parts.append("")
+        else:
+            parts[-1] += char
         index += 1
-    return re.compile("".join(parts), re.DOTALL)
+    return parts
+
+
+def wildcard_matches(text: str, value: str) -> bool:
+    """True when ``value`` matches the EventBridge wildcard ``text`` (``*`` is any run).
+
+    Linear in the value, whatever the pattern: the first and last literal pieces
+    pin the two ends, and every piece between them is taken at its leftmost place
+    after the previous one (the greedy glob algorithm), which succeeds whenever
+    any placement does. A backtracking regex took exponential time on
+    ``*a*a*a*a*b`` against a long run of "a".
+    """
+    parts = _wildcard_parts(text)
+    if len(parts) == 1:
+        return value == parts[0]
+    first, *middle, last = parts
+    if len(value) < len(first) + len(last) or not (
+        value.startswith(first) and value.endswith(last)
+    ):
+        return False
+    position, end = len(first), len(value) - len(last)
+    for part in middle:
+        found = value.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def _anything_but(operand: object, value: object) -> bool:
@@ -496,8 +654,6 @@ def _anything_but(operand: object, value: object) -> bool:
         if not isinstance(value, str):
             return True
         texts = excluded if isinstance(excluded, list) else [excluded]
-        if inner == "equals-ignore-case":
-            return all(value.lower() != t.lower() for t in texts)
         return not any(_string_matches(inner, t, value) for t in texts)
     excluded_values = operand if isinstance(operand, list) else [operand]
     return not any(_same(e, value) for e in excluded_values)
@@ -564,24 +720,35 @@ def _short(event: object, limit: int = 200) -> str:
 # ----------------------------------------------------------- global services
 
 
+def _top_level_alternatives(pattern: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The pattern as the patterns its top-level ``$or`` stands for (itself without one)."""
+    alternatives = pattern.get("$or")
+    if not isinstance(alternatives, list):
+        return [pattern]
+    rest = {k: v for k, v in pattern.items() if k != "$or"}
+    return [{**rest, **a} for a in alternatives if isinstance(a, Mapping)] or [rest]
+
+
 def global_services(pattern: Mapping[str, Any]) -> tuple[str, ...]:
     """Return the global services (IAM, STS, console sign-in) whose events ``pattern`` names.
 
     Their events reach EventBridge in us-east-1 only, so a rule on them belongs in
     a stack in us-east-1. Only literal values count: ``source``, ``detail-type``
-    (console sign-ins) and ``detail.eventSource``.
+    (console sign-ins) and ``detail.eventSource``, in the pattern or in any
+    alternative of its top-level ``$or``.
     """
     found: dict[str, None] = {}
-    for value in _literals(pattern.get("source")):
-        if value in GLOBAL_SOURCES:
-            found[GLOBAL_SOURCES[value]] = None
-    if CONSOLE_SIGN_IN in _literals(pattern.get("detail-type")):
-        found["console sign-in"] = None
-    detail = pattern.get("detail")
-    if isinstance(detail, Mapping):
-        for value in _literals(detail.get("eventSource")):
-            if value in GLOBAL_EVENT_SOURCES:
-                found[GLOBAL_EVENT_SOURCES[value]] = None
+    for alternative in _top_level_alternatives(pattern):
+        for value in _literals(alternative.get("source")):
+            if value in GLOBAL_SOURCES:
+                found[GLOBAL_SOURCES[value]] = None
+        if CONSOLE_SIGN_IN in _literals(alternative.get("detail-type")):
+            found["console sign-in"] = None
+        detail = alternative.get("detail")
+        if isinstance(detail, Mapping):
+            for value in _literals(detail.get("eventSource")):
+                if value in GLOBAL_EVENT_SOURCES:
+                    found[GLOBAL_EVENT_SOURCES[value]] = None
     return tuple(found)
 
 
@@ -589,16 +756,18 @@ def region_split_problem(pattern: Mapping[str, Any]) -> Problem | None:
     """Refuse a pattern whose sources arrive in different Regions.
 
     Events of the global services reach EventBridge in us-east-1 only; those of
-    other sources arrive in their own Region. A rule naming both would see only
-    one kind wherever it is deployed. Located at ``source``.
+    other sources arrive in their own Region. A rule naming both (in ``source``,
+    or across the alternatives of a top-level ``$or``) would see only one kind
+    wherever it is deployed. Located at ``source`` (``$or`` for alternatives).
     """
-    sources = list(_literals(pattern.get("source")))
+    alternatives = _top_level_alternatives(pattern)
+    sources = list(dict.fromkeys(s for a in alternatives for s in _literals(a.get("source"))))
     global_ = [s for s in sources if s in GLOBAL_SOURCES]
     regional = [s for s in sources if s not in GLOBAL_SOURCES]
     if not global_ or not regional:
         return None
     return Problem(
-        "source",
+        "source" if len(alternatives) == 1 else "$or",
         f"names {', '.join(global_)}, whose events reach EventBridge only in us-east-1, "
         f"with {', '.join(regional)}, whose events arrive in their own Region: no one rule "
         "sees both; split it into two rules",
@@ -631,12 +800,27 @@ RESERVED_PLACEHOLDERS: Final[tuple[str, ...]] = (
 """Placeholders EventBridge fills in without an input path."""
 
 
+INPUT_TEMPLATE_MAX: Final = 8192
+"""The longest InputTemplate (and Input) PutTargets takes (botocore's events model)."""
+
+
 def template_problems(template: str, input_paths: Mapping[str, str]) -> list[Problem]:
     """Check an input transformer: every placeholder is an input path, paths are JSON paths.
 
-    Locations are ``message`` (the template) and ``input_paths.<name>``.
+    Locations are ``message`` (the template) and ``input_paths.<name>``. The
+    template is sent as a JSON string, which EventBridge takes up to
+    :data:`INPUT_TEMPLATE_MAX` characters long.
     """
     problems: list[Problem] = []
+    size = len(json.dumps(template, ensure_ascii=False))
+    if size > INPUT_TEMPLATE_MAX:
+        problems.append(
+            Problem(
+                "message",
+                f"{template[:60]!r}… is {size:,} characters as EventBridge receives it (a JSON "
+                f"string); an input template takes at most {INPUT_TEMPLATE_MAX:,}",
+            )
+        )
     known = set(input_paths)
     used = re.findall(r"<([^<>\s]+)>", template)
     for name in dict.fromkeys(used):
@@ -661,7 +845,7 @@ def template_problems(template: str, input_paths: Mapping[str, str]) -> list[Pro
             problems.append(
                 Problem(
                     f"input_paths.{name}",
-                    f"{path!r} is not a JSON path into the event; use $.detail.instance-id",
+                    f"{cut(path)!r} is not a JSON path into the event; use $.detail.instance-id",
                 )
             )
     if len(input_paths) > 100:

@@ -20,9 +20,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from observability_blueprint.rules.alarm_settings import LAMBDA_ARN_RE, OPSITEM_CATEGORIES
-from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules import arns
+from observability_blueprint.rules.alarm_settings import OPSITEM_CATEGORIES
+from observability_blueprint.rules.alarm_settings import (
+    Permission as Permission,  # a task's permissions; defined beside the alarm actions
+)
+from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.names import check_ssm_document_name
+from observability_blueprint.rules.ssm_schedules import (
+    TAG_KEY_MAX,
+    TAG_KEY_SYMBOLS,
+    is_target_tag_key,
+)
 
 SCHEDULE_EXPRESSION_MAX: Final = 256
 """Characters in a schedule expression (botocore ``events`` and ``scheduler`` models)."""
@@ -123,6 +132,15 @@ def _field_problem(spec: _Field, text: str) -> str | None:
     if text == "?":
         return None if "?" in spec.special else "? is only allowed in day-of-month or day-of-week"
     parts = text.split(",")
+    if spec.name == "day-of-week" and len(parts) > 1 and "#" in text:
+        # "If you use a '#' character, you can define only one expression in the
+        # day-of-week field. For example, "3#1,6#3" is not valid because it is
+        # interpreted as two expressions." (EventBridge cron expressions reference,
+        # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html)
+        return (
+            "with # the day-of-week field takes a single expression, such as 3#2 (the "
+            "second Tuesday); use one schedule per weekday"
+        )
     for part in parts:
         if part == "?":
             return "? stands alone"
@@ -167,11 +185,14 @@ def _part_problem(spec: _Field, part: str) -> str | None:
     last = _value(spec, high)
     if isinstance(last, str):
         return last
-    if first > last:
-        return (
-            f"the range {base} runs backwards; write the smaller value first, or split it "
-            "into two ranges separated by a comma"
-        )
+    if first > last and spec.name == "year":
+        earlier = f"{last}-{first}"
+        return f"the range {base} runs backwards; write the earlier year first, such as {earlier}"
+    # In the other fields a range may wrap: the examples of the EventBridge cron
+    # reference list cron(0/30 20-2 ? * MON-FRI *), "every 30 minutes Monday through
+    # Friday between 10:00 pm on the starting day to 2:00 am on the following day"
+    # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html),
+    # and the current page defines "-" only as "specifies ranges", with no order.
     return None
 
 
@@ -214,7 +235,6 @@ DEFAULT_TARGET_PARAMETER: Final = "InstanceId"
 
 _MAX_CONCURRENCY_RE: Final = re.compile(r"[1-9][0-9]*|[1-9][0-9]?%|100%")
 _MAX_ERRORS_RE: Final = re.compile(r"0|[1-9][0-9]*|[0-9]%|[1-9][0-9]%|100%")
-_TAG_KEY_RE: Final = re.compile(r"[\w .:/=+\-@]{1,128}")
 INSTANCE_ID_RE: Final = re.compile(r"i-[0-9a-f]{8}(?:[0-9a-f]{9})?")
 
 
@@ -238,14 +258,6 @@ class InstanceTargets:
     values: tuple[str, ...]
     max_concurrency: str = DEFAULT_MAX_CONCURRENCY
     max_errors: str = DEFAULT_MAX_ERRORS
-
-
-@dataclass(frozen=True, kw_only=True)
-class Permission:
-    """Actions a task's role may take on resources (no wildcard actions)."""
-
-    actions: tuple[str, ...]
-    resources: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -330,12 +342,14 @@ class DocumentGrant:
     """Actions a runbook takes on one kind of resource.
 
     ``resource`` is ``instance`` (the instances the runbook acts on), ``image``
-    or ``snapshot`` (created by the call, so their ids are unknown), or ``*``
-    for actions without resource-level permissions.
+    or ``snapshot`` (created by the call, so their ids are unknown), ``*``
+    for actions without resource-level permissions, or ``parameter``: the ARNs
+    the document parameter ``parameter`` holds (``TopicArn``).
     """
 
     actions: tuple[str, ...]
-    resource: Literal["instance", "image", "snapshot", "*"]
+    resource: Literal["instance", "image", "snapshot", "parameter", "*"]
+    parameter: str | None = None
 
 
 DOCUMENT_PERMISSIONS: Final[Mapping[str, tuple[DocumentGrant, ...]]] = {
@@ -357,10 +371,16 @@ DOCUMENT_PERMISSIONS: Final[Mapping[str, tuple[DocumentGrant, ...]]] = {
         DocumentGrant(("ec2:CreateImage",), "snapshot"),
         DocumentGrant(("ec2:DescribeImages",), "*"),
     ),
+    "AWS-PublishSNSNotification": (
+        DocumentGrant(("sns:Publish",), "parameter", parameter="TopicArn"),
+    ),
 }
 """What the well-known runbooks do, from their steps (aws:changeInstanceState
-waits with DescribeInstanceStatus; aws:createImage waits with DescribeImages).
-The automation runs with the permissions of the role that starts it."""
+waits with DescribeInstanceStatus; aws:createImage waits with DescribeImages;
+AWS-PublishSNSNotification publishes to its TopicArn, and a topic encrypted with
+a customer key also needs kms:GenerateDataKey and kms:Decrypt on that key, which
+the runbook's ``permissions`` add). The automation runs with a role of its own
+that gets these (security/runbooks.py)."""
 
 NO_RESOURCE_LEVEL_ACTIONS: Final[frozenset[str]] = frozenset(
     {
@@ -430,31 +450,187 @@ def permission_problems(permissions: Sequence[Permission]) -> Iterator[Problem]:
             )
 
 
+_EVENT_PLACEHOLDER_RE: Final = re.compile(r"<[A-Za-z0-9_.-]+>")
+"""A runbook parameter value the event fills (the whole value is one placeholder)."""
+
+
+def acts_on_instances(document: str) -> bool:
+    """True when the blueprint grants ``document`` instance actions (stop, start, image)."""
+    return any(g.resource == "instance" for g in DOCUMENT_PERMISSIONS.get(document, ()))
+
+
+def instance_parameter_problems(action: RunbookAction, *, on_schedule: bool) -> Iterator[Problem]:
+    """Refuse instance parameters that would widen a runbook's role to every instance.
+
+    A runbook of :data:`DOCUMENT_PERMISSIONS` that stops, starts or images
+    instances gets those actions on the instance ids of its target parameter, on
+    the tagged instances (``targets``), or, in a response, on the instance a
+    ``<placeholder>`` takes from the event. A value that is none of these (an id
+    in upper case, a name, nothing at all) leaves nothing to scope by: the role
+    would get ``instance/*``. Location: ``parameters.<target parameter>``.
+    """
+    if action.targets is not None or not acts_on_instances(action.document):
+        return
+    name = action.target_parameter
+    where = f"parameters.{name}"
+    values = action.parameters.get(name, ())
+    allowed = (
+        "instance ids (i-0123456789abcdef0), or targets to run it on tagged instances"
+        if on_schedule
+        else "instance ids (i-0123456789abcdef0), or one placeholder the event fills "
+        "(['<instance>'] with input_paths {instance: $.detail.instance-id})"
+    )
+    if not values:
+        yield Problem(
+            where,
+            f"{action.document} acts on the instances in {name}, and its role may act only "
+            f"on those: give {allowed}",
+        )
+        return
+    placeholders = [v for v in values if _EVENT_PLACEHOLDER_RE.fullmatch(v)]
+    for value in values:
+        if value in placeholders:
+            if on_schedule:
+                yield Problem(
+                    where,
+                    f"{value[:40]!r}: a schedule has no event to fill a placeholder; "
+                    f"give {allowed}",
+                )
+            continue
+        if not INSTANCE_ID_RE.fullmatch(value):
+            upper = INSTANCE_ID_RE.fullmatch(value.lower()) is not None
+            case = " (instance ids are lower case)" if upper else ""
+            yield Problem(
+                where,
+                f"{value[:40]!r} is not an instance id{case}: the role of {action.document} is "
+                f"scoped to the instances named here, and this names none (it would get every "
+                f"instance). Give {allowed}",
+            )
+    literal = [v for v in values if v not in placeholders]
+    if placeholders and literal and not on_schedule:
+        yield Problem(
+            where,
+            f"{values[0][:40]!r}, ...: mixes instance ids and placeholders, so the role could "
+            f"only be scoped to every instance; give {allowed}",
+        )
+
+
+def event_source_problems(action: Action, pattern: Mapping[str, Any]) -> Iterator[Problem]:
+    """Refuse a response that acts on an instance a forgeable event names.
+
+    Only AWS services may send events whose ``source`` starts with ``aws.``
+    ("Customer-generated events can have any value here, as long as it doesn't
+    begin with 'aws.'": EventBridge events reference, Event structure,
+    https://docs.aws.amazon.com/eventbridge/latest/ref/overiew-event-structure.html).
+    Any other source, or none, lets whoever may call ``events:PutEvents`` send an
+    event naming any instance; a runbook that takes its instance from the event
+    would then stop or start it. Partner events (``aws.partner/...``) come from
+    third parties and count as forgeable too.
+
+    The rule is the source rather than a tag condition on the role: a response
+    to an AWS event (an EC2 state change, a GuardDuty finding) is meant to act on
+    whatever instance AWS reports, and a condition the instance lacks would make
+    the runbook fail at run time, silently. Location: ``parameters.<target parameter>``.
+    """
+    if not isinstance(action, RunbookAction) or action.targets is not None:
+        return
+    if not acts_on_instances(action.document):
+        return
+    values = action.parameters.get(action.target_parameter, ())
+    from_event = [v for v in values if _EVENT_PLACEHOLDER_RE.fullmatch(v)]
+    if not from_event or _only_aws_sources(pattern):
+        return
+    source = pattern.get("source", "none")
+    yield Problem(
+        f"parameters.{action.target_parameter}",
+        f"{from_event[0][:40]!r} takes the instance from the event, but the pattern's source "
+        f"{str(source)[:80]} is not only AWS services: anyone who may call events:PutEvents "
+        f"could send such an event naming any instance, and {action.document} would act on "
+        "it. Match AWS service events only (every source a literal starting with aws., which "
+        "only AWS services may send), or name the instance ids",
+    )
+
+
+def _only_aws_sources(pattern: Mapping[str, Any]) -> bool:
+    if "source" in pattern:
+        sources = pattern["source"]
+        return (
+            isinstance(sources, list)
+            and bool(sources)
+            and all(
+                isinstance(s, str) and s.startswith("aws.") and not s.startswith("aws.partner/")
+                for s in sources
+            )
+        )
+    alternatives = pattern.get("$or")
+    return (
+        isinstance(alternatives, list)
+        and bool(alternatives)
+        and all(isinstance(a, Mapping) and _only_aws_sources(a) for a in alternatives)
+    )
+
+
 def targets_problems(targets: InstanceTargets) -> Iterator[Problem]:
     """Check a tag target and its rate control (locations under ``targets``)."""
-    if not _TAG_KEY_RE.fullmatch(targets.tag) or targets.tag.lower().startswith("aws:"):
+    # One rule with State Manager's (ssm_schedules): an Automation's Targets are SSM's
+    # Target type, whose Key pattern (botocore `ssm`, TargetKey) has no +; EventBridge's
+    # RunCommandTargetKey (botocore `events`) takes +, but the command is sent with SSM's
+    # SendCommand, whose Targets are that same SSM type, so + would fail every run.
+    if not is_target_tag_key(targets.tag):
         yield Problem(
             "targets.tag",
-            f"{targets.tag!r} is not a tag key; use 1 to 128 letters, digits, spaces and "
-            "_ . : / = + - @, not starting with aws:",
+            f"{cut(targets.tag)!r} is not a tag key a Run Command or Automation target takes; "
+            f"use 1 to {TAG_KEY_MAX} letters, digits, spaces and {' '.join(TAG_KEY_SYMBOLS)} "
+            "(no +), not starting with aws:",
         )
     if not 1 <= len(targets.values) <= 50:
         yield Problem("targets.values", f"{len(targets.values)} values; give 1 to 50")
     for value in targets.values:
         if not 1 <= len(value) <= 256:
-            yield Problem("targets.values", f"{value!r}: a tag value is 1 to 256 characters")
+            yield Problem("targets.values", f"{cut(value)!r}: a tag value is 1 to 256 characters")
     if not _MAX_CONCURRENCY_RE.fullmatch(targets.max_concurrency):
         yield Problem(
             "targets.max_concurrency",
-            f"{targets.max_concurrency!r} is not a concurrency; use a number of instances "
+            f"{cut(targets.max_concurrency)!r} is not a concurrency; use a number of instances "
             "(such as 5) or a percentage from 1% to 100%",
         )
     if not _MAX_ERRORS_RE.fullmatch(targets.max_errors):
         yield Problem(
             "targets.max_errors",
-            f"{targets.max_errors!r} is not an error threshold; use a number (0 stops at the "
+            f"{cut(targets.max_errors)!r} is not an error threshold; use a number (0 stops at the "
             "first failure) or a percentage from 0% to 100%",
         )
+
+
+def runbook_problems(action: RunbookAction, *, on_schedule: bool) -> Iterator[Problem]:
+    """What the automation role of a runbook could not be scoped by.
+
+    A document the blueprint does not know needs ``permissions`` (its automation
+    role gets exactly those); the user's permissions are checked; instance
+    parameters must name instances (or, in a response, one placeholder); a
+    known document that acts on the ARNs of a parameter (``TopicArn``) needs it.
+    A runbook given its own ``AutomationAssumeRole`` brings its permissions:
+    only the instance check applies. ``on_schedule`` for schedules and alarm
+    runbooks (fixed parameters), else a rule's response.
+    """
+    if "AutomationAssumeRole" not in action.parameters:
+        if action.document not in DOCUMENT_PERMISSIONS and not action.permissions:
+            known = ", ".join(DOCUMENT_PERMISSIONS)
+            yield Problem(
+                "permissions",
+                f"the blueprint does not know what {action.document} does; list the "
+                "actions and resources it needs under permissions (the runbook runs with "
+                f"exactly those), or use one of {known}",
+            )
+        for grant in DOCUMENT_PERMISSIONS.get(action.document, ()):
+            if grant.parameter is not None and not action.parameters.get(grant.parameter):
+                yield Problem(
+                    f"parameters.{grant.parameter}",
+                    f"{action.document} needs {grant.parameter}: its automation role may "
+                    f"{', '.join(grant.actions)} only on the ARNs given there",
+                )
+    yield from permission_problems(action.permissions)
+    yield from instance_parameter_problems(action, on_schedule=on_schedule)
 
 
 def action_problems(action: Action, *, on_schedule: bool) -> list[Problem]:
@@ -493,25 +669,11 @@ def action_problems(action: Action, *, on_schedule: bool) -> list[Problem]:
                     "do not set it as well",
                 )
             )
-        if action.document not in DOCUMENT_PERMISSIONS and not action.permissions:
-            known = ", ".join(DOCUMENT_PERMISSIONS)
-            problems.append(
-                Problem(
-                    "permissions",
-                    f"the blueprint does not know what {action.document} does; list the "
-                    "actions and resources it needs under permissions (the runbook runs with "
-                    f"exactly those), or use one of {known}",
-                )
-            )
-        problems += list(permission_problems(action.permissions))
-    if isinstance(action, LambdaAction) and not LAMBDA_ARN_RE.fullmatch(action.function_arn):
-        problems.append(
-            Problem(
-                "arn",
-                f"{action.function_arn!r} is not a Lambda function ARN "
-                "(arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
-            )
-        )
+        problems += list(runbook_problems(action, on_schedule=on_schedule))
+    if isinstance(action, LambdaAction) and (
+        message := arns.arn_problem(action.function_arn, [arns.LAMBDA_FUNCTION])
+    ):
+        problems.append(Problem("arn", message))
     if isinstance(action, OpsItemAction):
         if action.severity not in (1, 2, 3, 4):
             problems.append(Problem("severity", f"{action.severity} is not 1, 2, 3 or 4"))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
 from observability_blueprint.rules import limits
-from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.filter_patterns import parse
 from observability_blueprint.rules.metric_filters import PatternExamples
 
@@ -104,6 +104,9 @@ TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
 TRAFFIC_TYPES: Final[tuple[TrafficType, ...]] = get_args(TrafficType)
 AGGREGATION_INTERVALS: Final[tuple[int, ...]] = (60, 600)
 DEFAULT_AGGREGATION_INTERVAL: Final = 600
+RECORD_SHOWN_MAX: Final = 200
+"""Characters of an example record a message shows: a default-format record (about
+120) whole, its action and status at the end included."""
 """AWS's default: records aggregate traffic over at most ten minutes."""
 
 # CreateFlowLogs ResourceType per id prefix; ids are the prefix and 8 or 17 hex digits.
@@ -135,7 +138,7 @@ def field_problems(fields: Sequence[str]) -> list[Problem]:
         return [
             Problem(
                 "",
-                f"{fields!r} is one string; give the format as a list of field names "
+                f"{cut(repr(fields))} is one string; give the format as a list of field names "
                 "(version, account-id, ...)",
             )
         ]
@@ -148,20 +151,26 @@ def field_problems(fields: Sequence[str]) -> list[Problem]:
         if name in KNOWN_FIELDS:
             if name in seen:
                 problems.append(
-                    Problem(at, f"{name!r} is already field [{seen[name]}]; name each field once")
+                    Problem(
+                        at,
+                        f"{cut(name)!r} is already field [{seen[name]}]; name each field once",
+                    )
                 )
             seen.setdefault(name, index)
             continue
         bare = name[2:-1] if name.startswith("${") and name.endswith("}") else None
         if bare is not None and bare in KNOWN_FIELDS:
-            problems.append(Problem(at, f"{name!r}: write the field name without ${{}}: {bare!r}"))
+            problems.append(
+                Problem(at, f"{cut(name)!r}: write the field name without ${{}}: {cut(bare)!r}")
+            )
             continue
         suggestion = limits.closest(name.replace("_", "-"), FIELD_NAMES)
         hint = f"did you mean {suggestion!r}? " if suggestion else ""
         problems.append(
             Problem(
                 at,
-                f"{name!r} is not a flow log field; {hint}known fields: {', '.join(FIELD_NAMES)}",
+                f"{cut(name)!r} is not a flow log field; {hint}known fields: "
+                + ", ".join(FIELD_NAMES),
             )
         )
     return problems
@@ -176,7 +185,9 @@ def parse_format(text: str) -> tuple[str, ...]:
     """Return the field names of a LogFormat string (the reverse of :func:`render_format`)."""
     names = re.findall(r"\$\{([^}]*)\}", text)
     if " ".join(f"${{{n}}}" for n in names) != " ".join(text.split()):
-        raise ValueError(f"{text!r} is not a flow log format: ${{field}} names separated by spaces")
+        raise ValueError(
+            f"{cut(text)!r} is not a flow log format: ${{field}} names separated by spaces"
+        )
     return tuple(names)
 
 
@@ -197,7 +208,7 @@ def missing_fields(fields: Sequence[str], required: Sequence[str]) -> tuple[str,
 def check_traffic_type(value: str) -> str | None:
     """Return why ``value`` is not a traffic type, or None."""
     if value not in TRAFFIC_TYPES:
-        return f"{value!r} is not a traffic type; use one of {', '.join(TRAFFIC_TYPES)}"
+        return f"{cut(value)!r} is not a traffic type; use one of {', '.join(TRAFFIC_TYPES)}"
     return None
 
 
@@ -225,7 +236,7 @@ def check_resource_id(resource_id: str, kind: str) -> str | None:
     label = RESOURCE_KINDS[kind][1]
     example = f"{kind}-0123456789abcdef0"
     return (
-        f"{resource_id!r} is not a {label} id; use '{kind}-' and 8 or 17 lowercase hex "
+        f"{cut(resource_id)!r} is not a {label} id; use '{kind}-' and 8 or 17 lowercase hex "
         f"digits, such as {example}"
     )
 
@@ -377,7 +388,7 @@ def record_example_problems(
             try:
                 parse_record(fields, record)
             except ValueError as error:
-                problems.append(Problem(at, f"{error}: {record!r}"))
+                problems.append(Problem(at, f"{error}: {cut(record, RECORD_SHOWN_MAX)!r}"))
                 continue
             if pattern.matches(record) != expected:
                 verb = "does not match" if expected else "matches"
@@ -385,7 +396,7 @@ def record_example_problems(
                     Problem(
                         at,
                         f"the rejected SSH/RDP filter {verb} this record, which it should"
-                        f"{'' if expected else ' not'}: {record!r}",
+                        f"{'' if expected else ' not'}: {cut(record, RECORD_SHOWN_MAX)!r}",
                     )
                 )
     return problems

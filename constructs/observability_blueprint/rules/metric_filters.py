@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from observability_blueprint.rules import limits
-from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.filter_patterns import FilterPatternError, parse
 from observability_blueprint.rules.metric_names import (
     check_custom_namespace,
@@ -127,7 +127,7 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
         problems.append(
             Problem(
                 "filter_name",
-                f"{spec.filter_name!r} is not a valid filter name; use 1 to "
+                f"{cut(spec.filter_name)!r} is not a valid filter name; use 1 to "
                 f"{limits.FILTER_NAME_MAX} characters without ':' or '*'",
             )
         )
@@ -141,7 +141,7 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
         problems.append(
             Problem(
                 "value",
-                f"{spec.metric_value!r} is not a metric value; use a number such as 1, a JSON "
+                f"{cut(spec.metric_value)!r} is not a metric value; use a number such as 1, a JSON "
                 "selector such as $.latency_ms, or a field of a space-delimited pattern such "
                 "as $bytes",
             )
@@ -152,7 +152,7 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
         problems.append(
             Problem(
                 "unit",
-                f"{spec.unit!r} is not a CloudWatch unit; {hint}use one of "
+                f"{cut(spec.unit)!r} is not a CloudWatch unit; {hint}use one of "
                 + ", ".join(limits.METRIC_UNITS),
             )
         )
@@ -222,16 +222,17 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
         problems.append(
             Problem(
                 "value",
-                f"{spec.metric_value!r} cannot come from the {pattern.kind} pattern "
-                f"{spec.pattern_text!r}; {_supply_hint(pattern.kind, pattern.fields)}",
+                f"{cut(spec.metric_value)!r} cannot come from the {pattern.kind} pattern "
+                f"{cut(spec.pattern_text)!r}; {_supply_hint(pattern.kind, pattern.fields)}",
             )
         )
     for key, value in spec.dimensions.items():
         if not pattern.can_supply(value):
             problems.append(
                 Problem(
-                    f"dimensions.{key}",
-                    f"{value!r} cannot come from the {pattern.kind} pattern {spec.pattern_text!r}; "
+                    f"dimensions.{cut(key)}",
+                    f"{cut(value)!r} cannot come from the {pattern.kind} pattern "
+                    f"{cut(spec.pattern_text)!r}; "
                     f"{_supply_hint(pattern.kind, pattern.fields)}",
                 )
             )
@@ -241,8 +242,8 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"examples.match[{index}]",
-                        f"the pattern {spec.pattern_text!r} does not match this event, which it "
-                        f"should: {event!r}",
+                        f"the pattern {cut(spec.pattern_text)!r} does not match this event, "
+                        f"which it should: {cut(event)!r}",
                     )
                 )
         for index, event in enumerate(spec.examples.no_match):
@@ -250,8 +251,8 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"examples.no_match[{index}]",
-                        f"the pattern {spec.pattern_text!r} matches this event, which it should "
-                        f"not: {event!r}",
+                        f"the pattern {cut(spec.pattern_text)!r} matches this event, which it "
+                        f"should not: {cut(event)!r}",
                     )
                 )
     return problems
@@ -261,7 +262,7 @@ def _supply_hint(kind: str, fields: tuple[str, ...]) -> str:
     if kind == "json":
         return "use a JSON selector such as $.latency_ms"
     if kind == "space":
-        named = ", ".join(f"${f}" for f in fields) or "none"
+        named = cut(", ".join(f"${f}" for f in fields)) or "none"
         return f"use a field the pattern names ({named}) or its position ($1, $2...)"
     return "a term pattern extracts no fields: use a number, or a JSON or space-delimited pattern"
 
@@ -273,7 +274,7 @@ def _dimension_problems(spec: MetricFilterSpec) -> list[Problem]:
         problems.append(
             Problem(
                 "dimensions",
-                f"{count} dimensions ({', '.join(spec.dimensions)}); a metric filter takes at "
+                f"{count} dimensions ({cut(', '.join(spec.dimensions))}); a metric filter takes at "
                 f"most {limits.METRIC_FILTER_DIMENSIONS_MAX}",
             )
         )
@@ -282,19 +283,19 @@ def _dimension_problems(spec: MetricFilterSpec) -> list[Problem]:
             Problem(
                 "default_value",
                 f"{spec.default_value:g} cannot be combined with dimensions "
-                f"({', '.join(spec.dimensions)}); CloudWatch Logs rejects a default value on a "
-                "filter with dimensions. Remove default_value (alarms on this metric then "
+                f"({cut(', '.join(spec.dimensions))}); CloudWatch Logs rejects a default value on "
+                "a filter with dimensions. Remove default_value (alarms on this metric then "
                 "treat missing data as not breaching) or remove the dimensions",
             )
         )
     for key, value in spec.dimensions.items():
         if message := check_dimension_name(key):
-            problems.append(Problem(f"dimensions.{key}", message))
+            problems.append(Problem(f"dimensions.{cut(key)}", message))
         if not _SELECTOR_RE.fullmatch(value):
             problems.append(
                 Problem(
-                    f"dimensions.{key}",
-                    f"{value!r} is not a dimension value; a metric filter's dimension comes "
+                    f"dimensions.{cut(key)}",
+                    f"{cut(value)!r} is not a dimension value; a metric filter's dimension comes "
                     "from the event: use a JSON selector such as $.service or a field of a "
                     "space-delimited pattern such as $status",
                 )
@@ -333,7 +334,7 @@ def log_group_filter_problems(
             problems.append(
                 Problem(
                     f"metric_filters[{index}].name",
-                    f"{spec.name!r} is already the name of metric_filters[{seen[spec.name]}]; "
+                    f"{cut(spec.name)!r} is already the name of metric_filters[{seen[spec.name]}]; "
                     "filter names must be unique within a log group",
                 )
             )

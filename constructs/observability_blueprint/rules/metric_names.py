@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from observability_blueprint.rules.errors import cut
+
 NAME_MAX: Final = 255
 """Namespaces, metric names and dimension names are at most 255 characters."""
 DIMENSION_VALUE_MAX: Final = 255
@@ -24,7 +26,7 @@ def _ascii(value: str) -> bool:
 
 
 def _shown(value: str) -> str:
-    return repr(value if len(value) <= 60 else value[:57] + "...")
+    return repr(cut(value, 60))
 
 
 def check_custom_namespace(namespace: str) -> str | None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from observability_blueprint.rules.errors import cut
+
 PART_RE: Final = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 PREFIX_MAX: Final = 30
 LOGICAL_NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -34,12 +36,16 @@ LOGICAL_RULE: Final = (
 def check_part(value: str) -> str | None:
     """Return why ``value`` cannot be a blueprint name or stage, or None when it can."""
     if not PART_RE.fullmatch(value):
-        return f"{value!r} is not allowed; {PART_RULE}"
+        return f"{cut(value)!r} is not allowed; {PART_RULE}"
     return None
 
 
 def check_prefix(name: str, stage: str) -> str | None:
-    """Return why ``<name>-<stage>`` is too long, or None when it fits."""
+    """Return why ``<name>-<stage>`` is too long, or None when it fits.
+
+    The message quotes the whole prefix: only the blueprint file gives a name and
+    stage, and config/ cuts long values with their length (``cut_long_values``).
+    """
     prefix = f"{name}-{stage}"
     if len(prefix) > PREFIX_MAX:
         return (
@@ -53,7 +59,7 @@ def check_prefix(name: str, stage: str) -> str | None:
 def check_logical(value: str) -> str | None:
     """Return why ``value`` cannot name an item in the blueprint file, or None."""
     if len(value) > LOGICAL_NAME_MAX or not LOGICAL_NAME_RE.fullmatch(value):
-        return f"{value!r} is not allowed; {LOGICAL_RULE}"
+        return f"{cut(value)!r} is not allowed; {LOGICAL_RULE}"
     return None
 
 
@@ -67,7 +73,7 @@ def check_ssm_document_name(name: str) -> str | None:
     """Return why ``name`` cannot name an SSM document (runbook or command), or None."""
     if not SSM_DOCUMENT_NAME_RE.fullmatch(name):
         return (
-            f"{name!r} is not an SSM document name; use 3 to 128 letters, digits, '_', '-' "
+            f"{cut(name)!r} is not an SSM document name; use 3 to 128 letters, digits, '_', '-' "
             "and '.' (the name, such as AWS-RestartEC2Instance, not an ARN)"
         )
     return None

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Final
 
-from observability_blueprint.rules.errors import Problem
+from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
 
 FIELD_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -45,7 +45,7 @@ def field_problems(names: StructuredLogFields, error_levels: tuple[str, ...]) ->
     problems = [
         Problem(
             f"fields.{item.name}",
-            f"{getattr(names, item.name)!r} is not a JSON field name; use letters, digits and "
+            f"{cut(getattr(names, item.name))!r} is not a JSON field name; use letters, digits and "
             "underscores, with dots for nested fields (http.status)",
         )
         for item in fields(names)
@@ -55,7 +55,8 @@ def field_problems(names: StructuredLogFields, error_levels: tuple[str, ...]) ->
         problems.append(Problem("error_levels", "name at least one level that counts as an error"))
     problems.extend(
         Problem(
-            f"error_levels[{i}]", f"{level!r} is not a level; use letters, digits and underscores"
+            f"error_levels[{i}]",
+            f"{cut(level)!r} is not a level; use letters, digits and underscores",
         )
         for i, level in enumerate(error_levels)
         if not re.fullmatch(r"[A-Za-z0-9_]+", level)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from observability_blueprint.rules.errors import cut
+
 TAG_KEY_MAX: Final = 128
 TAG_VALUE_MAX: Final = 256
 _PUNCTUATION: Final = frozenset("_.:/=+-@")
@@ -22,7 +24,7 @@ def _allowed(char: str) -> bool:
 
 
 def _shown(value: str) -> str:
-    return repr(value if len(value) <= 60 else value[:57] + "...")
+    return repr(cut(value, 60))
 
 
 def check_tag_key(key: str) -> str | None:
@@ -37,11 +39,11 @@ def check_tag_key(key: str) -> str | None:
 def check_tag_value(key: str, value: str) -> str | None:
     """Return why ``value`` cannot be the value of tag ``key``, or None."""
     if len(value) > TAG_VALUE_MAX:
-        return f"the value of tag {key!r} is {len(value)} characters; at most {TAG_VALUE_MAX}"
+        return f"the value of tag {_shown(key)} is {len(value)} characters; at most {TAG_VALUE_MAX}"
     bad = sorted({c for c in value if not _allowed(c)})
     if bad:
         return (
-            f"the value of tag {key!r} has characters a tag cannot have "
+            f"the value of tag {_shown(key)} has characters a tag cannot have "
             f"({', '.join(repr(c) for c in bad)}); use {_RULE}"
         )
     return None

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Final
 from zoneinfo import available_timezones
 
+from observability_blueprint.rules.errors import cut
 from observability_blueprint.rules.limits import closest
 
 _NOT_ZONES: Final = frozenset({"localtime", "posixrules", "Factory"})
@@ -35,4 +36,7 @@ def check_timezone(name: str) -> str | None:
         return None
     hint = closest(name, sorted(zones))
     suggestion = f" (did you mean {hint!r}?)" if hint else ""
-    return f"{name!r} is not an IANA time zone{suggestion}; use a name such as Europe/Berlin or UTC"
+    return (
+        f"{cut(name)!r} is not an IANA time zone{suggestion}; use a name such as "
+        "Europe/Berlin or UTC"
+    )

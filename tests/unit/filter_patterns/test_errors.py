@@ -108,7 +108,18 @@ SYNTAX_ERRORS = [
     ("%a{3,%", "expected a repetition count such as {3}, {3,} or {3,5}", 2),
     ("%a{,}%", "expected a repetition count such as {3}, {3,} or {3,5}", 2),
     ("%a{5,3}%", "the repetition count {5,3} has its minimum above its maximum", 2),
-    ("%a{99999999999}%", "not a valid regex: the repetition number is too large", 0),
+    (
+        "%a{99999999999}%",
+        "the repetition count 99999999999 is above 1000, the largest the offline matcher"
+        " (RE2) takes; use {1,1000} or less",
+        2,
+    ),
+    (
+        "%a{2,1001}%",
+        "the repetition count 1001 is above 1000, the largest the offline matcher"
+        " (RE2) takes; use {1,1000} or less",
+        2,
+    ),
     ("%*a%", "nothing to repeat before '*'", 1),
     ("%a|+%", "nothing to repeat before '+'", 3),
     ("%a*+%", "'+' cannot follow another repetition", 3),

@@ -374,8 +374,8 @@ def _node_test(test: JsonTest) -> Callable[[Any], bool]:
     if isinstance(operand, RegexOperand):
         search = operand.regex.search
         if symbol == "=":
-            return _on_text(lambda text: search(text) is not None)
-        return _on_text(lambda text: search(text) is None)
+            return _on_text(search)
+        return _on_text(lambda text: not search(text))
     assert operand is not None  # every other operator was read with a value
     number = operand.number
     if number is not None and symbol in NUMERIC_OPERATORS:

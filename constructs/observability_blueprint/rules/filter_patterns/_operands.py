@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from observability_blueprint.rules.filter_patterns._regex import read_regex
+from observability_blueprint.rules.filter_patterns._regex import Regex, read_regex
 from observability_blueprint.rules.filter_patterns._scanner import WHITESPACE, Scanner
 
 NUMERIC_OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -60,11 +60,11 @@ class RegexOperand:
 
     Attributes
     ----------
-    regex : re.Pattern[str]
-        The translated regex.
+    regex : Regex
+        The compiled regex.
     """
 
-    regex: re.Pattern[str]
+    regex: Regex
 
 
 Operand = TextOperand | RegexOperand

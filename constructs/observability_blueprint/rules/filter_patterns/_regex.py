@@ -1,15 +1,28 @@
-"""The ``%regex%`` subset CloudWatch Logs supports, checked and translated to Python's ``re``.
+"""The ``%regex%`` subset CloudWatch Logs supports, checked and compiled with RE2.
 
-Source: CloudWatch Logs user guide, "Supported regular expressions (regex) syntax".
+Source: CloudWatch Logs user guide, "Supported regular expressions (regex) syntax"
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/regex-expressions.html).
 Only what that section lists is accepted: letters, digits, the symbols
 ``: _ # = @ / ; , -``, the operators ``^ $ ? [ ] { } | \\ * + .``, the escapes
 ``\\d \\D \\s \\S \\w \\W \\xhh`` and escaped operators or symbols. Parentheses and
 multi-byte characters are refused, as the section says.
+
+Matching runs on RE2 (``google-re2``), whose time grows linearly with the event
+and the compiled program, never exponentially: Python's ``re`` backtracks, and
+``%(a*)*b%``-like patterns written with the allowed operators (``%a*a*a*a*b%``)
+hung synthesis on a long example. The program itself is bounded
+(:data:`MAX_PROGRAM_SIZE`), so a pattern of huge repetition counts cannot make
+one example take minutes either.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+import re2
 
 from observability_blueprint.rules.filter_patterns._scanner import Scanner
 
@@ -21,12 +34,53 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 _CLASS_ESCAPES = frozenset("dDsSwW")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _REPEAT = re.compile(r"\{ *([0-9]*) *(?:(,) *([0-9]*) *)?\}")
-# "^"/"$" anchor to the start/end of the string, "\d" is [0-9] and "\w" is
-# [a-zA-Z_0-9] per the section, and "." matches any single character.
-_FLAGS = re.ASCII | re.DOTALL
+
+MAX_REPEAT: Final = 1000
+"""The largest repetition count RE2 takes (``{1001}`` is "invalid repetition size")."""
+MAX_PROGRAM_SIZE: Final = 5000
+"""Instructions of the compiled RE2 program this engine runs on examples.
+
+Matching costs up to (program size) x (event length) steps: 5,000 keeps a
+100 KB example under a second, and every pattern of the CloudWatch Logs pages
+is below 200 (``%[0-9a-f]{8}-...%`` for a UUID is about 80; ``.{500}`` is 3,500).
+"""
 
 
-def read_regex(scanner: Scanner) -> re.Pattern[str]:
+def _options() -> re2.Options:
+    options = re2.Options()
+    # "." matches any single character, a newline too; "^"/"$" anchor to the
+    # start/end of the message (RE2's default without multi-line mode).
+    options.dot_nl = True
+    options.never_capture = True
+    options.log_errors = False
+    return options
+
+
+_OPTIONS: Final = _options()
+
+
+@dataclass(frozen=True, slots=True)
+class Regex:
+    """A compiled ``%regex%``: :meth:`search` says whether it matches anywhere in a text.
+
+    Attributes
+    ----------
+    source : str
+        The regex as written between the ``%`` signs.
+    translated : str
+        The RE2 syntax it was compiled from.
+    """
+
+    source: str
+    translated: str
+    _search: Callable[[str], object]
+
+    def search(self, text: str) -> bool:
+        """Return True when the regex matches somewhere in ``text`` (unless anchored)."""
+        return self._search(text) is not None
+
+
+def read_regex(scanner: Scanner) -> Regex:
     """Read ``%...%`` at the scanner's position and return it compiled.
 
     Parameters
@@ -36,8 +90,8 @@ def read_regex(scanner: Scanner) -> re.Pattern[str]:
 
     Returns
     -------
-    re.Pattern[str]
-        A pattern to use with ``search`` (a regex matches anywhere unless anchored).
+    Regex
+        A regex that matches anywhere in a text unless anchored.
     """
     opening = scanner.pos
     scanner.count_regex(opening)
@@ -51,13 +105,33 @@ def read_regex(scanner: Scanner) -> re.Pattern[str]:
     translated = _Translator(scanner, opening + 1, closing).translate()
     scanner.pos = closing + 1
     try:
-        return re.compile(translated, _FLAGS)
-    except (re.error, OverflowError) as error:  # a repetition count past what re can hold
-        raise scanner.error(f"not a valid regex: {error}", at=opening) from error
+        compiled = re2.compile(translated, _OPTIONS)
+    except re2.error as error:
+        detail = error.args[0] if error.args else error
+        text = detail.decode() if isinstance(detail, bytes) else str(detail)
+        if "too large" not in text:
+            raise scanner.error(f"not a valid regex: {text}", at=opening) from error
+        size = None
+    else:
+        size = int(compiled.programsize)
+        if size <= MAX_PROGRAM_SIZE:
+            return Regex(scanner.text[opening + 1 : closing], translated, compiled.search)
+    measured = f"{size:,} instructions" if size is not None else "too many instructions"
+    raise scanner.error(
+        f"this regex compiles to {measured}; the offline matcher takes at most "
+        f"{MAX_PROGRAM_SIZE:,} so that checking an example stays fast: lower the "
+        "repetition counts (each repeated character costs a few instructions)",
+        at=opening,
+    )
+
+
+def _literal(char: str) -> str:
+    """RE2 text for one ASCII character taken literally."""
+    return char if char in _ALNUM or char == "_" else f"\\x{ord(char):02X}"
 
 
 class _Translator:
-    """Walk one regex body, refusing what CloudWatch Logs refuses, emitting Python syntax."""
+    """Walk one regex body, refusing what CloudWatch Logs refuses, emitting RE2 syntax."""
 
     def __init__(self, scanner: Scanner, start: int, end: int) -> None:
         self.scanner = scanner
@@ -87,15 +161,15 @@ class _Translator:
             elif char in "]}":
                 # A lone closing bracket or brace is an ordinary character.
                 self.pos += 1
-                self._atom(re.escape(char))
+                self._atom(_literal(char))
             elif char == "|":
                 self._other("|")
             elif char == "^":
                 self._other("^")
             elif char == "$":
-                self._other(r"\Z")
+                self._other(r"\z")
             else:
-                self._atom(re.escape(self._plain_char(char)))
+                self._atom(_literal(self._plain_char(char)))
         return "".join(self.out)
 
     def _atom(self, piece: str) -> None:
@@ -158,6 +232,13 @@ class _Translator:
             raise self.scanner.expected("a repetition count such as {3}, {3,} or {3,5}", at=at)
         low, comma, high = match.groups()
         self.pos = match.end()
+        for count in (low, high):
+            if count and int(count) > MAX_REPEAT:
+                raise self.scanner.error(
+                    f"the repetition count {int(count)} is above {MAX_REPEAT}, the largest the"
+                    f" offline matcher (RE2) takes; use {{1,{MAX_REPEAT}}} or less",
+                    at=at,
+                )
         if not comma:
             return "{" + str(int(low)) + "}"
         lowest = int(low) if low else 0
@@ -185,7 +266,7 @@ class _Translator:
             return "\\x" + digits
         if char in _OPERATORS or char in _SYMBOLS:
             self.pos += 2
-            return re.escape(char)
+            return _literal(char)
         where = " in a character class" if in_class else ""
         raise self.scanner.error(
             f"unsupported escape \\{char}{where}: CloudWatch Logs knows \\d \\D \\s \\S \\w \\W"
@@ -233,16 +314,15 @@ class _Translator:
         return "".join(parts)
 
     def _class_member(self) -> tuple[str, str | None]:
-        """Read one member of a character class: (Python text, the character or None)."""
+        """Read one member of a character class: (RE2 text, the character or None)."""
         char = self.text[self.pos]
         if char == "\\":
             piece = self._escape(in_class=True)
             if piece[1:2] in _CLASS_ESCAPES:
                 return piece, None
-            literal = chr(int(piece[2:], 16)) if piece.startswith("\\x") else piece[-1]
-            return piece, literal
+            return piece, chr(int(piece[2:], 16)) if piece.startswith("\\x") else piece
         if char in _OPERATORS or char == "[":
             # Operators lose their meaning inside a class ("[.]" is a dot).
             self.pos += 1
-            return re.escape(char), char
-        return re.escape(self._plain_char(char)), char
+            return _literal(char), char
+        return _literal(self._plain_char(char)), char

@@ -200,8 +200,8 @@ def _compile_test(test: FieldTest) -> Callable[[str], bool]:
     if isinstance(operand, RegexOperand):
         search = operand.regex.search
         if symbol == "=":
-            return lambda value: search(value) is not None
-        return lambda value: search(value) is None
+            return search
+        return lambda value: not search(value)
     number = operand.number
     if number is not None:
         compare = NUMERIC_OPERATORS.get(symbol) or (operator.eq if symbol == "=" else operator.ne)

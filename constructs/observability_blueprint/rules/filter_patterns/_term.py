@@ -123,7 +123,7 @@ def _standalone_regex(scanner: Scanner) -> Compiled:
         )
 
     def matches(message: str) -> bool:
-        return search(message) is not None
+        return search(message)
 
     return Compiled(
         kind="term", matches=matches, extract=extract_nothing(matches), supplies=supplies_nothing
