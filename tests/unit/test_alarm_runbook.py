@@ -229,6 +229,8 @@ def test_target_starts_the_default_version_of_the_document(built: Built) -> None
             "Input": with_role(
                 '{"InstanceId":["i-0123456789abcdef0"],', "RestartRoleAutomation04BEE33E"
             ),
+            # A state change it could not start the runbook for is kept (issue 12, B8).
+            "DeadLetterConfig": {"Arn": {"Fn::GetAtt": ["RestartDeadLetters04DD9312", "Arn"]}},
             "RetryPolicy": RETRY_POLICY,
             "RoleArn": {"Fn::GetAtt": ["RestartRole8527ABAC", "Arn"]},
         }
@@ -396,6 +398,8 @@ def test_a_runbook_given_its_own_role_passes_that_role_and_makes_none(built: Bui
         "AWS::Events::Rule",
         "AWS::IAM::Policy",
         "AWS::IAM::Role",
+        "AWS::SQS::Queue",
+        "AWS::SQS::QueuePolicy",
     ]
     [policy] = [v for v in own.values() if v["Type"] == "AWS::IAM::Policy"]
     assert policy["Properties"]["PolicyDocument"]["Statement"][1] == {
@@ -541,4 +545,42 @@ def test_arns_use_the_deploy_time_partition_region_and_account(built: Built) -> 
                 }
             )
         },
+    )
+
+
+def test_the_dead_letter_queue_admits_only_its_rule_and_is_kept(built: Built) -> None:
+    queue = built.resource("RestartDeadLetters04DD9312")
+    assert queue["DeletionPolicy"] == "Retain"
+    assert queue["Properties"] == {"MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True}
+    [policy] = [
+        r
+        for r in built.template_json()["Resources"].values()
+        if r["Type"] == "AWS::SQS::QueuePolicy"
+        and r["Properties"]["Queues"] == [{"Ref": "RestartDeadLetters04DD9312"}]
+    ]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    [send] = [s for s in statements if s["Effect"] == "Allow"]
+    assert send["Principal"] == {"Service": "events.amazonaws.com"}
+    assert send["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["RestartRule7182D92D", "Arn"]}}
+    }
+
+
+def test_a_runbook_input_longer_than_eventbridge_takes_is_refused() -> None:
+    stack, alarm = _errors_alarm()
+    with pytest.raises(BlueprintError) as caught:
+        AlarmRunbook(
+            stack,
+            "Status",
+            alarm=alarm,
+            state="ALARM",
+            document="AWS-PublishSNSNotification",
+            parameters={"TopicArn": [STATUS_TOPIC], "Message": ["x" * 9000]},
+        )
+    message = str(caught.value)
+    assert message.startswith("Refused/Status.parameters: ")
+    # 9,073 characters of JSON (14 + a 41-character ARN + 15 + 9,000 + 3), plus 150 for
+    # the automation role's ARN.
+    assert "makes a target input of about 9,223 characters; EventBridge takes at most 8,192" in (
+        message
     )

@@ -11,7 +11,11 @@ the offending value and what is allowed. Both faces must
 
 Matching ignores case, runs of white space and the thousands separators of
 numbers (``86,400`` is ``86400``), so a message may phrase the allowed values
-its own way but must carry them.
+its own way but must carry them. The place is looked for in the problem's
+location (``alarms[0].band: ``, ``line 3, column 7: ``), the value and what is
+allowed in the text after it, and no expectation's value or allowed text may be
+found in another of its parts: each of the three checks fails on its own when
+the message lacks what it looks for (``0`` is not found in ``alarms[0]``).
 
 The files run in a worker process (``tests/corpus/run_corpus.py``, one per test
 process, so jsii starts once) bounded to :data:`MEMORY_BYTES` of data (heap),
@@ -130,23 +134,55 @@ def _problems(output: str, path: Path) -> list[str]:
     return [c.removeprefix(prefix) for c in chunks if c.startswith(prefix)]
 
 
-def _found(part: str, text: str) -> bool:
-    if part == "<file>":
-        return True  # the file as a whole: the problem names no place but the file
+def _search(part: str, text: str) -> re.Match[str] | None:
+    """Where ``part`` (plain text, or ``re:`` and a regular expression) is in ``text``."""
     if part.startswith("re:"):
-        return re.search(part[3:], text) is not None
-    return _normal(part) in text
+        return re.search(part[3:], text)
+    return re.search(re.escape(_normal(part)), text)
+
+
+def _found(part: str, text: str) -> bool:
+    return _search(part, text) is not None
+
+
+_LOCATION = re.compile(
+    r"(?:(?:line \d+(?:, column \d+)?|[a-z/$_]\S*?(?: \(line \d+, column \d+\))?): )+"
+)
+"""The location a problem starts with, in normalized text: ``alarms[0].band: ``,
+``line 3, column 7: ``, ``log_groups[0] (line 5, column 5): ``, ``warning: ...: ``,
+a construct path and then a config path for a synthesis warning. One segment has no
+white space (``tags.aws:team``), so it ends before the message's first words."""
+
+
+def _after_place(place: str, text: str) -> str | None:
+    """The text after the place, where the value and what is allowed are looked for.
+
+    A problem that starts with a location must name the place in it; the rest is
+    the message. A problem without one (CDK's own) may name the place anywhere, and
+    the rest is what follows it. None: the problem does not name the place.
+    """
+    match = _LOCATION.match(text)
+    location, rest = (match.group(), text[match.end() :]) if match else ("", text)
+    if place == "<file>":
+        return rest  # the file as a whole: the problem names no place but the file
+    if location:
+        return rest if _found(place, location) else None
+    found = _search(place, text)
+    return text[found.end() :] if found else None
 
 
 def _missing(case: Case, problem: str) -> list[str]:
     """What one problem lacks: a place, value or allowed text, or what it must not say."""
     text = _normal(problem)
+    rests = {part: _after_place(part, text) for part in case.place}
+    missing = [f"place {part!r}" for part, rest in rests.items() if rest is None]
+    rest = min((r for r in rests.values() if r is not None), key=len, default=text)
     wanted = [
         (kind, part)
-        for kind, parts in (("place", case.place), ("value", case.value), ("allowed", case.allowed))
+        for kind, parts in (("value", case.value), ("allowed", case.allowed))
         for part in parts
     ]
-    missing = [f"{kind} {part!r}" for kind, part in wanted if not _found(part, text)]
+    missing += [f"{kind} {part!r}" for kind, part in wanted if not _found(part, rest)]
     missing += [f"no {part!r}" for part in case.absent if _normal(part) in text]
     if len(problem) > case.max_chars:
         missing.append(f"at most {case.max_chars} characters (has {len(problem):,})")
@@ -347,6 +383,50 @@ def test_every_expectation_states_place_value_and_allowed() -> None:
     assert incomplete == []
 
 
+def _within(part: str, other: str) -> bool:
+    """True when the check for ``part`` would pass on a message that says only ``other``.
+
+    Compared as :func:`_found` compares (case, white space, thousands separators
+    ignored); a regular expression ``other`` and the ``<file>`` place are text no
+    message need repeat, so nothing is found within them.
+    """
+    if part == "<file>" or other == "<file>" or other.startswith("re:"):
+        return False
+    return _found(part, _normal(other))
+
+
+def test_value_place_and_allowed_are_three_separate_checks() -> None:
+    """No value is found in its place or allowed text, no allowed text in its value or place.
+
+    Otherwise one check passes on what another finds (``0`` in ``alarms[0]``,
+    ``aws/`` in ``aws/app/api``), and the expectation cannot fail for lack of it.
+    """
+    overlapping = [
+        f"{case.name}: {kind} {part!r} is found in {other_kind} {other!r}"
+        for case in CASES
+        for kind, parts, others in (
+            ("value", case.value, (("place", case.place), ("allowed", case.allowed))),
+            ("allowed", case.allowed, (("value", case.value), ("place", case.place))),
+        )
+        for part in parts
+        for other_kind, other_parts in others
+        for other in other_parts
+        if _within(part, other)
+    ]
+    assert overlapping == []
+
+
+def test_the_overlap_check_finds_what_the_reviewer_found() -> None:
+    assert _within("0", "alarms[0].band")
+    assert _within("aws/", "aws/app/api")
+    assert _within("i-0123456789abcdef0", "I-0123456789ABCDEF0")
+    assert _within(r"re:\b1\d{3}\b", "1024")
+    assert _within(r"re:\b[5-9]\d\d\b", "500")
+    assert not _within("0.0", "alarms[0].band")
+    assert not _within(r"re:\b(start|begin)\w* with aws/", "aws/app/api")
+    assert not _within("500", r"re:\b[5-9]\d\d\b")
+
+
 def test_the_corpus_covers_every_class_of_the_issue() -> None:
     items = {case.item.split()[0] for case in CASES}
     classes = {f"A{i}" for i in range(1, 7)} | {f"B{i}" for i in range(7, 12)}
@@ -365,7 +445,11 @@ def test_the_checker_needs_place_value_and_allowed_in_one_problem(tmp_path: Path
         allowed=("86400",),
     )
     path = tmp_path / "x.yaml"
-    ok = {"exit": 1, "stdout": "", "stderr": f"{path}: alarms[0].period: 86,401 > 86,400\n"}
+    ok: dict[str, Any] = {
+        "exit": 1,
+        "stdout": "",
+        "stderr": f"{path}: alarms[0].period: 86,401 > 86,400\n",
+    }
     assert check_face(case, "validate", ok, path) == []
     split = {
         "exit": 1,
@@ -377,3 +461,74 @@ def test_the_checker_needs_place_value_and_allowed_in_one_problem(tmp_path: Path
     assert check_face(case, "validate", accepted, path)
     traced = {**ok, "stderr": ok["stderr"] + "Traceback (most recent call last):\n"}
     assert check_face(case, "validate", traced, path)
+
+
+def _answer(path: Path, problem: str) -> dict[str, Any]:
+    return {"exit": 1, "stdout": "", "stderr": f"{path}: {problem}\n"}
+
+
+def test_the_checker_reads_value_and_allowed_after_the_place(tmp_path: Path) -> None:
+    """A value or allowed text found only in the location does not count."""
+    path = tmp_path / "x.yaml"
+    case = Case(
+        name="x.yaml",
+        item="D20",
+        what="self-test",
+        place=("log_groups[0]",),
+        value=("retension_days",),
+        allowed=("retention_days",),
+    )
+    named = "log_groups[0].retension_days: unknown key 'retension_days'; use 'retention_days'"
+    assert check_face(case, "validate", _answer(path, named), path) == []
+    only_in_place = "log_groups[0].retension_days: unknown key; give one the blueprint takes"
+    assert check_face(case, "validate", _answer(path, only_in_place), path)
+    elsewhere = "stage: 'retension_days' is not 'retention_days' (log_groups[0])"
+    assert check_face(case, "validate", _answer(path, elsewhere), path)
+    # The location may be a YAML position, with or without a config path before it,
+    # or a construct path and then a config path (synthesis warnings).
+    lines = Case(
+        name="x.yaml",
+        item="D18",
+        what="self-test",
+        place=("line 5, column 5",),
+        value=("~",),
+        allowed=("text",),
+    )
+    nested = "log_groups[0] (line 5, column 5): the key ~ is null; a key is text"
+    assert check_face(lines, "validate", _answer(path, nested), path) == []
+    at_line = "line 5, column 5: the key ~ is null; a key is text"
+    assert check_face(lines, "validate", _answer(path, at_line), path) == []
+    warned = Case(
+        name="x.yaml",
+        item="C14",
+        what="self-test",
+        place=("log_files[0]",),
+        value=("/root/.aws/credentials",),
+        allowed=("only log files",),
+        outcome="warns",
+    )
+    warning = (
+        "/app/Agent: config.log_files[0].file_path: '/root/.aws/credentials' holds keys; "
+        "collect only log files"
+    )
+    accepted = {"exit": 0, "stdout": "", "stderr": "", "warnings": [warning]}
+    assert check_face(warned, "synthesis", accepted, path) == []
+
+
+def test_the_checker_finds_the_place_anywhere_in_a_message_without_location(
+    tmp_path: Path,
+) -> None:
+    """CDK's own messages start with words; the value then follows the place."""
+    path = tmp_path / "x.yaml"
+    case = Case(
+        name="x.yaml",
+        item="D19",
+        what="self-test",
+        place=("big-dev-observability",),
+        value=(r"re:\b(5[2-9]\d|[6-9]\d\d)\b",),
+        allowed=("500",),
+    )
+    cdk = "Number of resources in stack 'big-dev-observability': 521 is greater than 500"
+    assert check_face(case, "validate", _answer(path, cdk), path) == []
+    before = "521 resources, at most 500, in stack 'big-dev-observability'"
+    assert check_face(case, "validate", _answer(path, before), path)

@@ -322,7 +322,9 @@ def test_wrong_types(data: dict[str, Any], expected: str) -> None:
 
 
 def test_missing_required_keys() -> None:
-    assert error_of({"name": "shop"}) == "stage: is required but missing"
+    assert error_of({"name": "shop"}) == (
+        "stage: is required but missing (deployment stage such as dev or prod)"
+    )
 
 
 def test_all_problems_are_reported_at_once() -> None:
@@ -608,7 +610,10 @@ def test_whole_file_checks_run_despite_a_wrong_field() -> None:
 def test_whole_file_checks_wait_when_a_wrong_field_cannot_be_left_out() -> None:
     data = with_log_group(metric_filters=[filter_(dimensions={"A": "$.a"}, default_value=0)])
     data["log_groups"].append({"retention_days": 30})  # no name: the item cannot stand
-    assert error_of(data) == "log_groups[1].name: is required but missing"
+    assert error_of(data) == (
+        "log_groups[1].name: is required but missing (short name used in construct ids and "
+        "physical names)"
+    )
 
 
 def test_problems_around_a_left_out_field_are_not_echoed() -> None:

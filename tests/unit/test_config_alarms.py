@@ -669,3 +669,35 @@ def test_an_instance_runbook_on_an_alarm_must_name_its_instance() -> None:
     assert message.startswith(
         "alarms[0].actions.alarm[0].runbook.parameters.InstanceId: AWS-RestartEC2Instance"
     )
+
+
+def test_runbook_parameters_longer_than_a_target_input_are_refused_at_their_place() -> None:
+    big = _runbook(
+        document="AWS-PublishSNSNotification",
+        parameters={"TopicArn": ["arn:aws:sns:eu-west-1:111122223333:t"], "Message": ["x" * 9000]},
+    )
+    message = error_of(with_alarms(big))
+    # 9,068 characters of JSON, plus 150 for the automation role's ARN.
+    assert message.startswith("alarms[0].actions.alarm[0].runbook.parameters: ")
+    assert "makes a target input of about 9,218 characters; EventBridge takes at most 8,192" in (
+        message
+    )
+
+
+def test_runbook_arn_parameters_are_checked_for_their_kind() -> None:
+    """The automation role and the topic are granted on these values: they must be ARNs."""
+    bad = _runbook(
+        document="AWS-PublishSNSNotification",
+        parameters={
+            "TopicArn": ["arn:aws:sqs:eu-west-1:111122223333:q"],
+            "AutomationAssumeRole": ["not-a-role"],
+        },
+    )
+    assert error_of(with_alarms(bad)).splitlines() == [
+        "alarms[0].actions.alarm[0].runbook.parameters.AutomationAssumeRole[0]: 'not-a-role' is "
+        "not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); expected an IAM role "
+        "(arn:aws:iam::ACCOUNT:role/NAME)",
+        "alarms[0].actions.alarm[0].runbook.parameters.TopicArn[0]: "
+        "'arn:aws:sqs:eu-west-1:111122223333:q' is an SQS queue ARN; expected an SNS topic "
+        "(arn:aws:sns:REGION:ACCOUNT:NAME)",
+    ]

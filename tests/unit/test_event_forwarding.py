@@ -63,10 +63,16 @@ def test_a_root_failure_matching_both_patterns_is_forwarded_once() -> None:
         "aws.signin",
         {"userIdentity": {"type": "Root"}, "responseElements": {"ConsoleLogin": "Failure"}},
     )
+    # Both patterns match it: as two forwarding rules, it would be forwarded twice.
     assert matches(ROOT, root_failure)
     assert matches(FAILURES, root_failure)
-    # One rule, one match: EventBridge delivers an event once per rule.
+    # Merged, one rule matches it, and EventBridge delivers an event once per rule.
+    assert group.pattern == {"$or": [FAILURES, ROOT]}
     assert matches(group.pattern, root_failure)
+    rules_matching = [
+        g for g in forwarding_groups([ROOT, FAILURES]) if matches(g.pattern, root_failure)
+    ]
+    assert len(rules_matching) == 1
 
 
 def test_patterns_on_different_sources_stay_apart_and_sources_shared_join_them() -> None:
@@ -172,9 +178,16 @@ def test_forwarder_refuses_its_own_region_a_bad_region_and_a_bad_name() -> None:
         "there"
     )
     with pytest.raises(BlueprintError) as bad:
-        EventForwarder(global_stack, "Bad", to_region="Europe")
-    assert str(bad.value) == (
-        "Global/Bad.to_region: 'Europe' is not an AWS Region; use a name such as eu-west-1"
+        EventForwarder(global_stack, "Bad", to_region="eu-mars-1")
+    assert str(bad.value).startswith(
+        "Global/Bad.to_region: 'eu-mars-1' is not an AWS Region (did you mean "
+    )
+    assert "use a Region name such as eu-west-1" in str(bad.value)
+    with pytest.raises(BlueprintError) as other:
+        EventForwarder(global_stack, "China", to_region="cn-north-1")
+    assert str(other.value) == (
+        "Global/China.to_region: cn-north-1 is in the partition aws-cn, this stack in aws: "
+        "events cannot cross partitions"
     )
     forwarder = EventForwarder(global_stack, "Forwarder", to_region="eu-west-1")
     with pytest.raises(BlueprintError) as name:

@@ -475,6 +475,8 @@ def test_an_ecs_cluster_by_name_is_warned_about_not_changed(full: Synthesized) -
 MAIN_LOGICAL_IDS = (
     "BlueprintAlarmscarddeclines717C00FA",
     "BlueprintAlarmscarddeclinesInvokePermission1545752B6",
+    "BlueprintAlarmscarddeclinesRunbookAlarm4DeadLettersE2113BC4",
+    "BlueprintAlarmscarddeclinesRunbookAlarm4DeadLettersPolicy9CE4AEE4",
     "BlueprintAlarmscarddeclinesRunbookAlarm4Role413A1DB5",
     "BlueprintAlarmscarddeclinesRunbookAlarm4RoleAutomation87E389D3",
     "BlueprintAlarmscarddeclinesRunbookAlarm4RoleAutomationDefaultPolicyB5AAF887",

@@ -6,13 +6,15 @@ from collections.abc import Mapping, Sequence
 from typing import get_args
 
 import jsii
-from aws_cdk import Duration, Stack
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
+from observability_blueprint.core import check_target_input
 from observability_blueprint.rules.alarm_settings import AlarmState
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.event_schedules import (
@@ -52,6 +54,10 @@ class AlarmRunbook(Construct):
     permissions
         What a document the blueprint does not know needs (its automation
         role gets these and nothing more). Required for such documents.
+    dead_letter_queue
+        Where EventBridge puts a state change it could not start the runbook
+        for, after three retries. Default: a queue of its own (SSE-SQS, TLS
+        only, 14 days, retained).
     """
 
     def __init__(
@@ -64,6 +70,7 @@ class AlarmRunbook(Construct):
         document: str,
         parameters: Mapping[str, Sequence[str]] | None = None,
         permissions: Sequence[Permission] = (),
+        dead_letter_queue: sqs.IQueue | None = None,
     ) -> None:
         super().__init__(scope, id)
         problems: list[Problem] = []
@@ -119,13 +126,46 @@ class AlarmRunbook(Construct):
             ),
         )
         """The EventBridge rule on the alarm's state change."""
+        self.dead_letter_queue: sqs.IQueue = dead_letter_queue or self._dead_letters()
+        """Where EventBridge puts the state changes it could not start the runbook for."""
+        self.dead_letter_queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=["sqs:SendMessage"],
+                resources=[self.dead_letter_queue.queue_arn],
+                conditions={"ArnEquals": {"aws:SourceArn": self.rule.rule_arn}},
+            )
+        )
+        target_input = events.RuleTargetInput.from_object(
+            {key: list(values) for key, values in start_parameters.items()}
+        )
+        check_target_input(self.rule, target_input)
         self.rule.add_target(
             _AutomationTarget(
                 automation_definition_arn(self, document).removesuffix(":*") + ":$DEFAULT",
                 role=self.role,
-                parameters=start_parameters,
+                input=target_input,
+                dead_letter_queue=self.dead_letter_queue,
             )
         )
+
+    def _dead_letters(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        Validations.of(queue).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SQS3",
+                reason="This queue is the dead-letter queue of an EventBridge target; a "
+                "dead-letter queue has no dead-letter queue of its own.",
+            )
+        )
+        return queue
 
 
 @jsii.implements(events.IRuleTarget)
@@ -133,17 +173,24 @@ class _AutomationTarget:
     """An SSM Automation document as an EventBridge target (no L2 exists)."""
 
     def __init__(
-        self, arn: str, *, role: iam.IRole, parameters: Mapping[str, Sequence[str]]
+        self,
+        arn: str,
+        *,
+        role: iam.IRole,
+        input: events.RuleTargetInput,
+        dead_letter_queue: sqs.IQueue,
     ) -> None:
         self._arn = arn
         self._role = role
-        self._parameters = {key: list(values) for key, values in parameters.items()}
+        self._input = input
+        self._queue = dead_letter_queue
 
     def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
         return events.RuleTargetConfig(
             arn=self._arn,
             role=self._role,
-            input=events.RuleTargetInput.from_object(self._parameters),
+            input=self._input,
+            dead_letter_config=events.CfnRule.DeadLetterConfigProperty(arn=self._queue.queue_arn),
             retry_policy=events.CfnRule.RetryPolicyProperty(
                 maximum_retry_attempts=DEFAULT_RETRY_ATTEMPTS,
                 maximum_event_age_in_seconds=int(Duration.hours(2).to_seconds()),

@@ -25,7 +25,6 @@ account: a multi-Region trail (``AuditTrail``, or an organization's) must exist.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,11 +43,11 @@ from observability_blueprint.events import (
 )
 from observability_blueprint.rules.audit import SIGNIN_EVENTS_REGION
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.regions import check_region
 
 SIGNIN_DETAIL_TYPE = "AWS Console Sign In via CloudTrail"
 """The detail-type EventBridge gives console sign-in events."""
 RULE_NAME_MAX = 64
-_REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
 
 def root_sign_in_pattern() -> dict[str, Any]:
@@ -232,13 +231,8 @@ class SignInAlerts(Construct):
                 )
             )
         if forward_to_region is not None:
-            if not _REGION_RE.fullmatch(forward_to_region):
-                problems.append(
-                    Problem(
-                        f"{at}.forward_to_region",
-                        f"{forward_to_region!r} is not an AWS Region; use a name such as eu-west-1",
-                    )
-                )
+            if message := check_region(forward_to_region):
+                problems.append(Problem(f"{at}.forward_to_region", message))
             elif forward_to_region == SIGNIN_EVENTS_REGION:
                 problems.append(
                     Problem(

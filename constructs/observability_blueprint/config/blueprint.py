@@ -1035,7 +1035,7 @@ def _message(
     if kind == "extra_forbidden":
         return _unknown_key(loc)
     if kind == "missing":
-        return "is required but missing"
+        return f"is required but missing{hint}"
     if kind == "string_type" and wanted == "text":
         if isinstance(value, bool | int | float | date):
             return f'{text} is {shown.kind}; this is text: quote it ("{text}")'
@@ -1075,7 +1075,7 @@ def _message(
         bound = ctx.get(key)
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)
-        return f"{text} is not valid: give a number {word} {bound}"
+        return f"{text} is not valid: give a number {word} {bound}{hint}"
     if kind == "multiple_of":
         return f"{text} is not valid: give a multiple of {ctx.get('multiple_of')}"
     if kind == "finite_number":

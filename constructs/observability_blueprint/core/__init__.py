@@ -7,11 +7,14 @@ from observability_blueprint.core.delegation import (
     TopicInterface,
     implements_by_delegation,
 )
+from observability_blueprint.core.targets import INPUT_MAX, check_target_input
 
 __all__ = [
+    "INPUT_MAX",
     "AlarmInterface",
     "KeyInterface",
     "LogGroupInterface",
     "TopicInterface",
+    "check_target_input",
     "implements_by_delegation",
 ]

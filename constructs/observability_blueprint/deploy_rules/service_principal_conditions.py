@@ -1,17 +1,31 @@
 """OBS-ServicePrincipalConditions: a service principal acts only for this account's sources.
 
-Every Allow statement naming a service principal (a role's trust policy, a topic,
-queue, bucket, key, log or event bus policy, a Lambda permission) carries an
-``aws:SourceArn``, ``aws:SourceAccount`` or ``aws:SourceOrgID`` condition, as the
-confused deputy guidance asks; the statements AWS documents without one are
-exempt, each with its page (:mod:`observability_blueprint.rules.service_principals`).
-Identity policies (``AWS::IAM::Policy``) name no principal and are not read.
+Every Allow statement naming a service principal (a role's trust policy, a
+resource's policy, a Lambda permission) carries an ``aws:SourceArn``,
+``aws:SourceAccount`` or ``aws:SourceOrgID`` condition, as the confused deputy
+guidance asks; the statements AWS documents without one are exempt, each with its
+page (:mod:`observability_blueprint.rules.service_principals`).
+
+The policies read are listed in :data:`POLICIES`, one entry per property of a
+resource type that holds a policy, whether written as JSON or as a JSON string
+(``AWS::Logs::Destination``'s ``DestinationPolicy``, the access policy CDK's
+OpenSearch ``Domain`` sets through a custom resource). Not read, because no
+statement in them can name a service principal:
+
+- identity policies (``AWS::IAM::Policy``, ``ManagedPolicy``, a role's ``Policies``)
+  name no principal;
+- the older form of ``AWS::Events::EventBusPolicy`` (``Principal``, ``Action``,
+  ``Condition`` instead of ``Statement``) takes an account ID or ``*`` as principal and
+  ``AWS::Lambda::LayerVersionPermission`` an account ID, an account's root ARN or ``*``,
+  nothing else (the patterns of their CloudFormation schemas);
+- a Glue Data Catalog policy has no CloudFormation resource (``glue:PutResourcePolicy``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from observability_blueprint.deploy_rules.rule import Finding, Rule
@@ -24,29 +38,118 @@ from observability_blueprint.rules.service_principals import (
     GENERAL_GUIDE,
     POLICY_KINDS,
     PolicyKind,
-    condition_page,
+    condition_pages,
     exemption_for,
     unconditioned_principals,
 )
 
-POLICIES: Final[Mapping[str, tuple[str, PolicyKind]]] = {
-    "AWS::IAM::Role": ("AssumeRolePolicyDocument", "trust"),
-    "AWS::SNS::TopicPolicy": ("PolicyDocument", "sns-topic"),
-    "AWS::SNS::TopicInlinePolicy": ("PolicyDocument", "sns-topic"),
-    "AWS::SQS::QueuePolicy": ("PolicyDocument", "sqs-queue"),
-    "AWS::SQS::QueueInlinePolicy": ("PolicyDocument", "sqs-queue"),
-    "AWS::S3::BucketPolicy": ("PolicyDocument", "s3-bucket"),
-    "AWS::KMS::Key": ("KeyPolicy", "kms-key"),
-    "AWS::Logs::ResourcePolicy": ("PolicyDocument", "logs-resource"),
-    "AWS::Events::EventBusPolicy": ("Statement", "event-bus"),
+EACH: Final = "*"
+"""In a :class:`PolicyProperty` path, every item of a list (``Replicas/*/ResourcePolicy``)."""
+
+
+@dataclass(frozen=True)
+class PolicyProperty:
+    """Where a resource type holds a policy, and the policy's kind.
+
+    Parameters
+    ----------
+    path
+        The keys from ``Properties`` down to the policy; :data:`EACH` for every
+        item of a list. A step may be a JSON string: it is parsed.
+    kind
+        The kind of policy, for the exemptions and the message.
+    statement
+        True when the property is one statement rather than a document
+        (``AWS::Events::EventBusPolicy``'s ``Statement``).
+    """
+
+    path: tuple[str, ...]
+    kind: PolicyKind
+    statement: bool = False
+
+
+def _at(*path: str, kind: PolicyKind) -> tuple[PolicyProperty, ...]:
+    return (PolicyProperty(path, kind),)
+
+
+_CUSTOM_RESOURCE_ACCESS_POLICY: Final = (
+    PolicyProperty(("Create", "parameters", "AccessPolicies"), "opensearch-domain"),
+    PolicyProperty(("Update", "parameters", "AccessPolicies"), "opensearch-domain"),
+)
+"""CDK's OpenSearch and Elasticsearch ``Domain`` set ``accessPolicies`` through a custom
+resource whose ``Create`` and ``Update`` are the SDK call as a JSON string."""
+
+POLICIES: Final[Mapping[str, tuple[PolicyProperty, ...]]] = {
+    "AWS::IAM::Role": _at("AssumeRolePolicyDocument", kind="trust"),
+    "AWS::SNS::TopicPolicy": _at("PolicyDocument", kind="sns-topic"),
+    "AWS::SNS::TopicInlinePolicy": _at("PolicyDocument", kind="sns-topic"),
+    "AWS::SQS::QueuePolicy": _at("PolicyDocument", kind="sqs-queue"),
+    "AWS::SQS::QueueInlinePolicy": _at("PolicyDocument", kind="sqs-queue"),
+    "AWS::S3::BucketPolicy": _at("PolicyDocument", kind="s3-bucket"),
+    "AWS::KMS::Key": _at("KeyPolicy", kind="kms-key"),
+    "AWS::KMS::ReplicaKey": _at("KeyPolicy", kind="kms-key"),
+    "AWS::Logs::ResourcePolicy": _at("PolicyDocument", kind="logs-resource"),
+    "AWS::Logs::LogGroup": _at("ResourcePolicyDocument", kind="logs-resource"),
+    "AWS::Logs::Destination": _at("DestinationPolicy", kind="logs-destination"),
+    "AWS::Logs::DeliveryDestination": _at(
+        "DeliveryDestinationPolicy", "DeliveryDestinationPolicy", kind="logs-delivery-destination"
+    ),
+    "AWS::Events::EventBusPolicy": (PolicyProperty(("Statement",), "event-bus", statement=True),),
+    "AWS::Events::EventBus": _at("Policy", kind="event-bus"),
+    "AWS::SecretsManager::ResourcePolicy": _at("ResourcePolicy", kind="secretsmanager-secret"),
+    "AWS::ECR::Repository": _at("RepositoryPolicyText", kind="ecr-repository"),
+    "AWS::ApiGateway::RestApi": _at("Policy", kind="apigateway-rest-api"),
+    "AWS::Backup::BackupVault": _at("AccessPolicy", kind="backup-vault"),
+    "AWS::Backup::LogicallyAirGappedBackupVault": _at("AccessPolicy", kind="backup-vault"),
+    "AWS::CodeArtifact::Domain": _at("PermissionsPolicyDocument", kind="codeartifact-domain"),
+    "AWS::CodeArtifact::Repository": _at(
+        "PermissionsPolicyDocument", kind="codeartifact-repository"
+    ),
+    "AWS::OpenSearchService::Domain": _at("AccessPolicies", kind="opensearch-domain"),
+    "AWS::Elasticsearch::Domain": _at("AccessPolicies", kind="opensearch-domain"),
+    "Custom::OpenSearchAccessPolicy": _CUSTOM_RESOURCE_ACCESS_POLICY,
+    "Custom::ElasticsearchAccessPolicy": _CUSTOM_RESOURCE_ACCESS_POLICY,
+    "AWS::EFS::FileSystem": _at("FileSystemPolicy", kind="efs-file-system"),
+    "AWS::Kinesis::ResourcePolicy": _at("ResourcePolicy", kind="kinesis-stream"),
+    "AWS::DynamoDB::Table": (
+        PolicyProperty(("ResourcePolicy", "PolicyDocument"), "dynamodb-table"),
+        PolicyProperty(
+            ("StreamSpecification", "ResourcePolicy", "PolicyDocument"), "dynamodb-table"
+        ),
+    ),
+    "AWS::DynamoDB::GlobalTable": (
+        PolicyProperty(("Replicas", EACH, "ResourcePolicy", "PolicyDocument"), "dynamodb-table"),
+        PolicyProperty(
+            ("Replicas", EACH, "ReplicaStreamSpecification", "ResourcePolicy", "PolicyDocument"),
+            "dynamodb-table",
+        ),
+    ),
+    "AWS::CloudTrail::ResourcePolicy": _at("ResourcePolicy", kind="cloudtrail-resource"),
+    "AWS::XRay::ResourcePolicy": _at("PolicyDocument", kind="xray-resource"),
 }
-"""Resource type -> the property holding its policy, and the policy's kind."""
+"""Resource type -> where it holds policies, and their kind."""
 LAMBDA_PERMISSION: Final = "AWS::Lambda::Permission"
 _KEYS: Final = "aws:SourceArn, aws:SourceAccount or aws:SourceOrgID"
 
 
+@dataclass(frozen=True)
+class PolicyStatement:
+    """One statement of a policy the rule reads, where it is and the policy's kind."""
+
+    location: str
+    """The property path in the template (``Properties/PolicyDocument/Statement/1``)."""
+    kind: PolicyKind
+    statement: Mapping[str, Any]
+    """The statement, its service principals rendered as text."""
+
+
 def _document(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    """Return a map or list as it is, and text (or a ``Fn::Join`` of text) parsed as JSON.
+
+    CDK writes a policy that holds a reference as a ``Fn::Join`` of JSON text
+    (``AWS::Logs::ResourcePolicy``, the custom resource of an OpenSearch domain).
+    """
+    if isinstance(value, list) or (isinstance(value, Mapping) and not _is_function(value)):
         return value
     text = render(value)
     if text is None:
@@ -57,21 +160,49 @@ def _document(value: Any) -> Any:
         return None
 
 
-def _statements(resource: TemplateResource) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    prop, _ = POLICIES[resource.type]
-    document = _document(resource.properties.get(prop))
-    if resource.type == "AWS::Events::EventBusPolicy":
-        if isinstance(document, Mapping):
-            yield f"Properties/{prop}", document
+def _is_function(value: Mapping[str, Any]) -> bool:
+    if len(value) != 1:
+        return False
+    (name,) = value
+    return name == "Ref" or str(name).startswith("Fn::")
+
+
+def _values(value: Any, path: Sequence[str], where: str) -> Iterator[tuple[str, Any]]:
+    if not path:
+        yield where, value
         return
-    statements = document.get("Statement") if isinstance(document, Mapping) else None
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    if not isinstance(statements, list):
-        return
-    for index, statement in enumerate(statements):
-        if isinstance(statement, Mapping):
-            yield f"Properties/{prop}/Statement/{index}", _with_rendered_services(statement)
+    step, rest = path[0], path[1:]
+    parsed = _document(value)
+    if step == EACH:
+        if isinstance(parsed, list):
+            for index, item in enumerate(parsed):
+                yield from _values(item, rest, f"{where}/{index}")
+    elif isinstance(parsed, Mapping) and step in parsed:
+        yield from _values(parsed[step], rest, f"{where}/{step}")
+
+
+def policy_statements(resource: TemplateResource) -> Iterator[PolicyStatement]:
+    """Yield every statement of every policy of ``resource`` that the rule reads."""
+    for policy in POLICIES.get(resource.type, ()):
+        for where, value in _values(resource.properties, policy.path, "Properties"):
+            document = _document(value)
+            if policy.statement:
+                if isinstance(document, Mapping):
+                    yield PolicyStatement(where, policy.kind, _with_rendered_services(document))
+                continue
+            statements = document.get("Statement") if isinstance(document, Mapping) else None
+            if isinstance(statements, Mapping):
+                yield PolicyStatement(
+                    f"{where}/Statement", policy.kind, _with_rendered_services(statements)
+                )
+            elif isinstance(statements, list):
+                for index, statement in enumerate(statements):
+                    if isinstance(statement, Mapping):
+                        yield PolicyStatement(
+                            f"{where}/Statement/{index}",
+                            policy.kind,
+                            _with_rendered_services(statement),
+                        )
 
 
 def _with_rendered_services(statement: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -92,12 +223,13 @@ def _finding(
     *,
     binding: str = f"{_KEYS} condition",
 ) -> Finding:
+    pages = " or ".join(condition_pages(principal, kind))
     return Finding(
         location,
         principal,
         f"may {', '.join(actions) or 'act'} in this {POLICY_KINDS[kind]} with no {binding}, "
         "so the service acts for any account's resources (confused deputy)",
-        f"{binding} set to this account's own source ({condition_page(principal, kind)}); "
+        f"{binding} set to this account's own source ({pages}); "
         "where AWS documents none, an acknowledgement citing the page that shows the "
         "statement without one",
     )
@@ -127,11 +259,10 @@ def check(resource: TemplateResource, template: StackTemplate) -> Sequence[Findi
     """Return one finding per service principal allowed without a source condition."""
     if resource.type == LAMBDA_PERMISSION:
         return _permission(resource)
-    _, kind = POLICIES[resource.type]
     return [
-        _finding(location, unconditioned.principal, unconditioned.actions, kind)
-        for location, statement in _statements(resource)
-        for unconditioned in unconditioned_principals(statement, kind)
+        _finding(found.location, unconditioned.principal, unconditioned.actions, found.kind)
+        for found in policy_statements(resource)
+        for unconditioned in unconditioned_principals(found.statement, found.kind)
     ]
 
 

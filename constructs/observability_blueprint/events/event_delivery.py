@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jsii
-from aws_cdk import Acknowledgment, Annotations, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, Annotations, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -23,6 +23,7 @@ from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from observability_blueprint.alarms import StaticAlarm
+from observability_blueprint.core import check_target_input
 from observability_blueprint.rules.alarm_settings import ActionSet, check_alarm_name
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.event_patterns import (
@@ -242,39 +243,6 @@ def _used(input_paths: Mapping[str, str], template: str) -> dict[str, str]:
     return {name: path for name, path in input_paths.items() if f"<{name}>" in template}
 
 
-INPUT_MAX = 8192
-"""EventBridge takes a target's Input and an input transformer's InputTemplate of at most
-8,192 characters (botocore's events model: TargetInput, TransformerInput)."""
-_TOKEN_ALLOWANCE = 100
-"""Characters counted for each reference (an ARN, a name) resolved at deploy time."""
-
-
-def _check_input_size(rule: IRuleRef, bound: events.RuleTargetInputProperties) -> None:
-    stack = Stack.of(rule)
-    for field, value in (("input", bound.input), ("input_template", bound.input_template)):
-        if value is None:
-            continue
-        size, shown = _resolved_size(stack.resolve(value))
-        if size > INPUT_MAX:
-            raise BlueprintError.at(
-                f"{rule.node.path}.targets.{field}",
-                f"{shown[:60]!r}… is about {size:,} characters; EventBridge takes a target "
-                f"input of at most {INPUT_MAX:,}: shorten the message or parameters",
-            )
-
-
-def _resolved_size(value: Any) -> tuple[int, str]:
-    """The length of a resolved string, counting each deploy-time reference generously."""
-    if isinstance(value, str):
-        return len(value), value
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        texts = [p if isinstance(p, str) else "x" * _TOKEN_ALLOWANCE for p in parts]
-        joined = str(separator).join(texts)
-        return len(joined), joined
-    return _TOKEN_ALLOWANCE, ""
-
-
 @jsii.implements(events.IRuleTarget)
 class DeliveredTarget:
     """A rule target with the delivery's retry policy and dead-letter queue.
@@ -379,7 +347,7 @@ def add_checked_target(rule: events.Rule, target: events.IRuleTarget) -> None:
     """
     given = getattr(target, "_input", None)
     if isinstance(given, events.RuleTargetInput):
-        _check_input_size(rule, given.bind(rule))
+        check_target_input(rule, given)
     rule.add_target(target)
 
 

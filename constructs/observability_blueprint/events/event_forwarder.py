@@ -43,11 +43,11 @@ from observability_blueprint.events.event_delivery import (
     text_input,
 )
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.regions import check_region, partition_of
 
 ALARM_STATE_CHANGE = "CloudWatch Alarm State Change"
 """The detail-type of the events CloudWatch sends when an alarm changes state."""
 AlarmStateName = Literal["ALARM", "OK", "INSUFFICIENT_DATA"]
-_REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -99,12 +99,22 @@ def alarm_arn(scope: Construct, *, region: str, alarm_name: str) -> str:
     return f"arn:{stack.partition}:cloudwatch:{region}:{stack.account}:alarm:{alarm_name}"
 
 
-def _check_region(path: str, region: str, here: str) -> list[Problem]:
+def _check_region(scope: Construct, path: str, region: str, here: str) -> list[Problem]:
     if Token.is_unresolved(region):
         return []
-    if not _REGION_RE.fullmatch(region):
-        shown = region if len(region) <= 40 else region[:40] + "…"
-        return [Problem(path, f"{shown!r} is not an AWS Region; use a name such as eu-west-1")]
+    if message := check_region(region):
+        return [Problem(path, message)]
+    stack = Stack.of(scope)
+    if not Token.is_unresolved(stack.region) and (
+        partition_of(region) != partition_of(stack.region)
+    ):
+        return [
+            Problem(
+                path,
+                f"{region} is in the partition {partition_of(region)}, this stack in "
+                f"{partition_of(stack.region)}: events cannot cross partitions",
+            )
+        ]
     if not Token.is_unresolved(here) and region == here:
         return [
             Problem(
@@ -145,7 +155,9 @@ class EventForwarder(Construct):
         rule_name_prefix: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        problems = _check_region(f"{self.node.path}.to_region", to_region, Stack.of(self).region)
+        problems = _check_region(
+            self, f"{self.node.path}.to_region", to_region, Stack.of(self).region
+        )
         if problems:
             raise BlueprintError(problems)
         self.to_region = to_region

@@ -15,6 +15,7 @@ Pure module: no aws_cdk import.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -602,6 +603,18 @@ def targets_problems(targets: InstanceTargets) -> Iterator[Problem]:
         )
 
 
+_ARN_PARAMETERS: Final = {
+    "AutomationAssumeRole": arns.IAM_ROLE,
+    "TopicArn": arns.SNS_TOPIC,
+}
+"""Runbook parameters whose values are ARNs of one kind: the automation role it runs with,
+and the topic ``AWS-PublishSNSNotification`` publishes to (its role is granted on them)."""
+TARGET_INPUT_MAX: Final = 8192
+"""The longest Input an EventBridge rule or Scheduler target takes (botocore's models)."""
+_ROLE_ALLOWANCE: Final = 150
+"""Characters the automation role's ARN adds to a runbook's parameters."""
+
+
 def runbook_problems(action: RunbookAction, *, on_schedule: bool) -> Iterator[Problem]:
     """What the automation role of a runbook could not be scoped by.
 
@@ -629,8 +642,23 @@ def runbook_problems(action: RunbookAction, *, on_schedule: bool) -> Iterator[Pr
                     f"{action.document} needs {grant.parameter}: its automation role may "
                     f"{', '.join(grant.actions)} only on the ARNs given there",
                 )
+    for name, kind in _ARN_PARAMETERS.items():
+        for index, value in enumerate(action.parameters.get(name, ())):
+            if _EVENT_PLACEHOLDER_RE.fullmatch(value):
+                continue
+            if message := arns.arn_problem(value, [kind]):
+                yield Problem(f"parameters.{name}[{index}]", message)
     yield from permission_problems(action.permissions)
     yield from instance_parameter_problems(action, on_schedule=on_schedule)
+    text = json.dumps({k: list(v) for k, v in action.parameters.items()}, separators=(",", ":"))
+    # The automation role's ARN is added when the parameters do not name one.
+    size = len(text) + (0 if "AutomationAssumeRole" in action.parameters else _ROLE_ALLOWANCE)
+    if size > TARGET_INPUT_MAX:
+        yield Problem(
+            "parameters",
+            f"{cut(text, 60)} makes a target input of about {size:,} characters; EventBridge "
+            f"takes at most {TARGET_INPUT_MAX:,}: shorten the parameters",
+        )
 
 
 def action_problems(action: Action, *, on_schedule: bool) -> list[Problem]:

@@ -26,8 +26,22 @@ PolicyKind = Literal[
     "s3-bucket",
     "kms-key",
     "logs-resource",
+    "logs-destination",
+    "logs-delivery-destination",
     "event-bus",
     "lambda-permission",
+    "secretsmanager-secret",
+    "ecr-repository",
+    "apigateway-rest-api",
+    "backup-vault",
+    "codeartifact-domain",
+    "codeartifact-repository",
+    "opensearch-domain",
+    "efs-file-system",
+    "kinesis-stream",
+    "dynamodb-table",
+    "cloudtrail-resource",
+    "xray-resource",
 ]
 """Where a statement lives: a role's trust policy or a resource's policy."""
 
@@ -38,8 +52,22 @@ POLICY_KINDS: Final[Mapping[PolicyKind, str]] = {
     "s3-bucket": "S3 bucket policy",
     "kms-key": "KMS key policy",
     "logs-resource": "CloudWatch Logs resource policy",
+    "logs-destination": "CloudWatch Logs destination policy",
+    "logs-delivery-destination": "CloudWatch Logs delivery destination policy",
     "event-bus": "EventBridge event bus policy",
     "lambda-permission": "Lambda function permission",
+    "secretsmanager-secret": "Secrets Manager secret policy",
+    "ecr-repository": "ECR repository policy",
+    "apigateway-rest-api": "API Gateway REST API policy",
+    "backup-vault": "Backup vault access policy",
+    "codeartifact-domain": "CodeArtifact domain policy",
+    "codeartifact-repository": "CodeArtifact repository policy",
+    "opensearch-domain": "OpenSearch domain access policy",
+    "efs-file-system": "EFS file system policy",
+    "kinesis-stream": "Kinesis Data Streams resource policy",
+    "dynamodb-table": "DynamoDB table or stream policy",
+    "cloudtrail-resource": "CloudTrail resource policy",
+    "xray-resource": "X-Ray resource policy",
 }
 
 SOURCE_CONDITION_KEYS: Final[tuple[str, ...]] = (
@@ -159,70 +187,75 @@ EXEMPTIONS: Final[tuple[Exemption, ...]] = (
 )
 """Statements AWS documents without a source condition, each with the page that shows it."""
 
-DOCUMENTED: Final[Mapping[tuple[str, PolicyKind], str]] = {
+DOCUMENTED: Final[Mapping[tuple[str, PolicyKind], tuple[str, ...]]] = {
     ("events.amazonaws.com", "sns-topic"): (
-        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html"
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
     ),
     ("events.amazonaws.com", "sqs-queue"): (
-        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html"
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
     ),
     ("events.amazonaws.com", "trust"): (
         "https://docs.aws.amazon.com/eventbridge/latest/userguide/"
-        "cross-service-confused-deputy-prevention.html"
+        "cross-service-confused-deputy-prevention.html",
     ),
     ("events.amazonaws.com", "lambda-permission"): (
-        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html"
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
     ),
     ("scheduler.amazonaws.com", "trust"): (
-        "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html"
+        "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html",
     ),
     ("cloudtrail.amazonaws.com", "s3-bucket"): (
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
-        "create-s3-bucket-policy-for-cloudtrail.html"
+        "create-s3-bucket-policy-for-cloudtrail.html",
     ),
     ("cloudtrail.amazonaws.com", "kms-key"): (
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
-        "create-kms-key-policy-for-cloudtrail.html"
+        "create-kms-key-policy-for-cloudtrail.html",
     ),
     ("cloudwatch.amazonaws.com", "sns-topic"): (
-        "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html"
+        "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html",
     ),
     ("logs.amazonaws.com", "trust"): (
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions-confused-deputy.html"
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions-confused-deputy.html",
     ),
     ("logs.amazonaws.com", "kms-key"): (
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
     ),
     ("logs.amazonaws.com", "lambda-permission"): (
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html"
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html",
     ),
     ("lambda.alarms.cloudwatch.amazonaws.com", "lambda-permission"): (
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html"
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html",
     ),
     ("sns.amazonaws.com", "lambda-permission"): (
-        "https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html"
+        "https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html",
     ),
     ("vpc-flow-logs.amazonaws.com", "trust"): (
-        "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html"
+        "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
     ),
+    # Systems Manager assumes a role for two uses, each documented with both keys: an
+    # Automation service role (aws:SourceArn arn:aws:ssm:*:ACCOUNT:automation-execution/*)
+    # and the service role of a hybrid activation (aws:SourceArn arn:aws:ssm:REGION:ACCOUNT:*).
     ("ssm.amazonaws.com", "trust"): (
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
-        "hybrid-multicloud-service-role.html"
+        "hybrid-multicloud-service-role.html",
     ),
     ("logging.s3.amazonaws.com", "s3-bucket"): (
-        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html"
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
     ),
     ("delivery.logs.amazonaws.com", "s3-bucket"): (
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html"
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html",
     ),
     ("delivery.logs.amazonaws.com", "logs-resource"): (
-        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html"
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html",
     ),
 }
-"""(principal, policy kind) -> the AWS page that shows the statement with a source condition.
+"""(principal, policy kind) -> the AWS pages that show the statement with a source condition.
 
 Informational: every principal not exempted needs a condition, listed here or not;
-a listed one's message points at the page that shows how.
+a listed one's message points at the pages that show how (several where the service
+assumes or uses the resource for several purposes, each documented on its own page).
 """
 
 GENERAL_GUIDE: Final = "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"
@@ -282,9 +315,12 @@ class Unconditioned:
     actions: tuple[str, ...]
 
 
-def condition_page(principal: str, kind: PolicyKind) -> str:
-    """Return the AWS page that shows the condition for ``principal`` in a ``kind`` policy."""
-    return DOCUMENTED.get((normalize_principal(principal), kind), GENERAL_GUIDE)
+def condition_pages(principal: str, kind: PolicyKind) -> tuple[str, ...]:
+    """Return the AWS pages that show the condition for ``principal`` in a ``kind`` policy.
+
+    The general confused deputy guide when no page for the pair is listed.
+    """
+    return DOCUMENTED.get((normalize_principal(principal), kind), (GENERAL_GUIDE,))
 
 
 def unconditioned_principals(statement: Mapping[str, Any], kind: PolicyKind) -> list[Unconditioned]:

@@ -34,6 +34,13 @@ class Synthesized:
 
     error: str | None
     report: dict[str, Any]
+    outdir: Path
+
+    def template(self, stack: str) -> dict[str, Any]:
+        """The synthesized template of the stack with artifact id ``stack``."""
+        file = self.outdir / f"{stack}.template.json"
+        template: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+        return template
 
     def _section(self, key: str) -> list[Reported]:
         return [
@@ -67,6 +74,7 @@ def synthesize(app: App) -> Synthesized:
         app.synth()
     except RuntimeError as raised:  # a finding fails synthesis
         error = str(raised)
-    report_file = Path(app.outdir) / "validation-report.json"
+    outdir = Path(app.outdir)
+    report_file = outdir / "validation-report.json"
     report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else {}
-    return Synthesized(error, report)
+    return Synthesized(error, report, outdir)

@@ -9,6 +9,8 @@ import pytest
 from observability_blueprint.rules.service_principals import (
     DOCUMENTED,
     EXEMPTIONS,
+    GENERAL_GUIDE,
+    condition_pages,
     exemption_for,
     has_source_condition,
     normalize_principal,
@@ -63,8 +65,9 @@ def test_an_exemption_covers_only_its_principal_kind_and_actions() -> None:
 
 
 def test_every_exemption_and_documented_condition_cites_an_aws_page() -> None:
-    pages = [e.url for e in EXEMPTIONS] + list(DOCUMENTED.values())
+    pages = [e.url for e in EXEMPTIONS] + [page for cited in DOCUMENTED.values() for page in cited]
     assert all(page.startswith("https://docs.aws.amazon.com/") for page in pages)
+    assert all(DOCUMENTED.values())
     assert all(e.reason for e in EXEMPTIONS)
     # A principal is either exempt or documented with a condition for a kind, never both.
     assert not {(e.principal, e.kind) for e in EXEMPTIONS} & set(DOCUMENTED)
@@ -86,3 +89,18 @@ def test_each_unconditioned_principal_of_a_statement_is_named() -> None:
     found = unconditioned_principals(statement, "sns-topic")
     assert [u.principal for u in found] == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
     assert found[0].actions == ("sns:Publish",)
+
+
+def test_systems_manager_trust_cites_automation_and_hybrid_activation_pages() -> None:
+    # An Automation service role and a hybrid activation's service role both trust
+    # ssm.amazonaws.com; each page shows aws:SourceAccount and aws:SourceArn.
+    assert condition_pages("ssm.amazonaws.com", "trust") == (
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html",
+        "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
+        "hybrid-multicloud-service-role.html",
+    )
+
+
+def test_a_pair_without_a_page_points_at_the_general_guide() -> None:
+    assert condition_pages("backup.amazonaws.com", "backup-vault") == (GENERAL_GUIDE,)
+    assert GENERAL_GUIDE == "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"
