@@ -76,6 +76,9 @@ STRIPPED: Final[dict[Strip, str]] = {
     ("AWS::SQS::QueuePolicy", None, None): "no moto CloudFormation model",
     ("AWS::SSM::Association", None, None): "no moto CloudFormation model for associations",
     ("AWS::Scheduler::Schedule", None, None): "no moto CloudFormation model for schedules",
+    ("AWS::XRay::Group", None, None): "no moto CloudFormation model for X-Ray groups",
+    ("AWS::XRay::SamplingRule", None, None): "no moto CloudFormation model for sampling rules",
+    ("AWS::XRay::TransactionSearchConfig", None, None): "no moto CloudFormation model",
     # Properties moto mishandles.
     ("AWS::KMS::Key", "Tags", None): (
         "moto gives CloudFormation's Key/Value tags to KMS, which reads TagKey: KeyError"

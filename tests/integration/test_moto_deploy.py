@@ -341,6 +341,19 @@ EXTRA_EVENTS: dict[str, dict[str, Any]] = {
         "GuardDuty Finding",
         {"severity": 5.0, "type": "Backdoor:EC2/DenialOfService.Tcp"},
     ),
+    **{
+        f"xray-insight-{service}": event_entry(
+            "aws.xray",
+            "AWS X-Ray Insight Update",
+            {
+                "GroupName": f"payments-prod-{service}",
+                "State": "ACTIVE",
+                "InsightId": "7a3b9c",
+                "Summary": "Fault rate rose",
+            },
+        )
+        for service in ("checkout", "edge", "batch")
+    },
     "iam-put-policy": event_entry(
         "aws.iam",
         "AWS API Call via CloudTrail",

@@ -46,6 +46,9 @@ EXPECTED: set[Strip] = {
     ("AWS::SQS::QueuePolicy", None, None),
     ("AWS::SSM::Association", None, None),
     ("AWS::Scheduler::Schedule", None, None),
+    ("AWS::XRay::Group", None, None),
+    ("AWS::XRay::SamplingRule", None, None),
+    ("AWS::XRay::TransactionSearchConfig", None, None),
     ("AWS::KMS::Key", "Tags", None),
     ("AWS::SSM::Parameter", "Tags", None),
 }

@@ -31,6 +31,7 @@ AREAS = (
     "containers",
     "events",
     "deploy_rules",
+    "tracing",
 )
 FLOORS = ("rules", "config", "core", *AREAS, "blueprint", "cli")
 """Every folder of the package; a new folder must be placed on a floor here."""

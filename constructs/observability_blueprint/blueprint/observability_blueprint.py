@@ -24,6 +24,7 @@ from observability_blueprint.blueprint.events import (
     forwarded_alarm_topic,
 )
 from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
+from observability_blueprint.blueprint.tracing import BuiltTracing, build_tracing
 from observability_blueprint.config import alarms as cfg_alarms
 from observability_blueprint.config import blueprint as cfg
 from observability_blueprint.config.network import EcsCluster, EksCluster, FlowLogs
@@ -32,6 +33,7 @@ from observability_blueprint.containers.eks_observability import EksObservabilit
 from observability_blueprint.events import EventDelivery, ForwardedAlarmActions
 from observability_blueprint.events.event_forwarder import alarm_arn
 from observability_blueprint.logs.managed_log_group import DataProtectionSettings, ManagedLogGroup
+from observability_blueprint.logs.saved_queries import SavedQueries
 from observability_blueprint.logs.structured_log_metrics import StructuredLogMetrics
 from observability_blueprint.network.vpc_flow_logs import RejectedRemoteAccessAlarm, VpcFlowLogs
 from observability_blueprint.notifications.notification_topic import (
@@ -65,6 +67,8 @@ class ServiceUnit(Construct):
         """Log groups of the service, by their name in the blueprint file."""
         self.structured_metrics: dict[str, StructuredLogMetrics] = {}
         """Structured-log metrics, by log group name."""
+        self.saved_queries: dict[str, SavedQueries] = {}
+        """Saved Logs Insights queries, by log group name."""
 
 
 class ObservabilityBlueprint(Construct):
@@ -143,6 +147,15 @@ class ObservabilityBlueprint(Construct):
             self._by_physical_name[group.physical_name(config)] = unit.log_groups[group.name]
             if group.structured_logs:
                 unit.structured_metrics[group.name] = self._structured(unit, group)
+            if queries := config.log_group_queries(group):
+                unit.saved_queries[group.name] = SavedQueries(
+                    unit,
+                    f"{group.name}Queries",
+                    log_groups=[unit.log_groups[group.name]],
+                    folder=config.query_folder(group),
+                    queries=queries,
+                    fields=group.structured_logs.to_fields() if group.structured_logs else None,
+                )
 
         self.alarms: dict[str, StaticAlarm | AnomalyAlarm | RuleCompositeAlarm] = {}
         """Alarms by name."""
@@ -221,6 +234,18 @@ class ObservabilityBlueprint(Construct):
                     "which reach EventBridge in us-east-1 only: deploy this stack to us-east-1, "
                     "or set env.region so the blueprint forwards them from a us-east-1 stack.",
                 )
+
+        self.tracing: BuiltTracing | None = None
+        """X-Ray groups per service, sampling rules and Transaction Search."""
+        if config.tracing is not None:
+            self.tracing = build_tracing(
+                self,
+                config.tracing,
+                services=config.services(),
+                prefix=config.prefix,
+                topics={name: topic.topic for name, topic in self.topics.items()},
+                alarm_naming=self.alarm_naming,
+            )
 
         self.forwarded_alarms: ForwardedAlarmActions | None = None
         """Notifications of the us-east-1 stack's alarm (events it could not forward)."""

@@ -1,4 +1,4 @@
-"""The ``obs-blueprint`` command: report, validate, schema, test-pattern."""
+"""The ``obs-blueprint`` command: report, validate, schema, test-pattern, query."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="test a metric filter pattern against log lines",
         add_help=False,
     )
+    _add_query(commands)
     args, rest = parser.parse_known_args(argv)
     if args.command == "test-pattern":
         from observability_blueprint.cli.test_pattern import test_pattern_main
@@ -53,10 +54,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "validate":
         return _validate(args.file, compliance_checks=not args.no_compliance_checks)
+    if args.command == "query":
+        from observability_blueprint.cli.query import run_query_command
+
+        return run_query_command(args)
     from observability_blueprint.config.schema import blueprint_schema
 
     print(json.dumps(blueprint_schema(), indent=2))
     return 0
+
+
+def _add_query(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``obs-blueprint query``: its arguments, help and exit codes live in cli/query.py."""
+    from observability_blueprint.cli.query import add_query_parser
+
+    add_query_parser(commands)
 
 
 def _validate(path: str, *, compliance_checks: bool) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
@@ -48,6 +48,7 @@ from observability_blueprint.config.network import (
     FlowLogs,
     network_problems,
 )
+from observability_blueprint.config.tracing import Tracing, tracing_problems
 from observability_blueprint.rules import arns, cis_controls, limits, names
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.alarm_settings import LAMBDA_SAME_REGION, PrefixNaming
@@ -63,6 +64,11 @@ from observability_blueprint.rules.metric_filters import (
     regex_budget_problems,
 )
 from observability_blueprint.rules.metric_names import check_custom_namespace
+from observability_blueprint.rules.saved_queries import (
+    FAILED_REQUESTS,
+    saved_query_problems,
+    service_queries,
+)
 from observability_blueprint.rules.structured_logs import (
     DEFAULT_ERROR_LEVELS,
     StructuredLogFields,
@@ -279,6 +285,14 @@ def _custom_identifier_problem(custom: dict[str, str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class SavedQueryRef:
+    """A saved query as ``obs-blueprint query`` runs it."""
+
+    query: str
+    log_groups: list[str]
+
+
 def _cut(text: str) -> str:
     return repr(text) if len(text) <= 60 else f"{text[:57]!r}... ({len(text):,} characters)"
 
@@ -292,6 +306,25 @@ class Subscription(StrictModel):
     """Filter pattern; empty forwards every event."""
     role_arn: Annotated[str, checked(log_group_rules.check_role_arn)] | None = None
     """Role CloudWatch Logs assumes for Kinesis or Firehose. Default: one is created."""
+
+
+class SavedQuery(StrictModel):
+    """A Logs Insights query of your own, saved beside the blueprint's."""
+
+    name: str
+    """Query name within the log group's folder (no /)."""
+    query: str
+    """Logs Insights query text; checked offline (commands, quotes, brackets, pipes)."""
+
+
+class LogQueries(StrictModel):
+    """Saved Logs Insights queries of a log group, in the folder <name>-<stage>/<service>."""
+
+    defaults: bool = True
+    """Save the blueprint's queries: failed requests, latency percentiles, slowest
+    requests, errors by status, one trace, top error messages. Default: true."""
+    custom: list[SavedQuery] = []
+    """Queries of your own (a name of the blueprint's replaces its query)."""
 
 
 class LogGroup(StrictModel):
@@ -326,6 +359,8 @@ class LogGroup(StrictModel):
     """Metric filters on this log group."""
     structured_logs: StructuredLogs | None = None
     """Derive the standard service metrics from JSON logs."""
+    queries: LogQueries = LogQueries()
+    """Saved Logs Insights queries. Default: the blueprint's."""
 
     def physical_name(self, blueprint: Blueprint) -> str:
         """Return the log group's name in AWS."""
@@ -369,6 +404,8 @@ class Blueprint(StrictModel):
     """CloudTrail into CloudWatch Logs, the CIS alarm pack, Contributor Insights, sign-in alerts."""
     events: EventsSection | None = None
     """EventBridge: alerts on AWS events, scheduled operations, automated responses."""
+    tracing: Tracing | None = None
+    """X-Ray: a group per service, sampling rules, Transaction Search. Default: off."""
 
     @field_validator("tags")
     @classmethod
@@ -417,9 +454,72 @@ class Blueprint(StrictModel):
             )
         return [replace(spec, filter_name=self.filter_name(spec.name)) for spec in specs]
 
+    def query_folder(self, log_group: LogGroup) -> str:
+        """The console folder of a log group's saved queries: ``<prefix>/<service>/<group>``
+        (the service once when the group is named after it)."""
+        return "/".join(dict.fromkeys((self.prefix, log_group.unit(), log_group.name)))
+
+    def log_group_queries(self, log_group: LogGroup) -> dict[str, str]:
+        """Every saved query of a log group, by name within its folder.
+
+        The catalogue (fields from ``structured_logs``, else Powertools' names), then
+        the file's own queries. ``failed-requests`` of a structured log group is saved
+        by its metrics already, under the same name.
+        """
+        structured = log_group.structured_logs
+        queries: dict[str, str] = {}
+        if log_group.queries.defaults:
+            queries = service_queries(
+                structured.to_fields() if structured else None,
+                tuple(structured.error_levels) if structured else DEFAULT_ERROR_LEVELS,
+                infrequent_access=log_group.log_class == "INFREQUENT_ACCESS",
+            )
+            if structured is not None:
+                del queries[FAILED_REQUESTS]
+        queries.update({q.name: q.query for q in log_group.queries.custom})
+        return queries
+
+    @property
+    def saved_queries(self) -> dict[str, SavedQueryRef]:
+        """Every saved query of the file by its full name, with its log groups
+        (``obs-blueprint query NAME`` looks names up here)."""
+        found: dict[str, SavedQueryRef] = {}
+        for group in self.log_groups:
+            folder = self.query_folder(group)
+            names = dict(self.log_group_queries(group))
+            if group.structured_logs is not None and group.queries.defaults:
+                names.setdefault(
+                    FAILED_REQUESTS,
+                    service_queries(
+                        group.structured_logs.to_fields(),
+                        tuple(group.structured_logs.error_levels),
+                    )[FAILED_REQUESTS],
+                )
+            for name, query in names.items():
+                found[f"{folder}/{name}"] = SavedQueryRef(query, [group.physical_name(self)])
+        return found
+
     def filter_name(self, metric_filter: str) -> str:
         """Return the physical name of a metric filter: ``<name>-<stage>-<filter>``."""
         return f"{self.prefix}-{metric_filter}"
+
+    def _query_problems(self, where: str, group: LogGroup) -> Iterator[Problem]:
+        """The saved queries of a log group, checked offline, at the file's own places."""
+        queries = self.log_group_queries(group)
+        if not queries:
+            return
+        custom = {q.name: index for index, q in enumerate(group.queries.custom)}
+        for problem in saved_query_problems(
+            folder=self.query_folder(group),
+            queries=queries,
+            log_group_count=1,
+            infrequent_access=group.log_class == "INFREQUENT_ACCESS",
+        ):
+            name = problem.location.removeprefix("queries.")
+            if name in custom:
+                yield Problem(f"{where}.queries.custom[{custom[name]}]", problem.message)
+            else:
+                yield Problem(f"{where}.queries", problem.message)
 
     def _lambda_region_problems(self) -> Iterator[Problem]:
         """Lambda functions a topic or a rule calls must be in the stack's Region.
@@ -474,6 +574,13 @@ class Blueprint(StrictModel):
         for index, group in enumerate(self.log_groups):
             yield from self._log_group_problems(f"log_groups[{index}]", group)
         yield from self._lambda_region_problems()
+        if self.tracing is not None:
+            yield from tracing_problems(
+                self.tracing,
+                services=self.services(),
+                prefix=self.prefix,
+                topics=[t.name for t in self.notifications],
+            )
         yield from alarm_problems(
             self.alarms,
             filters=self.all_filters(),
@@ -666,6 +773,7 @@ class Blueprint(StrictModel):
                 yield Problem(
                     f"{where}.metric_filters[{index}].{problem.location}", problem.message
                 )
+        yield from self._query_problems(where, group)
         place = arns.Place.of(
             region=self.home_region, account=self.env.account if self.env else None
         )

@@ -2,7 +2,8 @@
 
 Pure module: no aws_cdk import. The config model and the alarm constructs call
 the same checks, so a rule reads the same from YAML and from Python. Sources:
-the PutMetricAlarm and PutCompositeAlarm API references and the CloudWatch quotas.
+the PutMetricAlarm, PutCompositeAlarm and PutLogAlarm API references and the
+CloudWatch quotas.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ ANOMALY_DIRECTIONS: Final[Mapping[str, str]] = {
 TREAT_MISSING_DATA: Final[tuple[str, ...]] = ("breaching", "notBreaching", "ignore", "missing")
 STATES: Final[tuple[str, ...]] = ("alarm", "ok", "insufficient_data")
 
-AlarmKind = Literal["static", "anomaly", "composite"]
+AlarmKind = Literal["static", "anomaly", "composite", "log"]
 Comparison = Literal[">", ">=", "<", "<="]
 """How a static alarm compares its metric with the threshold."""
 AnomalyDirection = Literal["above", "below", "both"]
@@ -72,6 +73,11 @@ state change starts it."""
 #   far the metric is past the alarm's threshold (StepAdjustment,
 #   https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StepAdjustment.html),
 #   and an anomaly alarm has a band instead of a threshold.
+# - PutLogAlarm (log alarms) lists SNS and Lambda in every state and, on ALARM, the
+#   OpsItem form without #CATEGORY=; its user guide page adds that Incident Manager and
+#   investigation actions are not supported for log alarms:
+#   https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutLogAlarm.html
+#   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-log.html
 ACCEPTED_ACTIONS: Final[Mapping[AlarmKind, Mapping[str, frozenset[str]]]] = {
     "static": {
         "alarm": frozenset(
@@ -90,6 +96,11 @@ ACCEPTED_ACTIONS: Final[Mapping[AlarmKind, Mapping[str, frozenset[str]]]] = {
         "ok": frozenset({"topic", "lambda"}),
         "insufficient_data": frozenset({"topic", "lambda"}),
     },
+    "log": {
+        "alarm": frozenset({"topic", "lambda", "opsitem"}),
+        "ok": frozenset({"topic", "lambda"}),
+        "insufficient_data": frozenset({"topic", "lambda"}),
+    },
 }
 OPSITEM_CATEGORY_KINDS: Final[frozenset[AlarmKind]] = frozenset({"static", "anomaly"})
 """The alarm kinds whose OpsItem action takes a category (``#CATEGORY=``): metric alarms."""
@@ -104,6 +115,13 @@ ACTION_ARNS: Final[Mapping[ActionKind, tuple[arns.ArnKind, ...]]] = {
 }
 """The ARN of each kind of alarm action, as the API references write it."""
 _COMPOSITE_OPSITEM: Final = "arn:aws:ssm:REGION:ACCOUNT:opsitem:SEVERITY, without #CATEGORY="
+_API: Final[Mapping[AlarmKind, str]] = {
+    "static": "PutMetricAlarm",
+    "anomaly": "PutMetricAlarm",
+    "composite": "PutCompositeAlarm",
+    "log": "PutLogAlarm",
+}
+"""The API call CloudFormation makes for each alarm kind, for messages that cite it."""
 
 EC2_OPERATIONS: Final[tuple[str, ...]] = ("stop", "terminate", "reboot", "recover")
 OPSITEM_CATEGORIES: Final[tuple[str, ...]] = (
@@ -196,7 +214,7 @@ def action_arn_problem(
         return (
             f"{arns.shown(text)} gives the OpsItem a category; {_article(kind)} {kind} alarm's "
             f"OpsItem action takes a severity only ({_COMPOSITE_OPSITEM}, as "
-            "PutCompositeAlarm documents it): remove the category"
+            f"{_API[kind]} documents it): remove the category"
         )
     arn_kind = next(k for k in ACTION_ARNS[action] if k.matches(arn))
     if message := arn_kind.id_problem(arn):
@@ -415,7 +433,7 @@ def _kind_problems(
     ):
         message = (
             f"{_article(kind)} {kind} alarm's OpsItem action takes a severity only "
-            f"({_COMPOSITE_OPSITEM}, as PutCompositeAlarm documents it): remove the category "
+            f"({_COMPOSITE_OPSITEM}, as {_API[kind]} documents it): remove the category "
             f"{cut(spec.opsitem_category)!r}, which only metric alarms take"
         )
         return [("opsitem_category", message)]
