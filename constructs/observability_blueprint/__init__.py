@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     )
     from observability_blueprint.logs import (
         AccountFieldIndexPolicy,
+        ContributorInsights,
         DataProtectionSettings,
         FieldIndexes,
         LogAnomalyDetection,
@@ -105,6 +106,11 @@ if TYPE_CHECKING:
     )
     from observability_blueprint.rules.cis_controls import ControlOverride
     from observability_blueprint.rules.containers import EcsMode
+    from observability_blueprint.rules.contributor_insights import (
+        clf_access_log_rules,
+        dynamodb_contributor_insights_command,
+        json_access_log_rules,
+    )
     from observability_blueprint.rules.dashboard_model import DashboardPlan
     from observability_blueprint.rules.errors import BlueprintError, Problem
     from observability_blueprint.rules.event_patterns import EventExamples
@@ -195,6 +201,7 @@ _EXPORTS: dict[str, str] = {
     "CommandOutput": "rules.ssm_schedules",
     "Comparison": "rules.alarm_settings",
     "ComplianceSeverity": "rules.ssm_schedules",
+    "ContributorInsights": "logs",
     "ControlOverride": "rules.cis_controls",
     "Csv": "rules.transformers",
     "DashboardPlan": "rules.dashboard_model",
@@ -281,6 +288,9 @@ _EXPORTS: dict[str, str] = {
     "add_compliance_checks": "blueprint.stacks",
     "add_deploy_checks": "deploy_rules",
     "build": "blueprint.stacks",
+    "clf_access_log_rules": "rules.contributor_insights",
+    "dynamodb_contributor_insights_command": "rules.contributor_insights",
+    "json_access_log_rules": "rules.contributor_insights",
     "synthesize": "blueprint.stacks",
 }
 """Public name -> the module (under this package) that defines it."""
@@ -320,6 +330,7 @@ __all__ = [
     "CommandOutput",
     "Comparison",
     "ComplianceSeverity",
+    "ContributorInsights",
     "ControlOverride",
     "Csv",
     "DashboardPlan",
@@ -406,6 +417,9 @@ __all__ = [
     "add_compliance_checks",
     "add_deploy_checks",
     "build",
+    "clf_access_log_rules",
+    "dynamodb_contributor_insights_command",
+    "json_access_log_rules",
     "synthesize",
 ]
 

@@ -77,6 +77,7 @@ STRIPPED: Final[dict[Strip, str]] = {
     ("AWS::SSM::Association", None, None): "no moto CloudFormation model for associations",
     ("AWS::Scheduler::Schedule", None, None): "no moto CloudFormation model for schedules",
     ("AWS::XRay::Group", None, None): "no moto CloudFormation model for X-Ray groups",
+    ("AWS::Logs::LogAnomalyDetector", None, None): "no moto CloudFormation model",
     ("AWS::XRay::SamplingRule", None, None): "no moto CloudFormation model for sampling rules",
     ("AWS::XRay::TransactionSearchConfig", None, None): "no moto CloudFormation model",
     # Properties moto mishandles.

@@ -47,6 +47,7 @@ EXPECTED: set[Strip] = {
     ("AWS::SSM::Association", None, None),
     ("AWS::Scheduler::Schedule", None, None),
     ("AWS::XRay::Group", None, None),
+    ("AWS::Logs::LogAnomalyDetector", None, None),
     ("AWS::XRay::SamplingRule", None, None),
     ("AWS::XRay::TransactionSearchConfig", None, None),
     ("AWS::KMS::Key", "Tags", None),

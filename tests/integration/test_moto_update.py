@@ -93,7 +93,13 @@ CHANGED_RETENTION: dict[str, tuple[int, int]] = {
     "/payments/prod/edge-access": (30, 60),
 }
 REMOVED_ALARMS = {"shop-dev-shop-unhealthy", "payments-prod-workers-busy"}
-ADDED_ALARMS = {"shop-dev-worker-errors", "payments-prod-refund-errors"}
+ADDED_ALARMS = {
+    "shop-dev-worker-errors",
+    "payments-prod-refund-errors",
+    # The added log groups get anomaly detection, with its alarm, by default.
+    "shop-dev-audit-log-anomalies",
+    "payments-prod-refunds-log-anomalies",
+}
 # stack -> (old endpoint, new endpoint): a new endpoint is a new subscription to confirm.
 CHANGED_SUBSCRIBERS = {
     SMALL: ("ops@example.com", "oncall@example.com"),

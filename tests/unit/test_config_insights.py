@@ -179,3 +179,36 @@ def test_an_insight_topic_must_be_a_blueprint_topic() -> None:
     assert error_of(value) == (
         "tracing.groups.notify: 'pager' is not a blueprint topic; known topics: ops"
     )
+
+
+# ------------------------------------------------------- log anomaly detection
+
+
+def test_anomaly_detection_is_on_for_standard_log_groups_and_can_be_turned_off() -> None:
+    value = data()
+    value["log_groups"].append({"name": "archive", "log_class": "INFREQUENT_ACCESS"})
+    value["log_groups"][1]["anomaly_detection"] = {"enabled": False}
+    _, stack = new_stack()
+    ObservabilityBlueprint(stack, "Blueprint", config=Blueprint.from_dict(value))
+    template = Template.from_stack(stack)
+    detectors = properties(template, "AWS::Logs::LogAnomalyDetector")
+    assert [d["DetectorName"] for d in detectors] == ["shop-dev-api"]
+    assert detectors[0]["EvaluationFrequency"] == "FIFTEEN_MIN"
+    assert detectors[0]["AnomalyVisibilityTime"] == 21
+    [alarm] = [
+        a
+        for a in properties(template, "AWS::CloudWatch::Alarm")
+        if a.get("AlarmName") == "shop-dev-api-log-anomalies"
+    ]
+    assert alarm["MetricName"] == "AnomalyCount"
+    assert alarm["Namespace"] == "AWS/Logs"
+
+
+def test_an_evaluation_frequency_aws_does_not_take_is_refused_at_its_place() -> None:
+    value = data()
+    value["log_groups"][0]["anomaly_detection"] = {"evaluation_minutes": 1}
+    assert error_of(value) == (
+        "log_groups[0].anomaly_detection.evaluation_minutes: 1 minute is not an anomaly "
+        "detector's evaluation frequency; use 5, 10, 15, 30 or 60 minutes (the API's one "
+        "minute, ONE_MIN, is not in CloudFormation's AWS::Logs::LogAnomalyDetector)"
+    )

@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from aws_cdk import Environment
+from aws_cdk.assertions import Template
 
-from observability_blueprint import Blueprint, BlueprintError
-from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
+from observability_blueprint import Blueprint, BlueprintDashboard, BlueprintError, DashboardPlan
+from observability_blueprint.blueprint.dashboard_plan import (
+    anomaly_detector_name,
+    insight_rules,
+    plan_dashboards,
+)
+from observability_blueprint.config.blueprint import LogGroup
 from observability_blueprint.rules import agent_metrics
 from observability_blueprint.rules.dashboard_model import (
     ALARMS_PER_STATUS_WIDGET_MAX,
@@ -23,10 +31,12 @@ from observability_blueprint.rules.dashboard_model import (
     Section,
     Widget,
     check_dashboard_name,
+    estimate_body_bytes,
+    logs_insights_link,
     pack,
     plan_dashboard,
 )
-from support import ROOT, Synthesized, resources
+from support import ROOT, Synthesized, new_stack, resources
 
 
 def body_of(synthesized: Synthesized, key: str) -> dict[str, Any]:
@@ -309,10 +319,12 @@ def test_every_dashboard_metric_exists(examples: dict[str, Synthesized], example
         for collected in (m.linux, m.windows)
         if collected is not None
     }
+    # What AWS publishes: X-Ray group trace counts, log anomaly detectors' anomalies.
+    aws = {("AWS/X-Ray", "ApproximateTraceCount"), ("AWS/Logs", "AnomalyCount")}
     widgets = [w for p in plan_dashboards(config, region="r") for w in p.widgets]
     used = _metric_names(widgets)
     assert used
-    assert used <= produced | agent, used - produced - agent
+    assert used <= produced | agent | aws, used - produced - agent - aws
 
 
 def test_layout_picture_renders(tmp_path: Path, small: Synthesized) -> None:
@@ -383,3 +395,196 @@ def test_estimate_is_an_upper_bound(small: Synthesized) -> None:
     for plan in plan_dashboards(small.config, region="us-east-1"):
         body = json.dumps(body_of(small, plan.key))
         assert estimate_body_bytes(plan) >= len(body)
+
+
+# ------------------------------------------- traces, anomalies, Contributor Insights
+
+
+def _traced(**extra: Any) -> Blueprint:
+    return Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [{"name": "api", "structured_logs": {}}],
+            "tracing": {"groups": {}},
+            **extra,
+        }
+    )
+
+
+def _services_widgets(blueprint: Blueprint, region: str = "eu-west-1") -> list[Widget]:
+    [plan] = [p for p in plan_dashboards(blueprint, region=region) if p.key == "services"]
+    return list(plan.widgets)
+
+
+def test_logs_insights_link_opens_the_query_on_the_log_group() -> None:
+    link = logs_insights_link('filter a = "x"\n| sort @timestamp', ["/shop/dev/api"])
+    assert link == (
+        "#logsV2:logs-insights$3FqueryDetail$3D$257E$2528editorString$257E$2527"
+        "filter*20a*20*3d*20*22x*22*0a*7c*20sort*20*40timestamp"
+        "$257Esource$257E$2528$257E$2527*2fshop*2fdev*2fapi$2529$2529"
+    )
+    assert "(" not in link
+    assert ")" not in link, "a parenthesis would end the Markdown link"
+
+
+def test_traced_service_links_the_trace_map_and_the_one_trace_query() -> None:
+    widgets = _services_widgets(_traced())
+    [links] = [w for w in widgets if w.title == "api traces"]
+    home = "https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1"
+    assert f"[Trace map]({home}#xray:service-map/map)" in links.markdown
+    assert "group `shop-dev-api`" in links.markdown
+    assert f"[open in Logs Insights]({home}#logsV2:logs-insights$3FqueryDetail$3D" in (
+        links.markdown
+    )
+    # The saved query's text, its placeholder and the log group travel in the link.
+    assert "*22REPLACE-WITH-TRACE-ID*22" in links.markdown
+    assert "$2527*2fshop*2fdev*2fapi$2529" in links.markdown
+    assert "saved as `shop-dev/api/one-trace`" in links.markdown
+    assert "replace `REPLACE-WITH-TRACE-ID` with the trace id" in links.markdown
+
+
+def test_traced_service_graphs_its_groups_trace_count() -> None:
+    [traces] = [w for w in _services_widgets(_traced()) if w.title == "Traces in the X-Ray group"]
+    assert traces.metrics == (
+        PlotMetric(
+            "AWS/X-Ray",
+            "ApproximateTraceCount",
+            (("GroupName", "shop-dev-api"),),
+            "Sum",
+            "shop-dev-api",
+        ),
+    )
+
+
+def test_links_are_relative_when_the_region_is_a_token() -> None:
+    widgets = _services_widgets(_traced(), region="${Token[AWS.Region.9]}")
+    [links] = [w for w in widgets if w.title == "api traces"]
+    assert "[Trace map](#xray:service-map/map)" in links.markdown
+    assert "[open in Logs Insights](#logsV2:logs-insights" in links.markdown
+
+
+def test_no_trace_widgets_without_tracing_groups() -> None:
+    widgets = _services_widgets(_traced(tracing={"groups": None}))
+    assert not [w for w in widgets if "trace" in w.title.lower() and w.kind != "log_query"]
+
+
+def test_a_group_without_the_one_trace_query_links_the_trace_map_only() -> None:
+    blueprint = _traced(
+        log_groups=[{"name": "api", "structured_logs": {}, "queries": {"defaults": False}}]
+    )
+    [links] = [w for w in _services_widgets(blueprint) if w.title == "api traces"]
+    assert "Trace map" in links.markdown
+    assert "Logs Insights" not in links.markdown
+
+
+def test_anomaly_detector_name_reads_the_log_groups_setting() -> None:
+    blueprint = _traced()
+    group = blueprint.log_groups[0]
+    on = SimpleNamespace(
+        name="api", log_class="STANDARD", anomaly_detection=SimpleNamespace(enabled=True)
+    )
+    off = SimpleNamespace(
+        name="api", log_class="STANDARD", anomaly_detection=SimpleNamespace(enabled=False)
+    )
+    none = SimpleNamespace(name="api", log_class="STANDARD")
+    assert anomaly_detector_name(blueprint, on) == "shop-dev-api"  # type: ignore[arg-type]
+    assert anomaly_detector_name(blueprint, off) is None  # type: ignore[arg-type]
+    assert anomaly_detector_name(blueprint, none) is None  # type: ignore[arg-type]
+    assert group.name == "api"
+
+
+@pytest.mark.skipif(
+    "anomaly_detection" not in LogGroup.model_fields, reason="log groups have no anomaly_detection"
+)
+def test_anomaly_count_graph_per_detected_log_group() -> None:
+    blueprint = _traced(
+        log_groups=[
+            {"name": "api", "structured_logs": {}, "anomaly_detection": {"enabled": True}},
+            {"name": "worker", "service": "api", "anomaly_detection": {"enabled": False}},
+        ]
+    )
+    graphs = [w for w in _services_widgets(blueprint) if w.title.startswith("Log anomalies")]
+    assert [w.title for w in graphs] == ["Log anomalies: api"]
+    assert graphs[0].metrics == (
+        PlotExpression(
+            'SEARCH(\'{AWS/Logs,LogAnomalyDetector,LogAnomalyPriority} MetricName="AnomalyCount" '
+            "LogAnomalyDetector=\"shop-dev-api\"', 'Sum', 300)",
+            "${PROP('Dim.LogAnomalyPriority')}",
+        ),
+    )
+
+
+def test_trail_insight_rules_get_a_section() -> None:
+    blueprint = _traced(
+        audit_trail={"insights": {"rules": [{"name": "by-ip", "keys": ["$.sourceIPAddress"]}]}}
+    )
+    assert insight_rules(blueprint) == {
+        "audit-trail": ("shop-dev-top-callers", "shop-dev-top-errors", "shop-dev-by-ip")
+    }
+    widgets = _services_widgets(blueprint)
+    insights = [w for w in widgets if w.kind == "insight"]
+    assert [w.insight_rule for w in insights] == [
+        "shop-dev-top-callers",
+        "shop-dev-top-errors",
+        "shop-dev-by-ip",
+    ]
+    assert widgets[-4].markdown.startswith("# Audit trail")
+    assert all(w.metric_count == 1 for w in insights)
+
+
+def test_no_insight_section_without_rules() -> None:
+    assert insight_rules(_traced()) == {}
+    assert not [w for w in _services_widgets(_traced()) if w.kind == "insight"]
+
+
+def test_insight_widget_in_the_body() -> None:
+    _, stack = new_stack(env=Environment(account="111122223333", region="eu-west-1"))
+    insight = Widget(
+        kind="insight",
+        title="Top callers",
+        width=8,
+        height=6,
+        insight_rule="shop-dev-top-callers",
+        period=300,
+    )
+    BlueprintDashboard(
+        stack,
+        "Insights",
+        plan=DashboardPlan(key="i", name="shop-dev-i", rows=pack([graph("g", width=16), insight])),
+    )
+    [resource] = resources(Template.from_stack(stack), "AWS::CloudWatch::Dashboard").values()
+    body = resource["Properties"]["DashboardBody"]
+    text = (
+        body
+        if isinstance(body, str)
+        else "".join(p if isinstance(p, str) else "REGION" for p in body["Fn::Join"][1])
+    )
+    widget = json.loads(text)["widgets"][1]
+    assert widget == {
+        "type": "metric",
+        "width": 8,
+        "height": 6,
+        "x": 16,
+        "y": 0,
+        "properties": {
+            "title": "Top callers",
+            "view": "timeSeries",
+            "region": "REGION",  # the stack's AWS::Region
+            "insightRule": {
+                "ruleName": "shop-dev-top-callers",
+                "maxContributorCount": 10,
+                "orderBy": "Sum",
+            },
+            "legend": {"position": "bottom"},
+            "period": 300,
+        },
+    }
+
+
+def test_estimate_counts_insight_widgets() -> None:
+    insight = Widget(kind="insight", title="t", width=8, height=6, insight_rule="r" * 100)
+    plain = Widget(kind="insight", title="t", width=8, height=6, insight_rule="r")
+    assert estimate_body_bytes(DashboardPlan("k", "n", ((insight,),))) > estimate_body_bytes(
+        DashboardPlan("k", "n", ((plain,),))
+    )

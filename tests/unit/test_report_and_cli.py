@@ -33,11 +33,11 @@ def test_report_counts_resources_and_measures_the_template(small: Synthesized) -
     assert re.search(rf"\n  resources +{report.total}  of 500 ", text)
     assert "of the 51,200-byte inline limit" in text
     assert "warnings: none" in text
-    # Priced by hand: 19 alarms, the anomaly one counting 3 metrics, less 10 free at
-    # $0.10; 22 custom metrics less 10 free at $0.30; 1 composite alarm at $0.50;
-    # 3 dashboards, free.
-    assert "  monthly cost (us-east-1 list prices, after the free tier): $5.20\n" in text
-    assert "      21 alarm metrics                    $    1.10\n" in text
+    # Priced by hand: 21 alarms (two on log anomalies), the anomaly one counting 3
+    # metrics, less 10 free at $0.10; 22 custom metrics less 10 free at $0.30; 1
+    # composite alarm at $0.50; 3 dashboards, free.
+    assert "  monthly cost (us-east-1 list prices, after the free tier): $5.40\n" in text
+    assert "      23 alarm metrics                    $    1.30\n" in text
     assert "      22 custom metrics (at least)        $    3.60\n" in text
     assert "       1 composite alarms                 $    0.50\n" in text
     assert "       3 dashboards                       $    0.00\n" in text
@@ -202,7 +202,8 @@ def test_validate_refuses_what_synthesis_refuses(
 
 
 def test_log_groups_no_stack_holds_are_refused_before_building(tmp_path: Path) -> None:
-    """80 services with structured logs: 80 x (group, 5 filters, query) = 560 resources."""
+    """80 services with structured logs: 80 x (group, 5 filters, 6 saved queries, an
+    anomaly detector and its alarm) = 1,120 resources."""
     groups = "".join(f"  - {{name: svc{i:03}, structured_logs: {{}}}}\n" for i in range(80))
     big = tmp_path / "blueprint.yaml"
     big.write_text(f"name: big\nstage: dev\nlog_groups:\n{groups}")
@@ -210,7 +211,7 @@ def test_log_groups_no_stack_holds_are_refused_before_building(tmp_path: Path) -
         Blueprint.from_yaml(big)
     assert [str(p) for p in caught.value.problems] == [
         "log_groups: 80 log groups with their metric filters, queries and subscriptions are "
-        "560 resources at least; CloudFormation takes at most 500 resources per stack: split "
+        "1,120 resources at least; CloudFormation takes at most 500 resources per stack: split "
         "the workload into several blueprint files (one per team or service group)"
     ]
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from aws_cdk import Names, Stack, Token
+from aws_cdk import Names, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
-from observability_blueprint.rules import audit as audit_rules
+from observability_blueprint.logs import new_insight_rule
+from observability_blueprint.rules import contributor_insights as insight_rules
 from observability_blueprint.rules import limits
-from observability_blueprint.rules.audit import TOP_CALLERS, TOP_ERRORS, InsightRuleSpec
+from observability_blueprint.rules.audit import TOP_CALLERS, TOP_ERRORS
+from observability_blueprint.rules.contributor_insights import InsightRuleSpec
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
 DEFAULT_RULES: tuple[InsightRuleSpec, ...] = (TOP_CALLERS, TOP_ERRORS)
@@ -57,26 +58,14 @@ class TrailContributorInsights(Construct):
             else log_group_name
         )
         prefix = rule_name_prefix or Names.unique_resource_name(self, max_length=64, separator="-")
-        problems: list[Problem] = []
-        seen: set[str] = set()
-        for index, rule in enumerate(rules):
-            where = f"{at}.rules[{index}]"
-            if rule.name in seen:
-                problems.append(Problem(f"{where}.name", f"{rule.name!r} is used twice"))
-            seen.add(rule.name)
-            if (rule.aggregate_on == "Sum") != (rule.value_of is not None):
-                problems.append(
-                    Problem(f"{where}.value_of", "is needed with aggregate_on Sum, and only then")
-                )
-            body = rule.body([measured])
-            problems += [
-                Problem(f"{where}.{p.location}", p.message)
-                for p in audit_rules.insight_rule_problems(body)
-            ]
-            if message := audit_rules.check_insight_rule_name(f"{prefix}-{rule.name}"):
-                prefix_problem = Problem(f"{at}.rule_name_prefix", message)
-                if prefix_problem.location not in {p.location for p in problems}:
-                    problems.append(prefix_problem)
+        problems = [
+            Problem(f"{at}.{p.location}", p.message)
+            for p in insight_rules.rule_list_problems(rules, [measured])
+        ]
+        for rule in rules:
+            if message := insight_rules.check_insight_rule_name(f"{prefix}-{rule.name}"):
+                problems.append(Problem(f"{at}.rule_name_prefix", message))
+                break
         if not rules:
             problems.append(Problem(f"{at}.rules", "no rule given"))
         if problems:
@@ -84,17 +73,7 @@ class TrailContributorInsights(Construct):
 
         self.rules: dict[str, cloudwatch.CfnInsightRule] = {}
         """The rules by name."""
-        stack = Stack.of(self)
         for rule in rules:
-            body = rule.body([log_group_name])
-            self.rules[rule.name] = cloudwatch.CfnInsightRule(
-                self,
-                rule.name,
-                rule_name=f"{prefix}-{rule.name}",
-                rule_state="ENABLED" if enabled else "DISABLED",
-                rule_body=(
-                    stack.to_json_string(body)
-                    if Token.is_unresolved(log_group_name)
-                    else json.dumps(body, separators=(",", ":"))
-                ),
+            self.rules[rule.name] = new_insight_rule(
+                self, rule, prefix=prefix, enabled=enabled, log_group_names=[log_group_name]
             )

@@ -8,7 +8,13 @@ CloudWatch's limits without synthesizing anything.
   graph and a latency graph with the thresholds of the alarms on them (and the
   anomaly band where an anomaly alarm watches the metric), a row of key numbers,
   a graph per custom metric filter, and a Logs Insights table of the latest
-  errors with their request and trace ids.
+  errors with their request and trace ids. With ``tracing.groups`` a section
+  also links to the X-Ray trace map and to every trace's log events (the saved
+  ``one-trace`` query: the trace id joins logs and traces) and graphs how many
+  traces its X-Ray group counted; a log group with anomaly detection adds the
+  anomalies its detector found, and each Contributor Insights rule of the
+  service (:func:`insight_rules`) its top contributors. The audit trail's rules
+  get a section of their own.
 - The **alarms** dashboard shows every alarm's state, a section per composite
   alarm holding it and its descendants, then the alarms under no composite.
 - The **hosts** dashboard graphs the CloudWatch agent's metrics per Auto
@@ -25,7 +31,9 @@ from dataclasses import dataclass
 from observability_blueprint.config.alarms import Alarm, MetricRef, resolve_filter, statistic
 from observability_blueprint.config.blueprint import Blueprint, LogGroup
 from observability_blueprint.config.dashboards import Dashboards
-from observability_blueprint.rules import agent_metrics, alarm_rules
+from observability_blueprint.rules import agent_metrics, alarm_rules, xray
+from observability_blueprint.rules import audit as audit_rules
+from observability_blueprint.rules import log_alarms as log_alarm_rules
 from observability_blueprint.rules.alarm_settings import AlarmNaming
 from observability_blueprint.rules.dashboard_model import (
     GRID_WIDTH,
@@ -35,9 +43,12 @@ from observability_blueprint.rules.dashboard_model import (
     Section,
     Threshold,
     Widget,
+    logs_insights_link,
     plan_dashboard,
 )
 from observability_blueprint.rules.metric_filters import MetricFilterSpec
+from observability_blueprint.rules.regions import partition_of
+from observability_blueprint.rules.saved_queries import ONE_TRACE, TRACE_ID_PLACEHOLDER
 from observability_blueprint.rules.structured_logs import failed_requests_query
 
 GRAPH_WIDTH = 8
@@ -46,6 +57,18 @@ NUMBER_WIDTH = 6
 NUMBER_HEIGHT = 3
 LOG_HEIGHT = 6
 HEADER_HEIGHT = 2
+
+TRAIL_INSIGHTS = "audit-trail"
+"""The key of :func:`insight_rules` under which the audit trail's rules are listed."""
+XRAY_NAMESPACE = "AWS/X-Ray"
+XRAY_TRACE_COUNT = "ApproximateTraceCount"
+XRAY_GROUP_DIMENSION = "GroupName"
+"""X-Ray publishes, every minute, the approximate number of traces each group
+matched (the only metric of a group): ``ApproximateTraceCount`` in ``AWS/X-Ray``
+with the ``GroupName`` dimension. The metric name and its one-minute cadence are
+AWS's ("Configuring groups", https://docs.aws.amazon.com/xray/latest/devguide/xray-console-groups.html,
+as AWS's blog on X-Ray groups quotes it); the namespace and dimension name are
+those the console and public templates use, not read on an AWS page here."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +102,10 @@ def plan_dashboards(
     settings = blueprint.dashboards or Dashboards()
     plans: list[DashboardPlan] = []
     if settings.services:
-        sections = service_sections(blueprint, settings)
+        sections = service_sections(blueprint, settings, region=region)
+        rules = insight_rules(blueprint).get(TRAIL_INSIGHTS, ())
+        if sections and rules:
+            sections.append(_insight_section("Audit trail", rules, settings.period))
         if sections:
             plans += plan_dashboard(
                 key="services",
@@ -209,9 +235,153 @@ def _graph(
     )
 
 
-def service_sections(blueprint: Blueprint, settings: Dashboards) -> list[Section]:
-    """Return one section per service, in the order services first appear."""
+def insight_rules(blueprint: Blueprint) -> dict[str, tuple[str, ...]]:
+    """Return the names of the Contributor Insights rules to show, by service.
+
+    The audit trail's rules (``audit_trail.insights``, named
+    ``<name>-<stage>-<rule>`` as the audit area names them) are listed under
+    :data:`TRAIL_INSIGHTS`; services have none yet.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    audit = blueprint.audit_trail
+    if audit is not None and audit.insights is not None:
+        insights = audit.insights
+        names = [
+            rule.name
+            for rule, wanted in (
+                (audit_rules.TOP_CALLERS, insights.top_callers),
+                (audit_rules.TOP_ERRORS, insights.top_errors),
+            )
+            if wanted
+        ] + [rule.name for rule in insights.rules]
+        out[TRAIL_INSIGHTS] = tuple(f"{blueprint.prefix}-{name}" for name in names)
+    return out
+
+
+def anomaly_detector_name(blueprint: Blueprint, group: LogGroup) -> str | None:
+    """Return the name of a log group's anomaly detector, or None when it has none.
+
+    A log group has one when its ``anomaly_detection`` is on (by default for the
+    STANDARD class); the detector is named ``<name>-<stage>-<log group>``.
+    """
+    settings = getattr(group, "anomaly_detection", None)
+    if not settings:
+        return None
+    on = getattr(settings, "on", None)
+    enabled = on(group.log_class) if callable(on) else getattr(settings, "enabled", False)
+    return f"{blueprint.prefix}-{group.name}" if enabled is True else None
+
+
+def _anomaly_graph(detector: str, group_name: str, period: int) -> Widget:
+    # Every priority the detector publishes (LogAnomalyPriority is always set), one line each.
+    search = (
+        f"SEARCH('{{{log_alarm_rules.ANOMALY_NAMESPACE},{log_alarm_rules.DETECTOR_DIMENSION},"
+        f'{log_alarm_rules.PRIORITY_DIMENSION}}} MetricName="{log_alarm_rules.ANOMALY_METRIC}" '
+        f"{log_alarm_rules.DETECTOR_DIMENSION}=\"{detector}\"', 'Sum', {period})"
+    )
+    return Widget(
+        kind="graph",
+        title=f"Log anomalies: {group_name}",
+        width=GRAPH_WIDTH,
+        height=GRAPH_HEIGHT,
+        metrics=(PlotExpression(search, "${PROP('Dim.LogAnomalyPriority')}"),),
+        period=period,
+    )
+
+
+def _trace_graph(group: str, period: int) -> Widget:
+    return Widget(
+        kind="graph",
+        title="Traces in the X-Ray group",
+        width=GRAPH_WIDTH,
+        height=GRAPH_HEIGHT,
+        metrics=(
+            PlotMetric(
+                XRAY_NAMESPACE, XRAY_TRACE_COUNT, ((XRAY_GROUP_DIMENSION, group),), "Sum", group
+            ),
+        ),
+        period=period,
+    )
+
+
+def _insight_widget(rule: str, period: int) -> Widget:
+    return Widget(
+        kind="insight",
+        title=f"Top contributors: {rule}",
+        width=GRAPH_WIDTH,
+        height=GRAPH_HEIGHT,
+        insight_rule=rule,
+        period=period,
+    )
+
+
+def _insight_section(title: str, rules: Iterable[str], period: int) -> Section:
+    widgets = [
+        Widget(
+            kind="text",
+            title=title,
+            width=GRID_WIDTH,
+            height=HEADER_HEIGHT,
+            markdown=f"# {title}\nContributor Insights rules",
+        )
+    ]
+    widgets += [_insight_widget(rule, period) for rule in rules]
+    return Section(title, tuple(widgets))
+
+
+def console_home(region: str) -> str:
+    """The CloudWatch console's address in ``region``, or "" when the Region is not known
+    at synthesis (the links are then relative: the console's current Region)."""
+    if partition_of(region) is None:
+        return ""
+    return xray.trace_map_url(region).split("#", 1)[0]
+
+
+def _trace_links(blueprint: Blueprint, service: str, groups: list[LogGroup], home: str) -> Widget:
+    """The links between a service's traces and its logs (``tracing.groups`` is on).
+
+    The trace map link opens the map of every group: the console's address
+    takes no group (none is documented), so the text names the group to pick.
+    Each log group with the saved ``one-trace`` query gets a link that opens it
+    in Logs Insights (see :func:`logs_insights_link`); a saved query's own
+    console link needs its id, known only once deployed.
+    """
+    group_name = f"{blueprint.prefix}-{service}"
+    lines = [
+        f"**Traces**: [Trace map]({home}#xray:service-map/map), group `{group_name}` "
+        "(choose it in the Group menu)"
+    ]
+    for group in groups:
+        query = blueprint.log_group_queries(group).get(ONE_TRACE)
+        if query is None:
+            continue
+        name = group.physical_name(blueprint)
+        link = logs_insights_link(query, [name], home=home)
+        lines.append(
+            f"**One trace in `{name}`**: [open in Logs Insights]({link}), replace "
+            f"`{TRACE_ID_PLACEHOLDER}` with the trace id (saved as "
+            f"`{blueprint.query_folder(group)}/{ONE_TRACE}`)"
+        )
+    return Widget(
+        kind="text",
+        title=f"{service} traces",
+        width=GRID_WIDTH,
+        height=HEADER_HEIGHT + len(lines) - 1,
+        markdown="\n\n".join(lines),
+    )
+
+
+def service_sections(
+    blueprint: Blueprint, settings: Dashboards, *, region: str = ""
+) -> list[Section]:
+    """Return one section per service, in the order services first appear.
+
+    ``region`` makes the console links absolute (default: relative links).
+    """
     watched = _watched(blueprint)
+    tracing = blueprint.tracing is not None and blueprint.tracing.groups is not None
+    rules = insight_rules(blueprint)
+    home = console_home(region)
     units: dict[str, list[LogGroup]] = {}
     for group in blueprint.log_groups:
         units.setdefault(group.unit(), []).append(group)
@@ -228,6 +398,8 @@ def service_sections(blueprint: Blueprint, settings: Dashboards) -> list[Section
                 + ", ".join(f"`{g.physical_name(blueprint)}`" for g in groups),
             )
         ]
+        if tracing:
+            widgets.append(_trace_links(blueprint, unit, groups, home))
         numbers: list[Widget] = []
         graphs: list[Widget] = []
         logs: list[Widget] = []
@@ -263,6 +435,11 @@ def service_sections(blueprint: Blueprint, settings: Dashboards) -> list[Section
                 graphs.append(
                     _graph(metric_filter.name, spec, "Sum", period, watched, label=spec.metric_name)
                 )
+            if detector := anomaly_detector_name(blueprint, group):
+                graphs.append(_anomaly_graph(detector, group.name, settings.period))
+        if tracing:
+            graphs.append(_trace_graph(f"{blueprint.prefix}-{unit}", settings.period))
+        graphs += [_insight_widget(rule, settings.period) for rule in rules.get(unit, ())]
         widgets += numbers + graphs + logs
         sections.append(Section(title, tuple(widgets)))
     return sections

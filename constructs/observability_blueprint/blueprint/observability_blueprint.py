@@ -32,6 +32,7 @@ from observability_blueprint.containers.ecs_container_insights import EcsContain
 from observability_blueprint.containers.eks_observability import EksObservability
 from observability_blueprint.events import EventDelivery, ForwardedAlarmActions
 from observability_blueprint.events.event_forwarder import alarm_arn
+from observability_blueprint.logs.anomaly_detection import LogAnomalyDetection
 from observability_blueprint.logs.managed_log_group import DataProtectionSettings, ManagedLogGroup
 from observability_blueprint.logs.saved_queries import SavedQueries
 from observability_blueprint.logs.structured_log_metrics import StructuredLogMetrics
@@ -69,6 +70,8 @@ class ServiceUnit(Construct):
         """Structured-log metrics, by log group name."""
         self.saved_queries: dict[str, SavedQueries] = {}
         """Saved Logs Insights queries, by log group name."""
+        self.anomaly_detection: dict[str, LogAnomalyDetection] = {}
+        """Log anomaly detectors and their alarms, by log group name."""
 
 
 class ObservabilityBlueprint(Construct):
@@ -147,6 +150,8 @@ class ObservabilityBlueprint(Construct):
             self._by_physical_name[group.physical_name(config)] = unit.log_groups[group.name]
             if group.structured_logs:
                 unit.structured_metrics[group.name] = self._structured(unit, group)
+            if group.anomaly_detection.on(group.log_class):
+                unit.anomaly_detection[group.name] = self._anomalies(unit, group)
             if queries := config.log_group_queries(group):
                 unit.saved_queries[group.name] = SavedQueries(
                     unit,
@@ -332,6 +337,22 @@ class ObservabilityBlueprint(Construct):
                 filter_name=f"{config.prefix}-{group.name}-{index}",
             )
         return managed
+
+    def _anomalies(self, unit: ServiceUnit, group: cfg.LogGroup) -> LogAnomalyDetection:
+        settings = group.anomaly_detection
+        return LogAnomalyDetection(
+            unit,
+            f"{group.name}Anomalies",
+            log_group=unit.log_groups[group.name],
+            evaluation_frequency=Duration.minutes(settings.evaluation_minutes),
+            visibility=Duration.days(settings.visibility_days),
+            priority=settings.priority,
+            detector_name=f"{self.config.prefix}-{group.name}",
+            encryption_key=self.key if group.encrypted else None,
+            alarm_name=self.alarm_naming.name(f"{group.name}-log-anomalies"),
+            actions=self.default_actions("static"),
+            named_topics={name: topic.topic for name, topic in self.topics.items()},
+        )
 
     def _structured(self, unit: ServiceUnit, group: cfg.LogGroup) -> StructuredLogMetrics:
         structured = group.structured_logs

@@ -50,6 +50,7 @@ from observability_blueprint.config.network import (
 )
 from observability_blueprint.config.tracing import Tracing, tracing_problems
 from observability_blueprint.rules import arns, cis_controls, limits, names
+from observability_blueprint.rules import log_alarms as log_alarm_rules
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.alarm_settings import LAMBDA_SAME_REGION, PrefixNaming
 from observability_blueprint.rules.containers import ecs_log_group_name, eks_log_group_names
@@ -327,6 +328,27 @@ class LogQueries(StrictModel):
     """Queries of your own (a name of the blueprint's replaces its query)."""
 
 
+class AnomalyDetection(StrictModel):
+    """CloudWatch Logs anomaly detection on the log group, and an alarm on what it finds."""
+
+    enabled: bool | None = None
+    """Detect anomalies. Default: on for log groups of the STANDARD class."""
+    evaluation_minutes: Annotated[int, checked(log_alarm_rules.check_evaluation_frequency)] = (
+        log_alarm_rules.DEFAULT_EVALUATION_MINUTES
+    )
+    """Minutes between runs: 5, 10, 15, 30 or 60. Default: 15."""
+    visibility_days: Annotated[int, checked(log_alarm_rules.check_visibility_days)] = (
+        log_alarm_rules.DEFAULT_VISIBILITY_DAYS
+    )
+    """Days an anomaly stays one before it is treated as normal, 7 to 90. Default: 21."""
+    priority: log_alarm_rules.AnomalyPriority = "HIGH"
+    """Anomalies the alarm counts: HIGH, MEDIUM (and high) or LOW (all). Default: HIGH."""
+
+    def on(self, log_class: str) -> bool:
+        """Whether the detector is made for a log group of ``log_class``."""
+        return self.enabled if self.enabled is not None else log_class == "STANDARD"
+
+
 class LogGroup(StrictModel):
     """A log group the blueprint owns: retention, retention on delete, filters."""
 
@@ -361,6 +383,8 @@ class LogGroup(StrictModel):
     """Derive the standard service metrics from JSON logs."""
     queries: LogQueries = LogQueries()
     """Saved Logs Insights queries. Default: the blueprint's."""
+    anomaly_detection: AnomalyDetection = AnomalyDetection()
+    """Log anomaly detection with an alarm (the default actions). Default: on (STANDARD)."""
 
     def physical_name(self, blueprint: Blueprint) -> str:
         """Return the log group's name in AWS."""
@@ -553,6 +577,9 @@ class Blueprint(StrictModel):
                 yield Problem(location, message)
 
     def _problems(self) -> Iterator[Problem]:
+        # Far more than a stack holds (from_yaml says so): the saved queries are not
+        # checked one by one, which would take longer than any user waits.
+        check_queries = not any(True for _ in self.stack_size_problems())
         message = names.check_prefix(self.name, self.stage)
         if message:
             yield Problem("stage", message)
@@ -572,7 +599,9 @@ class Blueprint(StrictModel):
             if p.location.removesuffix(".log_group_name") not in echoed
         )
         for index, group in enumerate(self.log_groups):
-            yield from self._log_group_problems(f"log_groups[{index}]", group)
+            yield from self._log_group_problems(
+                f"log_groups[{index}]", group, check_queries=check_queries
+            )
         yield from self._lambda_region_problems()
         if self.tracing is not None:
             yield from tracing_problems(
@@ -622,17 +651,20 @@ class Blueprint(StrictModel):
         """Say, before anything is built, when the log groups are more than a stack holds.
 
         Each log group is one resource in the blueprint's stack, with one per metric
-        filter (structured logs add five and a saved query) and per subscription: a
-        lower bound of the stack's resources. A file over it would take minutes to
-        build, only to fail at synthesis (a file of thousands of log groups took
-        longer than any user waits); :meth:`from_yaml` says so at once. Synthesis
-        still counts every resource.
+        filter (structured logs add five), saved query and subscription, and two for
+        anomaly detection: a lower bound of the stack's resources. A file over it
+        would take minutes to build, only to fail at synthesis (a file of thousands
+        of log groups took longer than any user waits); the file's checks stop at
+        it, so :meth:`from_yaml` says so at once. Synthesis still counts every
+        resource.
         """
         resources = sum(
             1
             + len(self.filter_specs(group))
             + len(group.subscriptions)
             + (1 if group.structured_logs else 0)
+            + len(self.log_group_queries(group))
+            + (2 if group.anomaly_detection.on(group.log_class) else 0)
             for group in self.log_groups
         )
         if resources > limits.STACK_RESOURCES_MAX:
@@ -763,7 +795,9 @@ class Blueprint(StrictModel):
         """Return the naming strategy of alarms: ``<name>-<stage>-<alarm>``."""
         return PrefixNaming(self.prefix)
 
-    def _log_group_problems(self, where: str, group: LogGroup) -> Iterator[Problem]:
+    def _log_group_problems(
+        self, where: str, group: LogGroup, *, check_queries: bool = True
+    ) -> Iterator[Problem]:
         if group.structured_logs:
             structured = group.structured_logs
             for problem in field_problems(structured.to_fields(), tuple(structured.error_levels)):
@@ -773,7 +807,8 @@ class Blueprint(StrictModel):
                 yield Problem(
                     f"{where}.metric_filters[{index}].{problem.location}", problem.message
                 )
-        yield from self._query_problems(where, group)
+        if check_queries:
+            yield from self._query_problems(where, group)
         place = arns.Place.of(
             region=self.home_region, account=self.env.account if self.env else None
         )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from aws_cdk import Duration, Token
+from aws_cdk import Aws, Duration, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
@@ -72,6 +73,15 @@ class BlueprintDashboard(Construct):
                 width=width,
                 height=height,
             )
+        if widget.kind == "insight":
+            return ContributorInsightsWidget(
+                title=widget.title,
+                rule_name=widget.insight_rule,
+                contributors=widget.contributors,
+                period=widget.period,
+                width=width,
+                height=height,
+            )
         if widget.kind == "log_query":
             return cloudwatch.LogQueryWidget(
                 title=widget.title,
@@ -99,6 +109,53 @@ class BlueprintDashboard(Construct):
             width=width,
             height=height,
         )
+
+
+class ContributorInsightsWidget(cloudwatch.ConcreteWidget):
+    """A graph of a Contributor Insights rule's top contributors (aws-cdk-lib has none).
+
+    A metric widget whose ``insightRule`` names the rule, as the dashboard body
+    takes it (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html):
+    the ``contributors`` largest by their sum, one line each, in this stack's Region.
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        rule_name: str,
+        contributors: int,
+        period: int | None,
+        width: int,
+        height: int,
+    ) -> None:
+        super().__init__(width, height)
+        self._properties: dict[str, Any] = {
+            "title": title,
+            "view": "timeSeries",
+            "region": Aws.REGION,
+            "insightRule": {
+                "ruleName": rule_name,
+                "maxContributorCount": contributors,
+                "orderBy": "Sum",
+            },
+            "legend": {"position": "bottom"},
+        }
+        if period is not None:
+            self._properties["period"] = period
+
+    def to_json(self) -> list[Any]:
+        """Return the widget as the dashboard body's JSON."""
+        return [
+            {
+                "type": "metric",
+                "width": self.width,
+                "height": self.height,
+                "x": self._x,
+                "y": self._y,
+                "properties": self._properties,
+            }
+        ]
 
 
 def _metrics(widget: Widget) -> list[cloudwatch.IMetric]:

@@ -1,6 +1,10 @@
 """Log groups kept safe by default, their metric filters, and metrics from structured logs."""
 
 from observability_blueprint.logs.anomaly_detection import LogAnomalyDetection
+from observability_blueprint.logs.contributor_insights import (
+    ContributorInsights,
+    new_insight_rule,
+)
 from observability_blueprint.logs.field_indexes import AccountFieldIndexPolicy, FieldIndexes
 from observability_blueprint.logs.log_alarm import LogInsightsAlarm
 from observability_blueprint.logs.log_storage import (
@@ -16,6 +20,7 @@ from observability_blueprint.logs.transformer import LogTransformer
 
 __all__ = [
     "AccountFieldIndexPolicy",
+    "ContributorInsights",
     "DataProtectionSettings",
     "FieldIndexes",
     "LogAnomalyDetection",
@@ -26,6 +31,7 @@ __all__ = [
     "SavedQueries",
     "ScheduledLogQuery",
     "StructuredLogMetrics",
+    "new_insight_rule",
     "storage_problems",
     "with_retention",
 ]

@@ -5,19 +5,34 @@ constructs (``audit_trail``, ``cis_alarm_pack``, ``trail_insights``) call the
 same checks, so a rule reads the same from YAML and from Python. Sources: the
 CloudTrail user guide ("Amazon S3 bucket policy for CloudTrail", "Configure AWS
 KMS key policies for CloudTrail", "Sending events to CloudWatch Logs"), the
-S3 bucket naming rules and lifecycle configuration rules, and the Contributor
-Insights rule syntax and quotas.
+S3 bucket naming rules and lifecycle configuration rules. The Contributor
+Insights rule model is :mod:`observability_blueprint.rules.contributor_insights`;
+the trail's own rules (top callers, top errors) are defined here.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from observability_blueprint.rules import arns
+
+# The general rule model lives in rules.contributor_insights; these names stay
+# importable from here for the trail's config and constructs.
+from observability_blueprint.rules.contributor_insights import (
+    InsightRuleSpec as InsightRuleSpec,
+)
+from observability_blueprint.rules.contributor_insights import (
+    check_insight_rule_name as check_insight_rule_name,
+)
+from observability_blueprint.rules.contributor_insights import (
+    insight_rule_body as insight_rule_body,
+)
+from observability_blueprint.rules.contributor_insights import (
+    insight_rule_problems as insight_rule_problems,
+)
 from observability_blueprint.rules.errors import Problem, cut
 
 ManagementEvents = Literal["all", "read_only", "write_only", "none"]
@@ -39,23 +54,6 @@ S3_OBJECTS: Final = arns.ArnKind(
     in_account=False,
 )
 DATA_RESOURCES_PER_SELECTOR_MAX: Final = 250
-
-# Contributor Insights (CloudWatch quotas; "Contributor Insights rule syntax").
-INSIGHT_RULE_BODY_MAX: Final = 8192
-INSIGHT_RULE_KEYS_MAX: Final = 4
-INSIGHT_RULE_FILTERS_MAX: Final = 4
-INSIGHT_RULE_LOG_GROUPS_MAX: Final = 20
-INSIGHT_RULE_NAME_MAX: Final = 128
-INSIGHT_FILTER_OPERATORS: Final[tuple[str, ...]] = (
-    "In",
-    "NotIn",
-    "StartsWith",
-    "GreaterThan",
-    "LessThan",
-    "EqualTo",
-    "NotEqualTo",
-    "IsPresent",
-)
 
 CLOUDTRAIL_PRINCIPAL: Final = "cloudtrail.amazonaws.com"
 SIGNIN_EVENTS_REGION: Final = "us-east-1"
@@ -408,42 +406,6 @@ def key_policy_statements(*, partition: str, account: str, trail_arn: str) -> li
 # ----------------------------------------------------- Contributor Insights
 
 
-@dataclass(frozen=True, kw_only=True)
-class InsightRuleSpec:
-    """One Contributor Insights rule over CloudTrail records.
-
-    Parameters
-    ----------
-    name
-        Logical name; the construct ID and the end of the physical name.
-    keys
-        Up to 4 JSON fields identifying a contributor (``$.userIdentity.arn``).
-    filters
-        Up to 4 filters as Contributor Insights writes them
-        (``{"Match": "$.errorCode", "IsPresent": True}``).
-    aggregate_on
-        ``Count`` events or ``Sum`` the field ``value_of``.
-    value_of
-        The field summed with ``aggregate_on="Sum"``.
-    """
-
-    name: str
-    keys: tuple[str, ...]
-    filters: tuple[Mapping[str, Any], ...] = ()
-    aggregate_on: Literal["Count", "Sum"] = "Count"
-    value_of: str | None = None
-
-    def body(self, log_group_names: Sequence[str]) -> dict[str, Any]:
-        """Return the rule body reading ``log_group_names``."""
-        return insight_rule_body(
-            log_group_names=log_group_names,
-            keys=self.keys,
-            filters=self.filters,
-            aggregate_on=self.aggregate_on,
-            value_of=self.value_of,
-        )
-
-
 TOP_CALLERS: Final = InsightRuleSpec(name="top-callers", keys=("$.userIdentity.arn", "$.eventName"))
 """Who calls which API most: the identity ARN and event name of every CloudTrail record."""
 TOP_ERRORS: Final = InsightRuleSpec(
@@ -452,101 +414,3 @@ TOP_ERRORS: Final = InsightRuleSpec(
     filters=({"Match": "$.errorCode", "IsPresent": True},),
 )
 """Which error codes whom most: records that carry an errorCode, by code and caller."""
-
-
-def insight_rule_body(
-    *,
-    log_group_names: Sequence[str],
-    keys: Sequence[str],
-    filters: Sequence[Mapping[str, Any]] = (),
-    aggregate_on: Literal["Count", "Sum"] = "Count",
-    value_of: str | None = None,
-) -> dict[str, Any]:
-    """Return a Contributor Insights rule body for JSON log events (CloudTrail records)."""
-    contribution: dict[str, Any] = {"Keys": list(keys), "Filters": [dict(f) for f in filters]}
-    if value_of is not None:
-        contribution["ValueOf"] = value_of
-    return {
-        "Schema": {"Name": "CloudWatchLogRule", "Version": 1},
-        "LogGroupNames": list(log_group_names),
-        "LogFormat": "JSON",
-        "Contribution": contribution,
-        "AggregateOn": aggregate_on,
-    }
-
-
-def insight_rule_problems(
-    body: Mapping[str, Any], *, rendered_length: int | None = None
-) -> list[Problem]:
-    """Return what is wrong with a Contributor Insights rule body.
-
-    Locations are relative: ``keys``, ``filters``, ``filters[i]``, ``log_groups`` or
-    ``body``. ``rendered_length`` is the length of the body as deployed, when the
-    caller knows it better than ``json.dumps`` (names resolved later).
-    """
-    problems: list[Problem] = []
-    contribution = body.get("Contribution", {})
-    keys = contribution.get("Keys", [])
-    filters = contribution.get("Filters", [])
-    if not 1 <= len(keys) <= INSIGHT_RULE_KEYS_MAX:
-        problems.append(
-            Problem(
-                "keys",
-                f"{len(keys)} keys; a Contributor Insights rule takes 1 to {INSIGHT_RULE_KEYS_MAX}",
-            )
-        )
-    for index, key in enumerate(keys):
-        if not isinstance(key, str) or not key.startswith("$."):
-            problems.append(
-                Problem(f"keys[{index}]", f"{cut(repr(key))} is not a JSON field; use $.field.name")
-            )
-    if len(filters) > INSIGHT_RULE_FILTERS_MAX:
-        problems.append(
-            Problem(
-                "filters",
-                f"{len(filters)} filters; a Contributor Insights rule takes at most "
-                f"{INSIGHT_RULE_FILTERS_MAX}",
-            )
-        )
-    for index, item in enumerate(filters):
-        operators = [k for k in item if k != "Match"]
-        if (
-            not str(item.get("Match", "")).startswith("$.")
-            or len(operators) != 1
-            or (operators[0] not in INSIGHT_FILTER_OPERATORS)
-        ):
-            problems.append(
-                Problem(
-                    f"filters[{index}]",
-                    f"{cut(repr(dict(item)))} is not a filter; give Match ($.field) and one of "
-                    + ", ".join(INSIGHT_FILTER_OPERATORS),
-                )
-            )
-    log_groups = body.get("LogGroupNames", [])
-    if not 1 <= len(log_groups) <= INSIGHT_RULE_LOG_GROUPS_MAX:
-        problems.append(
-            Problem(
-                "log_groups",
-                f"{len(log_groups)} log groups; a rule reads 1 to {INSIGHT_RULE_LOG_GROUPS_MAX}",
-            )
-        )
-    length = rendered_length if rendered_length is not None else len(json.dumps(body))
-    if length > INSIGHT_RULE_BODY_MAX:
-        problems.append(
-            Problem(
-                "body",
-                f"the rule body is {length} characters; Contributor Insights allows at most "
-                f"{INSIGHT_RULE_BODY_MAX}",
-            )
-        )
-    return problems
-
-
-def check_insight_rule_name(name: str) -> str | None:
-    """Return why ``name`` cannot name a Contributor Insights rule."""
-    if not 1 <= len(name) <= INSIGHT_RULE_NAME_MAX or not re.fullmatch(r"[\x20-\x7E]+", name):
-        return (
-            f"{cut(name)!r} is not a Contributor Insights rule name; use 1 to "
-            f"{INSIGHT_RULE_NAME_MAX} printable ASCII characters"
-        )
-    return None

@@ -23,7 +23,10 @@ METRICS_PER_GRAPH_MAX: Final = 500
 ALARMS_PER_STATUS_WIDGET_MAX: Final = 100
 DASHBOARD_NAME_MAX: Final = 255
 
-WidgetKind = Literal["text", "graph", "single_value", "alarm_status", "log_query"]
+WidgetKind = Literal["text", "graph", "single_value", "alarm_status", "log_query", "insight"]
+
+INSIGHT_CONTRIBUTORS_DEFAULT: Final = 10
+"""Contributors a Contributor Insights widget shows (the console's default)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,11 @@ class Widget:
 
     Only the fields of its kind are used: ``markdown`` for text, ``metrics`` and
     ``thresholds`` for graphs and single values, ``alarms`` (alarm names) for alarm
-    status, ``log_groups`` and ``query`` for Logs Insights.
+    status, ``log_groups`` and ``query`` for Logs Insights, ``insight_rule`` (a
+    Contributor Insights rule name) and ``contributors`` for an insight widget: a
+    metric widget whose properties name the rule (``"insightRule": {"ruleName": ...,
+    "maxContributorCount": ..., "orderBy": "Sum"}``, the metric-widget form of the
+    dashboard body, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
     """
 
     kind: WidgetKind
@@ -75,11 +82,16 @@ class Widget:
     log_groups: tuple[str, ...] = ()
     query: str = ""
     period: int | None = None
+    insight_rule: str = ""
+    contributors: int = INSIGHT_CONTRIBUTORS_DEFAULT
 
     @property
     def metric_count(self) -> int:
-        """Metrics the widget counts towards the dashboard's limit."""
-        return len(self.metrics)
+        """Metrics the widget counts towards the dashboard's limit.
+
+        An insight widget counts as one: its rule's series are drawn like a metric's.
+        """
+        return len(self.metrics) + (1 if self.kind == "insight" else 0)
 
 
 @dataclass(frozen=True)
@@ -272,6 +284,7 @@ def estimate_body_bytes(plan: DashboardPlan) -> int:
     total = 64
     for widget in plan.widgets:
         total += 240 + 2 * (len(widget.title) + len(widget.markdown) + len(widget.query))
+        total += 120 + len(widget.insight_rule) if widget.kind == "insight" else 0
         total += sum(60 + 2 * len(repr(metric)) for metric in widget.metrics)
         total += sum(90 + len(alarm) for alarm in widget.alarms)
         total += sum(40 + len(group) for group in widget.log_groups)
@@ -302,3 +315,37 @@ def check_dashboard_name(name: str) -> str | None:
             "digits, '-' and '_'"
         )
     return None
+
+
+# --- Console links for text widgets -------------------------------------------------------
+
+_INSIGHTS_PLAIN: Final = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
+)
+
+
+def _insights_value(text: str) -> str:
+    # A value inside queryDetail: every byte but letters, digits and - . _ as *xx.
+    return "".join(
+        chr(byte) if chr(byte) in _INSIGHTS_PLAIN else f"*{byte:02x}" for byte in text.encode()
+    )
+
+
+def logs_insights_link(query: str, log_groups: Sequence[str], *, home: str = "") -> str:
+    """Return a CloudWatch console link that opens Logs Insights with ``query`` on ``log_groups``.
+
+    ``home`` is the console's ``.../cloudwatch/home?region=<region>`` address; empty
+    gives a link relative to the page it is on (``#logsV2:...``), which a dashboard's
+    text widget opens in the console's current Region.
+
+    The format is the console's own address, not a documented interface (AWS
+    documents no deep link into Logs Insights): ``#logsV2:logs-insights`` then
+    ``?queryDetail=`` and an object written ``~(key~value~...)``, string values
+    after ``'`` with their bytes as ``*xx``, the whole escaped twice with ``$`` for
+    ``%``. The escaped form keeps ``(`` and ``)`` out of the link, where Markdown
+    would end it. The time range is left to the console's default.
+    """
+    groups = "".join(f"~'{_insights_value(g)}" for g in log_groups)
+    detail = f"~(editorString~'{_insights_value(query)}~source~({groups}))"
+    escaped = "".join(f"$25{ord(c):02X}" if c in "~()'" else c for c in detail)
+    return f"{home}#logsV2:logs-insights$3FqueryDetail$3D{escaped}"
