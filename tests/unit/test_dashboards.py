@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -481,22 +480,16 @@ def test_a_group_without_the_one_trace_query_links_the_trace_map_only() -> None:
 def test_anomaly_detector_name_reads_the_log_groups_setting() -> None:
     blueprint = _traced()
     group = blueprint.log_groups[0]
-    on = SimpleNamespace(
-        name="api", log_class="STANDARD", anomaly_detection=SimpleNamespace(enabled=True)
-    )
-    off = SimpleNamespace(
-        name="api", log_class="STANDARD", anomaly_detection=SimpleNamespace(enabled=False)
-    )
-    none = SimpleNamespace(name="api", log_class="STANDARD")
-    assert anomaly_detector_name(blueprint, on) == "shop-dev-api"  # type: ignore[arg-type]
-    assert anomaly_detector_name(blueprint, off) is None  # type: ignore[arg-type]
-    assert anomaly_detector_name(blueprint, none) is None  # type: ignore[arg-type]
+    on = LogGroup(name="api", anomaly_detection={"enabled": True})  # type: ignore[arg-type]
+    off = LogGroup(name="api", anomaly_detection={"enabled": False})  # type: ignore[arg-type]
+    # No setting: on for the STANDARD class only.
+    none = LogGroup(name="api", log_class="INFREQUENT_ACCESS")
+    assert anomaly_detector_name(blueprint, on) == "shop-dev-api"
+    assert anomaly_detector_name(blueprint, off) is None
+    assert anomaly_detector_name(blueprint, none) is None
     assert group.name == "api"
 
 
-@pytest.mark.skipif(
-    "anomaly_detection" not in LogGroup.model_fields, reason="log groups have no anomaly_detection"
-)
 def test_anomaly_count_graph_per_detected_log_group() -> None:
     blueprint = _traced(
         log_groups=[

@@ -259,17 +259,8 @@ def insight_rules(blueprint: Blueprint) -> dict[str, tuple[str, ...]]:
 
 
 def anomaly_detector_name(blueprint: Blueprint, group: LogGroup) -> str | None:
-    """Return the name of a log group's anomaly detector, or None when it has none.
-
-    A log group has one when its ``anomaly_detection`` is on (by default for the
-    STANDARD class); the detector is named ``<name>-<stage>-<log group>``.
-    """
-    settings = getattr(group, "anomaly_detection", None)
-    if not settings:
-        return None
-    on = getattr(settings, "on", None)
-    enabled = on(group.log_class) if callable(on) else getattr(settings, "enabled", False)
-    return f"{blueprint.prefix}-{group.name}" if enabled is True else None
+    """Return the name of a log group's anomaly detector, or None when it has none."""
+    return blueprint.anomaly_detector_name(group)
 
 
 def _anomaly_graph(detector: str, group_name: str, period: int) -> Widget:

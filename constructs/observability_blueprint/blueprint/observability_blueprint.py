@@ -347,7 +347,7 @@ class ObservabilityBlueprint(Construct):
             evaluation_frequency=Duration.minutes(settings.evaluation_minutes),
             visibility=Duration.days(settings.visibility_days),
             priority=settings.priority,
-            detector_name=f"{self.config.prefix}-{group.name}",
+            detector_name=self.config.anomaly_detector_name(group),
             encryption_key=self.key if group.encrypted else None,
             alarm_name=self.alarm_naming.name(f"{group.name}-log-anomalies"),
             actions=self.default_actions("static"),

@@ -483,12 +483,12 @@ class Blueprint(StrictModel):
         (the service once when the group is named after it)."""
         return "/".join(dict.fromkeys((self.prefix, log_group.unit(), log_group.name)))
 
-    def log_group_queries(self, log_group: LogGroup) -> dict[str, str]:
-        """Every saved query of a log group, by name within its folder.
+    def log_group_queries(self, log_group: LogGroup, *, complete: bool = False) -> dict[str, str]:
+        """The saved queries of a log group the blueprint saves with them, by name.
 
         The catalogue (fields from ``structured_logs``, else Powertools' names), then
         the file's own queries. ``failed-requests`` of a structured log group is saved
-        by its metrics already, under the same name.
+        by its metrics already, under the same name: left out unless ``complete``.
         """
         structured = log_group.structured_logs
         queries: dict[str, str] = {}
@@ -498,7 +498,7 @@ class Blueprint(StrictModel):
                 tuple(structured.error_levels) if structured else DEFAULT_ERROR_LEVELS,
                 infrequent_access=log_group.log_class == "INFREQUENT_ACCESS",
             )
-            if structured is not None:
+            if structured is not None and not complete:
                 del queries[FAILED_REQUESTS]
         queries.update({q.name: q.query for q in log_group.queries.custom})
         return queries
@@ -510,18 +510,16 @@ class Blueprint(StrictModel):
         found: dict[str, SavedQueryRef] = {}
         for group in self.log_groups:
             folder = self.query_folder(group)
-            names = dict(self.log_group_queries(group))
-            if group.structured_logs is not None and group.queries.defaults:
-                names.setdefault(
-                    FAILED_REQUESTS,
-                    service_queries(
-                        group.structured_logs.to_fields(),
-                        tuple(group.structured_logs.error_levels),
-                    )[FAILED_REQUESTS],
-                )
-            for name, query in names.items():
+            for name, query in self.log_group_queries(group, complete=True).items():
                 found[f"{folder}/{name}"] = SavedQueryRef(query, [group.physical_name(self)])
         return found
+
+    def anomaly_detector_name(self, log_group: LogGroup) -> str | None:
+        """The name of a log group's anomaly detector, ``<name>-<stage>-<log group>``, or
+        None when it has none (``anomaly_detection`` is on by default for STANDARD)."""
+        if not log_group.anomaly_detection.on(log_group.log_class):
+            return None
+        return f"{self.prefix}-{log_group.name}"
 
     def filter_name(self, metric_filter: str) -> str:
         """Return the physical name of a metric filter: ``<name>-<stage>-<filter>``."""
