@@ -65,10 +65,14 @@ STRIPPED: Final[dict[Strip, str]] = {
     ("AWS::CloudWatch::AnomalyDetector", None, None): "no moto CloudFormation model",
     ("AWS::CloudWatch::CompositeAlarm", None, None): "no moto CloudFormation model",
     ("AWS::CloudWatch::InsightRule", None, None): "no moto CloudFormation model",
+    ("AWS::CloudWatch::LogAlarm", None, None): "no moto CloudFormation model for log alarms",
     ("AWS::EKS::Addon", None, None): "no moto CloudFormation model (nor the clusters)",
     ("AWS::EKS::PodIdentityAssociation", None, None): "no moto CloudFormation model",
     ("AWS::Logs::MetricFilter", None, None): "no moto CloudFormation model for metric filters",
     ("AWS::Logs::QueryDefinition", None, None): "no moto CloudFormation model",
+    ("AWS::Logs::AccountPolicy", None, None): "no moto CloudFormation model",
+    ("AWS::Logs::ScheduledQuery", None, None): "no moto CloudFormation model",
+    ("AWS::Logs::Transformer", None, None): "no moto CloudFormation model",
     ("AWS::Logs::SubscriptionFilter", None, None): "no moto CloudFormation model",
     ("AWS::S3::BucketPolicy", None, None): "no moto CloudFormation model",
     ("AWS::SNS::Subscription", None, None): "no moto CloudFormation model for subscriptions",
@@ -270,7 +274,7 @@ def create_named_resources() -> None:
     for bucket in (
         "payments-uploads",
         "payments-exports-111122223333",
-        "amzn-s3-demo-bucket",
+        "payments-ssm-output",
         "edge-archive-111122223333",
     ):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})

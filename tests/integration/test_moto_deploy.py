@@ -38,6 +38,7 @@ RETENTION: dict[str, int | None] = {
     # examples/full.yaml
     "/aws/lambda/payments-prod-checkout": 90,
     "/payments/prod/edge-access": 30,
+    "/payments/prod/web-access": 30,
     "/payments/prod/batch-archive": None,
     "/payments/prod/data-protection-audit": 365,
     "/network/vpc-flow-logs/main": 90,
@@ -352,7 +353,7 @@ EXTRA_EVENTS: dict[str, dict[str, Any]] = {
                 "Summary": "Fault rate rose",
             },
         )
-        for service in ("checkout", "edge", "batch")
+        for service in ("checkout", "edge", "web", "batch")
     },
     "iam-put-policy": event_entry(
         "aws.iam",

@@ -97,7 +97,7 @@ def built() -> Built:
             compliance_severity="HIGH",
             max_concurrency="2",
             max_errors="0",
-            output=CommandOutput("amzn-s3-demo-bucket", "ssm/agent/"),
+            output=CommandOutput("payments-ssm-output", "ssm/agent/"),
             agent_version="1.300050.0",
             log_groups=[log_group],
         ),
@@ -151,7 +151,7 @@ def test_association_runs_the_blueprint_document_with_the_agents_parameter_names
     assert props["MaxErrors"] == "0"
     assert props["OutputLocation"] == {
         "S3Location": {
-            "OutputS3BucketName": "amzn-s3-demo-bucket",
+            "OutputS3BucketName": "payments-ssm-output",
             "OutputS3KeyPrefix": "ssm/agent/",
         }
     }
@@ -661,7 +661,7 @@ FULL_SECTION: dict[str, Any] = {
         {
             "name": "web",
             "targets": [{"tag": "role", "values": ["web"]}],
-            "output": {"bucket": "amzn-s3-demo-bucket", "prefix": "ssm/"},
+            "output": {"bucket": "payments-ssm-output", "prefix": "ssm/"},
             "log_files": [
                 {
                     "name": "nginx-error",

@@ -31,6 +31,7 @@ def test_units_group_log_groups_by_service(full: Synthesized) -> None:
     assert {name: sorted(unit.log_groups) for name, unit in blueprint.services.items()} == {
         "checkout": ["checkout", "data-protection-audit"],
         "edge": ["edge-access"],
+        "web": ["web-access"],
         "batch": ["batch-archive"],
     }
     assert blueprint.services["checkout"].node.path == (
@@ -243,6 +244,7 @@ EXPECTED_FILTERS = {
         "payments-prod-observability": {
             "Payments/Checkout": 1 + 5,  # checkout: card-declined + structured
             "Payments/Edge": 2,  # edge-access: edge-5xx, edge-bytes
+            "Payments/Web": 1,  # web-access: web-5xx
             "Payments/DataProtection": 1,  # data-protection-audit: masked-findings
             "payments-prod": 1,  # flow_logs main: rejected_ssh_rdp_alarm
             "LogMetrics": 15,  # audit_trail.cis, nothing disabled
@@ -268,7 +270,7 @@ def test_filter_count_matches_the_config(examples: dict[str, Synthesized], examp
         sum(found[synthesized.stack.stack_name].values())
         == {
             "blueprint.yaml": 22,
-            "examples/full.yaml": 25,
+            "examples/full.yaml": 26,
         }[example]
     )
 

@@ -29,6 +29,8 @@ EXPECTED_WARNINGS = {
         "Annotation::observability-blueprint:sqs-subscriber-policy",
         # An ECS cluster named, not managed: Container Insights is set where it is defined.
         "Annotation::observability-blueprint:ecs-container-insights-by-name",
+        # A DynamoDB table named, not managed: its Contributor Insights is set by hand.
+        "Annotation::observability-blueprint:dynamodb-contributor-insights-by-name",
     },
 }
 

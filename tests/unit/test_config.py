@@ -730,7 +730,8 @@ def test_a_very_long_number_is_echoed_cut() -> None:
             "log_groups[0]: 3 is a number; give a mapping with the keys name, log_group_name, "
             "service, retention_days, log_class, encrypted, removal_policy, deletion_protection, "
             "data_protection, subscriptions, metric_filters, structured_logs, queries, "
-            "anomaly_detection",
+            "anomaly_detection, transformer, field_indexes, log_alarms, scheduled_queries, "
+            "contributor_insights",
         ),
         (
             {**BASE, "alarms": [_alarm(band=0, type="anomaly", threshold=None, comparison=None)]},

@@ -50,7 +50,7 @@ hosts:
       compliance_severity: HIGH
       max_concurrency: "25%"
       max_errors: "1"
-      output: {bucket: amzn-s3-demo-bucket, prefix: ssm/cloudwatch-agent/}
+      output: {bucket: payments-ssm-output, prefix: ssm/cloudwatch-agent/}
       agent_version: 1.300050.0
       metrics: [memory_used_percent, cpu_active_percent, cpu_iowait_percent, disk_used_percent,
                 disk_inodes_free, disk_io_time, network_bytes_in, network_bytes_out,
@@ -315,18 +315,18 @@ def test_upper_case_instance_id_target() -> None:
     ("output", "message"),
     [
         (
-            {"bucket": "amzn-s3-demo-bucket"},
-            "give a key prefix for the output in 'amzn-s3-demo-bucket', such as ssm/agent/: the "
+            {"bucket": "payments-ssm-output"},
+            "give a key prefix for the output in 'payments-ssm-output', such as ssm/agent/: the "
             "servers may write only under it, and without one they could overwrite any object "
             "in the bucket",
         ),
         (
-            {"bucket": "amzn-s3-demo-bucket", "prefix": "*"},
+            {"bucket": "payments-ssm-output", "prefix": "*"},
             "'*' holds *, which IAM reads as a wildcard or a policy variable: the servers could "
             "write outside the prefix. Give a literal prefix such as ssm/agent/",
         ),
         (
-            {"bucket": "amzn-s3-demo-bucket", "prefix": "ssm/?"},
+            {"bucket": "payments-ssm-output", "prefix": "ssm/?"},
             "'ssm/?' holds ?, which IAM reads as a wildcard or a policy variable: the servers "
             "could write outside the prefix. Give a literal prefix such as ssm/agent/",
         ),

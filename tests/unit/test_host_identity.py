@@ -65,8 +65,8 @@ def built() -> Built:
         "Both",
         hybrid_role=True,
         command_outputs=[
-            CommandOutput("amzn-s3-demo-bucket", "ssm/web/"),
-            CommandOutput("amzn-s3-demo-bucket", "ssm/win/"),
+            CommandOutput("payments-ssm-output", "ssm/web/"),
+            CommandOutput("payments-ssm-output", "ssm/win/"),
         ],
     )
     endpoints = VpcEndpoints(
@@ -161,15 +161,15 @@ def test_command_output_permission_is_put_object_under_the_prefixes_only(built: 
                 "Action": "s3:PutObject",
                 "Effect": "Allow",
                 "Resource": [
-                    s3("amzn-s3-demo-bucket/ssm/web/*"),
-                    s3("amzn-s3-demo-bucket/ssm/win/*"),
+                    s3("payments-ssm-output/ssm/web/*"),
+                    s3("payments-ssm-output/ssm/win/*"),
                 ],
             },
             {
                 "Sid": "ReadBucketEncryption",
                 "Action": "s3:GetEncryptionConfiguration",
                 "Effect": "Allow",
-                "Resource": s3("amzn-s3-demo-bucket"),
+                "Resource": s3("payments-ssm-output"),
             },
         ]
     # Without output locations, no inline policy at all.
@@ -197,7 +197,7 @@ def test_identity_rejects_bad_input() -> None:
     [
         (
             "",
-            r"give a key prefix for the output in 'amzn-s3-demo-bucket', such as ssm/agent/: "
+            r"give a key prefix for the output in 'payments-ssm-output', such as ssm/agent/: "
             r"the servers may write only under it, and without one they could overwrite any "
             r"object in the bucket$",
         ),
@@ -216,7 +216,7 @@ def test_output_prefix_that_would_open_the_whole_bucket_is_rejected(
     """The instance role may write under the prefix only: ``<bucket>/<prefix>*``."""
     _, stack = new_stack()
     with pytest.raises(BlueprintError, match=rf"^Test/Wide\.command_outputs\[0\]: {message}"):
-        HostIdentity(stack, "Wide", command_outputs=[CommandOutput("amzn-s3-demo-bucket", prefix)])
+        HostIdentity(stack, "Wide", command_outputs=[CommandOutput("payments-ssm-output", prefix)])
 
 
 def test_managed_policies_are_acknowledged_for_cdk_nag(tmp_path: Path) -> None:

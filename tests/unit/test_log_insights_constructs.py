@@ -587,6 +587,28 @@ def test_a_scheduled_query_reports_every_bad_value_at_once() -> None:
     ]
 
 
+def test_a_scheduled_query_into_a_bucket_named_wrongly_is_refused() -> None:
+    _, stack = new_stack(env=ENV)
+    bucket = s3.Bucket.from_bucket_name(stack, "Reports", "Shop_Reports")
+
+    with pytest.raises(BlueprintError) as caught:
+        ScheduledLogQuery(
+            stack,
+            "Daily",
+            query="stats count(*)",
+            log_groups=[_api(stack)],
+            schedule="cron(0 6 * * ? *)",
+            window=Duration.days(1),
+            bucket=bucket,
+        )
+
+    assert _raised(caught) == [
+        "Test/Daily.bucket: 'Shop_Reports' is not an S3 bucket name; use 3 to 63 lowercase "
+        "letters, digits, '.' and '-', starting and ending with a letter or digit (the bucket's "
+        "name, not its ARN)"
+    ]
+
+
 def _refused_alarm(stack: Stack | None = None, **settings: Any) -> list[str]:
     """Build an error-rate log alarm with ``settings``; return the lines it is refused with."""
     stack = stack or new_stack(env=ENV)[1]

@@ -51,6 +51,13 @@ def test_composites_dashboards_and_filters() -> None:
     ]
 
 
+def test_contributor_insights_rules_after_the_free_one() -> None:
+    lines = estimate(of(*[{"Type": "AWS::CloudWatch::InsightRule"} for _ in range(4)]))
+
+    # $0.50 a rule a month; the free tier covers one.
+    assert lines == [CostLine("Contributor Insights rules", 4, 1.50)]
+
+
 def test_render_totals_and_names_usage_costs() -> None:
     text = render([CostLine("dashboards", 5, 6.0), CostLine("composite alarms", 1, 0.5)])
     assert text[0] == "  monthly cost (us-east-1 list prices, after the free tier): $6.50"

@@ -107,6 +107,15 @@ def _error(names: dict[str, Any]) -> None:
     )
 
 
+def _transformed(names: dict[str, Any]) -> None:
+    template = Template.from_stack(names["stack"])
+    [transformer] = properties(template, "AWS::Logs::Transformer")
+    assert transformer["TransformerConfig"] == [{"Grok": {"Match": "%{NGINX_ACCESS_LOG}"}}]
+    [metric_filter] = properties(template, "AWS::Logs::MetricFilter")
+    assert metric_filter["ApplyOnTransformedLogs"] is True
+    assert metric_filter["FilterPattern"] == "{ $.status_code >= 500 }"
+
+
 def _deploy_rules(names: dict[str, Any]) -> None:
     message = str(names["error"])
     assert "OBS-LogsRegexPerLogGroup" in message
@@ -119,6 +128,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "StructuredLogMetrics(stack": _logs,
     'Blueprint.from_yaml("blueprint.yaml")': _blueprint,
     "retention_days=42": _error,
+    'add_transformer(log_format="nginx_combined")': _transformed,
     "add_deploy_checks(app)": _deploy_rules,
 }
 

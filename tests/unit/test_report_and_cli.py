@@ -60,9 +60,13 @@ def test_report_lists_warnings_and_environment(full: Synthesized) -> None:
     ]
     text = render([reports["payments-prod-observability"]])
     assert "Stack payments-prod-observability (111122223333/eu-west-1)" in text
-    assert "warnings (2):" in text
+    assert "warnings (3):" in text
     assert "over the inline limit: cdk deploy uploads it to the bootstrap bucket" in text
     assert "must allow sns:SendMessage" in text
+    assert (
+        "run: aws dynamodb update-contributor-insights --table-name payments-prod-ledger "
+        "--contributor-insights-action ENABLE"
+    ) in text
 
 
 def test_cli_report(small: Synthesized, capsys: pytest.CaptureFixture[str]) -> None:

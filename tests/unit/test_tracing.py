@@ -514,25 +514,30 @@ def test_transaction_search_is_one_per_account_and_region() -> None:
 
     _refused(
         lambda: TransactionSearch(first, "Again"),
-        "First/Again: Transaction Search is already turned on by First/Search for account "
-        "111122223333 in eu-west-1; it is one setting per account and Region, owned by one stack",
+        "First/Again: Transaction Search is one per account and Region; First/Search already "
+        "creates it in account 111122223333, Region eu-west-1, where this one (account "
+        "111122223333, Region eu-west-1) could deploy too: let one stack own it (remove it "
+        "here), or give the stacks different accounts or Regions",
     )
     _refused(
         lambda: TransactionSearch(Stack(app, "Second", env=here), "Search"),
-        "Second/Search: Transaction Search is already turned on by First/Search for account "
-        "111122223333 in eu-west-1; it is one setting per account and Region, owned by one stack",
+        "Second/Search: Transaction Search is one per account and Region; First/Search already "
+        "creates it in account 111122223333, Region eu-west-1, where this one (account "
+        "111122223333, Region eu-west-1) could deploy too: let one stack own it (remove it "
+        "here), or give the stacks different accounts or Regions",
     )
 
 
-def test_environment_agnostic_stacks_cannot_be_compared() -> None:
+def test_an_environment_agnostic_stack_could_deploy_beside_any_owner() -> None:
+    # It may land in any account and Region, so a second owner is refused, as the
+    # account-level field index policy refuses it: one rule for one-per-account settings.
     app = new_app()
-    one = Stack(app, "One")
-    TransactionSearch(one, "Search")
-
-    TransactionSearch(Stack(app, "Two"), "Search")  # may deploy to another account
+    TransactionSearch(Stack(app, "One"), "Search")
 
     _refused(
-        lambda: TransactionSearch(one, "Again"),
-        "One/Again: Transaction Search is already turned on by One/Search for stack One; it is "
-        "one setting per account and Region, owned by one stack",
+        lambda: TransactionSearch(Stack(app, "Two"), "Search"),
+        "Two/Search: Transaction Search is one per account and Region; One/Search already "
+        "creates it in any account, any Region, where this one (any account, any Region) could "
+        "deploy too: let one stack own it (remove it here), or give the stacks different "
+        "accounts or Regions",
     )

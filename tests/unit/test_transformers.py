@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, get_args
 
 import botocore.session
@@ -16,11 +17,9 @@ import pytest
 
 from observability_blueprint.rules.errors import Problem
 from observability_blueprint.rules.field_indexes import (
-    AccountClaim,
     FieldIndexPolicy,
     check_account_policy_name,
     default_index_fields,
-    single_owner_problems,
 )
 from observability_blueprint.rules.filter_patterns import parse
 from observability_blueprint.rules.metric_filters import (
@@ -28,7 +27,12 @@ from observability_blueprint.rules.metric_filters import (
     PatternExamples,
     metric_filter_problems,
 )
-from observability_blueprint.rules.structured_logs import StructuredLogFields
+from observability_blueprint.rules.placement import AccountClaim, single_owner_problems
+from observability_blueprint.rules.structured_logs import (
+    DEFAULT_ERROR_LEVELS,
+    StructuredLogFields,
+    structured_log_filters,
+)
 from observability_blueprint.rules.transformers import (
     ADD_KEY_VALUE_MAX,
     CSV_COLUMNS_MAX,
@@ -56,10 +60,13 @@ from observability_blueprint.rules.transformers import (
     UpperCaseString,
     ValueType,
     VendedLogParser,
+    applies_on_transformed_logs,
     apply,
     cfn_transformer_config,
     grok_problems,
+    offline_transform,
     transformed_examples,
+    transformed_filter_problems,
     transformer_problems,
     unsupported_offline,
     with_transformed_examples,
@@ -751,6 +758,87 @@ def test_metric_filter_examples_written_as_raw_lines() -> None:
         'which it should: \'{"remote_host":"127.0.0.1","timestamp":"2023-08-03T12:34:56Z",'
         '"http_method":"...\''
     ]
+
+
+def _status_5xx(match: tuple[str, ...], no_match: tuple[str, ...] = ()) -> MetricFilterSpec:
+    """The 5xx filter StructuredLogMetrics makes, with raw key=value lines as examples."""
+    specs = structured_log_filters(
+        namespace="Shop/App", fields=StructuredLogFields(), error_levels=DEFAULT_ERROR_LEVELS
+    )
+    spec = next(s for s in specs if s.name == "status-5xx")
+    return MetricFilterSpec(
+        name=spec.name,
+        pattern=spec.pattern,
+        namespace=spec.namespace,
+        metric_name=spec.metric_name,
+        dimensions=spec.dimensions,
+        examples=PatternExamples(match=match, no_match=no_match),
+    )
+
+
+def test_structured_log_filters_on_raw_key_value_lines() -> None:
+    failed = "level=ERROR service=checkout status_code=503 latency_ms=12"
+    served = "level=INFO service=checkout status_code=200 latency_ms=3"
+    typed = [
+        ParseKeyValue(field_delimiter=" ", key_value_delimiter="="),
+        TypeConverter(entries=[TypeConversion(key="status_code", type="integer")]),
+    ]
+    assert transformed_filter_problems(_status_5xx((failed,), (served,)), typed) == []
+    # parseKeyValue alone gives the status as text, which no numeric comparison matches.
+    assert messages(
+        transformed_filter_problems(_status_5xx((failed,)), SHIPPED_PARSERS["key_value"])
+    ) == [
+        "examples.match[0]: the pattern '{ $.status_code >= 500 && $.status_code <= 599 }' does "
+        "not match this line, which it should: 'level=ERROR service=checkout status_code=503 "
+        'latency_ms=12\'; after the transformer, $.status_code is "503"'
+    ]
+
+
+def test_a_filter_on_raw_lines_or_without_a_transformer_matches_them_as_they_are() -> None:
+    spec = _status_5xx(("level=ERROR status_code=503",))
+    raw_message = (
+        "examples.match[0]: the pattern '{ $.status_code >= 500 && $.status_code <= 599 }' does "
+        "not match this event, which it should: 'level=ERROR status_code=503'"
+    )
+    assert messages(transformed_filter_problems(spec, None)) == [raw_message]
+    off = replace(spec, apply_on_transformed_logs=False)
+    assert messages(transformed_filter_problems(off, SHIPPED_PARSERS["key_value"])) == [raw_message]
+    assert applies_on_transformed_logs(spec, has_transformer=True) is True
+    assert applies_on_transformed_logs(spec, has_transformer=False) is False
+    assert applies_on_transformed_logs(off, has_transformer=True) is False
+
+
+def test_examples_already_transformed_are_matched_as_they_are() -> None:
+    spec = MetricFilterSpec(
+        name="errors",
+        pattern='{ $.level = "ERROR" }',
+        namespace="Shop/App",
+        metric_name="Errors",
+        examples=PatternExamples(match=('{"level":"ERROR"}',), transformed=True),
+    )
+    # Not parsed again (grok would not read JSON), and no emulation needed.
+    assert transformed_filter_problems(spec, SHIPPED_PARSERS["nginx_combined"]) == []
+    assert transformed_filter_problems(spec, [VendedLogParser(log_type="vpc")]) == []
+
+
+def test_a_pattern_with_selectors_the_message_cannot_resolve_shows_the_event() -> None:
+    spec = MetricFilterSpec(
+        name="x",
+        pattern='{ $.tags[0] = "slow" }',
+        namespace="Shop/App",
+        metric_name="X",
+        examples=PatternExamples(match=("level=INFO",)),
+    )
+    assert messages(transformed_filter_problems(spec, SHIPPED_PARSERS["key_value"])) == [
+        "examples.match[0]: the pattern '{ $.tags[0] = \"slow\" }' does not match this line, "
+        "which it should: 'level=INFO'; the transformer makes it '{\"level\":\"INFO\"}'"
+    ]
+
+
+def test_the_offline_transform_a_filter_sees() -> None:
+    transform = offline_transform(SHIPPED_PARSERS["key_value"])
+    assert transform("level=ERROR service=checkout") == '{"level":"ERROR","service":"checkout"}'
+    assert transform("no pairs here") is None
 
 
 # -- field index policies ------------------------------------------------------------

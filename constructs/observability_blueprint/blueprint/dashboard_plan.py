@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from observability_blueprint.blueprint.insights import insight_rule_names
 from observability_blueprint.config.alarms import Alarm, MetricRef, resolve_filter, statistic
 from observability_blueprint.config.blueprint import Blueprint, LogGroup
 from observability_blueprint.config.dashboards import Dashboards
@@ -113,7 +114,7 @@ def plan_dashboards(
                 sections=sections,
                 start=settings.start,
             )
-    if settings.alarms and blueprint.alarms:
+    if settings.alarms and (blueprint.alarms or blueprint.log_alarm_names()):
         plans += plan_dashboard(
             key="alarms",
             name=dashboard_name(blueprint, region, "alarms"),
@@ -238,11 +239,15 @@ def _graph(
 def insight_rules(blueprint: Blueprint) -> dict[str, tuple[str, ...]]:
     """Return the names of the Contributor Insights rules to show, by service.
 
-    The audit trail's rules (``audit_trail.insights``, named
-    ``<name>-<stage>-<rule>`` as the audit area names them) are listed under
-    :data:`TRAIL_INSIGHTS`; services have none yet.
+    Each service's are its log groups' rules (``contributor_insights``, named
+    ``<name>-<stage>-<log group>-<rule>`` as :mod:`.insights` names them). The
+    audit trail's rules (``audit_trail.insights``, named ``<name>-<stage>-<rule>``
+    as the audit area names them) are listed under :data:`TRAIL_INSIGHTS`.
     """
     out: dict[str, tuple[str, ...]] = {}
+    for group in blueprint.log_groups:
+        if names := insight_rule_names(blueprint, group):
+            out[group.unit()] = (*out.get(group.unit(), ()), *names)
     audit = blueprint.audit_trail
     if audit is not None and audit.insights is not None:
         insights = audit.insights
@@ -458,13 +463,17 @@ def _number(title: str, spec: MetricFilterSpec, stat: str, period: int) -> Widge
 
 
 def alarm_sections(blueprint: Blueprint, naming: AlarmNaming) -> list[Section]:
-    """Return a section per top-level composite (with its tree), then the rest."""
-    by_name = {a.name: a for a in blueprint.alarms}
+    """Return a section per top-level composite (with its tree), then the rest.
+
+    The log groups' log alarms are shown with the others (in their composite's
+    tree when a composite names them).
+    """
+    names = [a.name for a in blueprint.alarms] + blueprint.log_alarm_names()
     children: dict[str, list[str]] = {}
     for alarm in blueprint.alarms:
         if alarm.type == "composite" and alarm.rule:
             refs = alarm_rules.references(alarm_rules.parse(alarm.rule))
-            children[alarm.name] = [r for r in refs if r in by_name]
+            children[alarm.name] = [r for r in refs if r in names]
     nested = {c for kids in children.values() for c in kids}
     sections: list[Section] = []
     covered: set[str] = set()
@@ -476,7 +485,7 @@ def alarm_sections(blueprint: Blueprint, naming: AlarmNaming) -> list[Section]:
         sections.append(
             Section(name, (_status(f"{name} (composite)", [naming.name(n) for n in tree]),))
         )
-    rest = [a.name for a in blueprint.alarms if a.name not in covered]
+    rest = [name for name in names if name not in covered]
     if rest:
         title = "Alarms under no composite" if sections else "Alarms"
         sections.append(Section(title, (_status(title, [naming.name(n) for n in rest]),)))

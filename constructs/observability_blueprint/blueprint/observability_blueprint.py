@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
@@ -24,6 +25,13 @@ from observability_blueprint.blueprint.events import (
     forwarded_alarm_topic,
 )
 from observability_blueprint.blueprint.hosts import BuiltHosts, build_hosts
+from observability_blueprint.blueprint.insights import (
+    LogGroupInsights,
+    build_account_insights,
+    build_log_group_insights,
+    dynamodb_commands,
+    prepare_log_group,
+)
 from observability_blueprint.blueprint.tracing import BuiltTracing, build_tracing
 from observability_blueprint.config import alarms as cfg_alarms
 from observability_blueprint.config import blueprint as cfg
@@ -33,6 +41,8 @@ from observability_blueprint.containers.eks_observability import EksObservabilit
 from observability_blueprint.events import EventDelivery, ForwardedAlarmActions
 from observability_blueprint.events.event_forwarder import alarm_arn
 from observability_blueprint.logs.anomaly_detection import LogAnomalyDetection
+from observability_blueprint.logs.field_indexes import AccountFieldIndexPolicy, FieldIndexes
+from observability_blueprint.logs.log_alarm import LogInsightsAlarm
 from observability_blueprint.logs.managed_log_group import DataProtectionSettings, ManagedLogGroup
 from observability_blueprint.logs.saved_queries import SavedQueries
 from observability_blueprint.logs.structured_log_metrics import StructuredLogMetrics
@@ -72,6 +82,9 @@ class ServiceUnit(Construct):
         """Saved Logs Insights queries, by log group name."""
         self.anomaly_detection: dict[str, LogAnomalyDetection] = {}
         """Log anomaly detectors and their alarms, by log group name."""
+        self.insights: dict[str, LogGroupInsights] = {}
+        """Field indexes, log alarms, scheduled queries and Contributor Insights rules,
+        by log group name."""
 
 
 class ObservabilityBlueprint(Construct):
@@ -142,11 +155,12 @@ class ObservabilityBlueprint(Construct):
             config.log_groups, key=lambda g: g.physical_name(config) not in audit_names
         )
         self._by_physical_name: dict[str, ManagedLogGroup] = {}
+        indexes: dict[str, FieldIndexes | None] = {}
         for group in ordered:
             unit_name = group.unit()
             unit = self.services.get(unit_name) or ServiceUnit(services, unit_name)
             self.services[unit_name] = unit
-            unit.log_groups[group.name] = self._log_group(unit, group)
+            unit.log_groups[group.name], indexes[group.name] = self._log_group(unit, group)
             self._by_physical_name[group.physical_name(config)] = unit.log_groups[group.name]
             if group.structured_logs:
                 unit.structured_metrics[group.name] = self._structured(unit, group)
@@ -161,6 +175,14 @@ class ObservabilityBlueprint(Construct):
                     queries=queries,
                     fields=group.structured_logs.to_fields() if group.structured_logs else None,
                 )
+
+        self.field_index_policy: AccountFieldIndexPolicy | None = build_account_insights(
+            self, config
+        )
+        """The account's field index policy (``insights.field_index_policy``)."""
+        self.log_alarms: dict[str, LogInsightsAlarm] = {}
+        """Log alarms of every log group, by name."""
+        self._build_log_group_insights(ordered, indexes)
 
         self.alarms: dict[str, StaticAlarm | AnomalyAlarm | RuleCompositeAlarm] = {}
         """Alarms by name."""
@@ -226,7 +248,10 @@ class ObservabilityBlueprint(Construct):
                 config.events,
                 prefix=config.prefix,
                 topics={name: topic.topic for name, topic in self.topics.items()},
-                alarms={name: alarm.alarm for name, alarm in self.alarms.items()},
+                alarms={
+                    **{name: alarm.alarm for name, alarm in self.alarms.items()},
+                    **{name: alarm.alarm for name, alarm in self.log_alarms.items()},
+                },
                 alarm_naming=self.alarm_naming,
                 encryption_key=self.key,
                 placement="all",
@@ -250,6 +275,15 @@ class ObservabilityBlueprint(Construct):
                 prefix=config.prefix,
                 topics={name: topic.topic for name, topic in self.topics.items()},
                 alarm_naming=self.alarm_naming,
+            )
+
+        for table, command in dynamodb_commands(config):
+            Annotations.of(self).add_warning_v2(
+                "observability-blueprint:dynamodb-contributor-insights-by-name",
+                f"DynamoDB Contributor Insights is a setting of {table}, which this stack "
+                "does not manage, so CloudFormation cannot turn it on. Turn it on where the "
+                "table is defined (ContributorInsightsSpecification: Enabled: true) or run: "
+                f"{command}",
             )
 
         self.forwarded_alarms: ForwardedAlarmActions | None = None
@@ -298,7 +332,35 @@ class ObservabilityBlueprint(Construct):
             rule_name_prefix=f"{self.config.prefix}-forwarded",
         )
 
-    def _log_group(self, unit: ServiceUnit, group: cfg.LogGroup) -> ManagedLogGroup:
+    def _build_log_group_insights(
+        self, groups: list[cfg.LogGroup], indexes: dict[str, FieldIndexes | None]
+    ) -> None:
+        by_name = {
+            name: managed
+            for unit in self.services.values()
+            for name, managed in unit.log_groups.items()
+        }
+        for group in groups:
+            unit = self.services[group.unit()]
+            built = build_log_group_insights(
+                unit,
+                group,
+                config=self.config,
+                log_groups=by_name,
+                alarm_naming=self.alarm_naming,
+                default_actions=self.default_actions("log"),
+                quiet=self._quiet,
+                topics={name: topic.topic for name, topic in self.topics.items()},
+                encryption_key=self.key,
+                encrypted={g.name for g in groups if g.encrypted},
+                field_indexes=indexes[group.name],
+            )
+            unit.insights[group.name] = built
+            self.log_alarms.update(built.log_alarms)
+
+    def _log_group(
+        self, unit: ServiceUnit, group: cfg.LogGroup
+    ) -> tuple[ManagedLogGroup, FieldIndexes | None]:
         config = self.config
         data_protection = None
         if group.data_protection:
@@ -324,6 +386,7 @@ class ObservabilityBlueprint(Construct):
             deletion_protection=group.deletion_protection,
             data_protection=data_protection,
         )
+        indexes = prepare_log_group(unit, group, managed, config)
         for metric_filter in group.metric_filters:
             managed.add_metric_filter(
                 metric_filter.to_spec(filter_name=config.filter_name(metric_filter.name))
@@ -336,10 +399,12 @@ class ObservabilityBlueprint(Construct):
                 role_arn=subscription.role_arn,
                 filter_name=f"{config.prefix}-{group.name}-{index}",
             )
-        return managed
+        return managed, indexes
 
     def _anomalies(self, unit: ServiceUnit, group: cfg.LogGroup) -> LogAnomalyDetection:
         settings = group.anomaly_detection
+        key = self.config.log_anomaly_alarm_key(group)
+        assert key is not None  # built only for log groups with anomaly detection
         return LogAnomalyDetection(
             unit,
             f"{group.name}Anomalies",
@@ -349,7 +414,7 @@ class ObservabilityBlueprint(Construct):
             priority=settings.priority,
             detector_name=self.config.anomaly_detector_name(group),
             encryption_key=self.key if group.encrypted else None,
-            alarm_name=self.alarm_naming.name(f"{group.name}-log-anomalies"),
+            alarm_name=self.alarm_naming.name(key),
             actions=self.default_actions("static"),
             named_topics={name: topic.topic for name, topic in self.topics.items()},
         )
@@ -492,6 +557,31 @@ class ObservabilityBlueprint(Construct):
             removal_policy=_removal(entry.removal_policy),
         )
 
+    def _composite_children(self) -> dict[str, list[str]]:
+        """Each composite of ``alarms:`` with the alarms of the file its rule names
+        (those of ``alarms:`` and the log groups' ``log_alarms``)."""
+        named = {a.name for a in self.config.alarms} | set(self.config.log_alarm_names())
+        return {
+            a.name: [r for r in alarm_rules.references(alarm_rules.parse(a.rule)) if r in named]
+            for a in self.config.alarms
+            if a.type == "composite" and a.rule
+        }
+
+    @functools.cached_property
+    def _quiet(self) -> set[str]:
+        """The alarms a notifying composite speaks for: they keep no actions of their own.
+
+        Noise control: a composite that notifies speaks for every alarm below it
+        (children, grandchildren...), down to a composite whose children keep theirs.
+        """
+        by_name = {a.name: a for a in self.config.alarms}
+        children = self._composite_children()
+        return alarm_rules.quieted_alarms(
+            children,
+            speaking=[n for n in children if not self._actions(by_name[n], set()).is_empty()],
+            keep_children=[n for n in children if by_name[n].children_keep_actions],
+        )
+
     def _build_alarms(self) -> None:
         config = self.config
         self._filters = config.all_filters()
@@ -499,28 +589,14 @@ class ObservabilityBlueprint(Construct):
         topics = {name: topic.topic for name, topic in self.topics.items()}
         scope = Construct(self, "Alarms")
         by_name = {a.name: a for a in config.alarms}
-        parsed = {
-            a.name: alarm_rules.parse(a.rule)
-            for a in config.alarms
-            if a.type == "composite" and a.rule
-        }
-        children = {
-            name: [r for r in alarm_rules.references(rule) if r in by_name]
-            for name, rule in parsed.items()
-        }
+        children = self._composite_children()
         # A composite comes after the composites its rule names and its suppressor.
-        order = {name: list(kids) for name, kids in children.items()}
+        order = {name: [k for k in kids if k in by_name] for name, kids in children.items()}
         for name in order:
             settings = by_name[name].suppressor
             if settings is not None and settings.alarm in by_name:
                 order[name].append(settings.alarm)
-        # Noise control: a composite that notifies speaks for every alarm below it
-        # (children, grandchildren...), down to a composite whose children keep theirs.
-        quiet = alarm_rules.quieted_alarms(
-            children,
-            speaking=[n for n in children if not self._actions(by_name[n], set()).is_empty()],
-            keep_children=[n for n in children if by_name[n].children_keep_actions],
-        )
+        quiet = self._quiet
         watched: list[WatchedMetric] = []
         for alarm in config.alarms:
             if alarm.type == "composite":
@@ -602,7 +678,10 @@ class ObservabilityBlueprint(Construct):
                 scope,
                 name,
                 rule=alarm.rule or "",
-                alarms={n: a.alarm for n, a in self.alarms.items()},
+                alarms={
+                    **{n: a.alarm for n, a in self.alarms.items()},
+                    **{n: a.alarm for n, a in self.log_alarms.items()},
+                },
                 suppressor=suppressor,
                 suppressor_wait_period=Duration.seconds(
                     alarm.suppressor.wait_period if alarm.suppressor else 60

@@ -343,7 +343,7 @@ def resolve_filter(
     return candidates[0]
 
 
-def _runbook_problems(where: str, actions: rules.ActionSet) -> Iterator[Problem]:
+def runbook_problems(where: str, actions: rules.ActionSet) -> Iterator[Problem]:
     """What a runbook's automation role could not be scoped by (see ``runbook_problems``)."""
     for state, specs in actions.by_state().items():
         for index, spec in enumerate(specs):
@@ -369,12 +369,16 @@ def alarm_problems(
     naming: rules.AlarmNaming,
     region: str | None = None,
     account: str | None = None,
+    log_alarms: Sequence[str] = (),
 ) -> Iterator[Problem]:
     """Return every problem of the alarms that needs the whole file to see.
 
     ``region`` and ``account`` are the stack's (``env:``); without them the ARNs
     the alarms name are checked for their kind only, not for their partition,
-    Region and account.
+    Region and account. ``log_alarms`` are the names of the log groups' log
+    alarms: a composite's rule may name them as it names the alarms of
+    ``alarms:`` (PutCompositeAlarm documents metric and composite children; the
+    blueprint lets log alarms join a service's composite as well).
     """
     place = arns.Place.of(region=region, account=account)
     names = [a.name for a in alarms]
@@ -396,7 +400,7 @@ def alarm_problems(
         except ValueError as error:
             yield Problem(f"{where}.description", str(error))
         yield from _metric_problems(where, alarm, filters)
-        yield from _kind_problems(where, alarm, names, naming, place)
+        yield from _kind_problems(where, alarm, names, naming, place, log_alarms=log_alarms)
         actions = alarm.actions.to_set() if alarm.actions else None
         if actions is not None:
             for problem in rules.action_problems(
@@ -408,10 +412,10 @@ def alarm_problems(
                 keys=rules.FILE_KEYS,
             ):
                 yield Problem(f"{where}.{problem.location}", problem.message)
-            yield from _runbook_problems(f"{where}.actions", actions)
+            yield from runbook_problems(f"{where}.actions", actions)
     if default_actions is not None:
         defaults = default_actions.to_set()
-        yield from _runbook_problems("default_actions", defaults)
+        yield from runbook_problems("default_actions", defaults)
         # Each kind keeps the defaults it takes: only the values are checked here.
         for problem in rules.action_problems(
             defaults, kind=None, topics=topics, place=place, keys=rules.FILE_KEYS
@@ -510,7 +514,13 @@ def _metric_problems(
 
 
 def _kind_problems(
-    where: str, alarm: Alarm, names: Sequence[str], naming: rules.AlarmNaming, place: arns.Place
+    where: str,
+    alarm: Alarm,
+    names: Sequence[str],
+    naming: rules.AlarmNaming,
+    place: arns.Place,
+    *,
+    log_alarms: Sequence[str] = (),
 ) -> Iterator[Problem]:
     if alarm.type == "anomaly":
         if len(alarm.excluded_periods) > rules.EXCLUDED_RANGES_MAX:
@@ -526,7 +536,7 @@ def _kind_problems(
                 f"{where}.expression", "anomaly alarms take one metric, not an expression"
             )
     if alarm.type == "composite" and alarm.rule is not None:
-        known = [n for n in names if n != alarm.name] + [alarm.name]
+        known = [n for n in (*names, *log_alarms) if n != alarm.name] + [alarm.name]
         for message in alarm_rules.check_rule(
             alarm.rule,
             known=known,

@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from observability_blueprint.config import insights as log_intelligence
 from observability_blueprint.config.alarms import Actions, Alarm, alarm_problems
 from observability_blueprint.config.audit import AuditTrail, audit_problems, signin_stack_needed
 from observability_blueprint.config.base import (
@@ -43,6 +44,14 @@ from observability_blueprint.config.base import (
 from observability_blueprint.config.dashboards import Dashboards, dashboard_problems
 from observability_blueprint.config.events import EventsSection, events_problems
 from observability_blueprint.config.hosts import Hosts, hosts_problems
+from observability_blueprint.config.insights import (
+    ContributorInsightsSettings,
+    FieldIndexSettings,
+    InsightsSection,
+    LogAlarm,
+    ScheduledQuery,
+    Transformer,
+)
 from observability_blueprint.config.network import (
     Containers,
     FlowLogs,
@@ -54,6 +63,7 @@ from observability_blueprint.rules import log_alarms as log_alarm_rules
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.alarm_settings import LAMBDA_SAME_REGION, PrefixNaming
 from observability_blueprint.rules.containers import ecs_log_group_name, eks_log_group_names
+from observability_blueprint.rules.contributor_insights import InsightRuleSpec
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.integer_bounds import shown as shown_number
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
@@ -78,6 +88,10 @@ from observability_blueprint.rules.structured_logs import (
 )
 from observability_blueprint.rules.subscribers import ENDPOINT_PATTERNS
 from observability_blueprint.rules.tags import check_tag_key, check_tag_value
+from observability_blueprint.rules.transformers import (
+    transformed_filter_problems,
+    transformer_problems,
+)
 
 if TYPE_CHECKING:
     from observability_blueprint.config.yaml_loading import YamlDocument
@@ -160,7 +174,11 @@ class MetricFilter(StrictModel):
     dimensions: dict[str, str] = {}
     """Up to 3 dimensions, each taken from the event ($.service)."""
     examples: LogEventExamples | None = None
-    """Events the pattern must and must not match, checked at synthesis."""
+    """Events the pattern must and must not match, checked at synthesis. On a log group
+    with a transformer they are raw lines: they are transformed offline first."""
+    apply_on_transformed_logs: bool | None = None
+    """Match the events after the log group's transformer has run. Default: on when the
+    log group has a transformer."""
 
     def to_spec(self, *, filter_name: str | None = None) -> MetricFilterSpec:
         """Return the construct-level settings of this filter."""
@@ -175,6 +193,7 @@ class MetricFilter(StrictModel):
             dimensions=dict(self.dimensions),
             filter_name=filter_name,
             examples=(self.examples.to_examples() if self.examples else None),
+            apply_on_transformed_logs=self.apply_on_transformed_logs,
         )
 
 
@@ -385,6 +404,19 @@ class LogGroup(StrictModel):
     """Saved Logs Insights queries. Default: the blueprint's."""
     anomaly_detection: AnomalyDetection = AnomalyDetection()
     """Log anomaly detection with an alarm (the default actions). Default: on (STANDARD)."""
+    transformer: Transformer | None = None
+    """Turn each event into JSON fields at ingestion (access logs, syslog, key=value).
+    STANDARD log groups only. Default: none."""
+    field_indexes: FieldIndexSettings | None = None
+    """Field indexes of this log group, so queries on them scan less. Default: none (the
+    account's index policy, if any, applies)."""
+    log_alarms: list[LogAlarm] = []
+    """Alarms on Logs Insights queries (AWS::CloudWatch::LogAlarm)."""
+    scheduled_queries: list[ScheduledQuery] = []
+    """Queries run on a schedule, their results delivered to S3 (AWS::Logs::ScheduledQuery)."""
+    contributor_insights: ContributorInsightsSettings | None = None
+    """Contributor Insights rules: the top contributors (client IPs, failing paths...).
+    Default: none."""
 
     def physical_name(self, blueprint: Blueprint) -> str:
         """Return the log group's name in AWS."""
@@ -430,6 +462,8 @@ class Blueprint(StrictModel):
     """EventBridge: alerts on AWS events, scheduled operations, automated responses."""
     tracing: Tracing | None = None
     """X-Ray: a group per service, sampling rules, Transaction Search. Default: off."""
+    insights: InsightsSection | None = None
+    """The account's field index policy, DynamoDB Contributor Insights. Default: none."""
 
     @field_validator("tags")
     @classmethod
@@ -525,6 +559,96 @@ class Blueprint(StrictModel):
         """Return the physical name of a metric filter: ``<name>-<stage>-<filter>``."""
         return f"{self.prefix}-{metric_filter}"
 
+    def log_anomaly_alarm_key(self, log_group: LogGroup) -> str | None:
+        """The name (before the naming strategy) of the alarm on a log group's anomalies,
+        ``<log group>-log-anomalies``, or None when it has no anomaly detection."""
+        if not log_group.anomaly_detection.on(log_group.log_class):
+            return None
+        return f"{log_group.name}-log-anomalies"
+
+    # -------------------------------------------------------- log intelligence
+
+    def insight_rules(self, log_group: LogGroup) -> list[InsightRuleSpec]:
+        """The Contributor Insights rules of a log group: the shipped ones the blueprint
+        knows apply (an access log), then the file's, in order. Empty without
+        ``contributor_insights``. On a log group with a transformer they read the
+        transformed events."""
+        settings = log_group.contributor_insights
+        if settings is None:
+            return []
+        structured = log_group.structured_logs
+        shipped = log_intelligence.default_insight_rules(
+            settings, log_group.transformer, structured.to_fields() if structured else None
+        )
+        return [*shipped, *(rule.to_spec() for rule in settings.rules)]
+
+    def insight_rule_prefix(self, log_group: LogGroup) -> str:
+        """The start of the physical names of a log group's Contributor Insights rules,
+        ``<name>-<stage>-<log group>`` (each rule is ``<that>-<rule>``)."""
+        return log_intelligence.insight_rule_prefix(self.prefix, log_group.name)
+
+    def index_fields(self, log_group: LogGroup) -> tuple[list[str], list[str]] | None:
+        """A log group's indexed fields and facets, or None when it has no index policy
+        of its own (``field_indexes``). Default fields: the request id, trace id and
+        service fields of its ``structured_logs``."""
+        structured = log_group.structured_logs
+        return log_intelligence.index_fields(
+            log_group.field_indexes, structured.to_fields() if structured else None
+        )
+
+    def log_alarm_name(self, alarm: LogAlarm) -> str:
+        """The physical name of a log alarm: ``<name>-<stage>-<alarm>``, as ``alarms:``."""
+        return self.alarm_naming().name(alarm.name)
+
+    def log_alarm_names(self) -> list[str]:
+        """The names of every log group's log alarms, in file order (composite alarms
+        and events may name them as they name the alarms of ``alarms:``)."""
+        return [alarm.name for group in self.log_groups for alarm in group.log_alarms]
+
+    def scheduled_query_name(self, log_group: LogGroup, query: ScheduledQuery) -> str:
+        """The physical name of a scheduled query: ``<name>-<stage>-<log group>-<query>``."""
+        return log_intelligence.scheduled_query_name(self.prefix, log_group.name, query)
+
+    def scheduled_query_prefix(self, log_group: LogGroup, query: ScheduledQuery) -> str:
+        """Where in its bucket a scheduled query's results go: its ``prefix``, else
+        ``scheduled-queries/<name>-<stage>/<log group>/<query>/``."""
+        return log_intelligence.scheduled_query_prefix(self.prefix, log_group.name, query)
+
+    def field_index_policy_name(self) -> str:
+        """The name of the account's field index policy (``insights.field_index_policy``):
+        as given, else ``<name>-<stage>-field-indexes``."""
+        return log_intelligence.field_index_policy_name(self.insights, self.prefix)
+
+    def _group_insights(self, log_group: LogGroup) -> log_intelligence.GroupInsights:
+        structured = log_group.structured_logs
+        return log_intelligence.GroupInsights(
+            name=log_group.name,
+            log_class=log_group.log_class,
+            structured=structured.to_fields() if structured else None,
+            transformer=log_group.transformer,
+            field_indexes=log_group.field_indexes,
+            log_alarms=log_group.log_alarms,
+            scheduled_queries=log_group.scheduled_queries,
+            contributor_insights=log_group.contributor_insights,
+            anomaly_alarm=self.log_anomaly_alarm_key(log_group),
+        )
+
+    def _insight_context(self) -> log_intelligence.FileContext:
+        return log_intelligence.FileContext(
+            prefix=self.prefix,
+            log_groups={
+                group.name: log_intelligence.QueryTarget(
+                    physical_name=group.physical_name(self), log_class=group.log_class
+                )
+                for group in self.log_groups
+            },
+            topics=[t.name for t in self.notifications],
+            place=arns.Place.of(
+                region=self.home_region, account=self.env.account if self.env else None
+            ),
+            naming=self.alarm_naming(),
+        )
+
     def _query_problems(self, where: str, group: LogGroup) -> Iterator[Problem]:
         """The saved queries of a log group, checked offline, at the file's own places."""
         queries = self.log_group_queries(group)
@@ -596,9 +720,17 @@ class Blueprint(StrictModel):
             )
             if p.location.removesuffix(".log_group_name") not in echoed
         )
+        context = self._insight_context()
         for index, group in enumerate(self.log_groups):
             yield from self._log_group_problems(
-                f"log_groups[{index}]", group, check_queries=check_queries
+                f"log_groups[{index}]", group, check_queries=check_queries, context=context
+            )
+        yield from log_intelligence.log_alarm_name_problems(
+            [self._group_insights(g) for g in self.log_groups], self.alarm_naming()
+        )
+        if self.insights is not None:
+            yield from log_intelligence.insights_section_problems(
+                self.insights, prefix=self.prefix, services=self.services()
             )
         yield from self._lambda_region_problems()
         if self.tracing is not None:
@@ -616,6 +748,7 @@ class Blueprint(StrictModel):
             naming=self.alarm_naming(),
             region=self.home_region,
             account=self.env.account if self.env else None,
+            log_alarms=self.log_alarm_names(),
         )
         if self.dashboards is not None:
             yield from dashboard_problems(
@@ -627,7 +760,7 @@ class Blueprint(StrictModel):
             yield from events_problems(
                 self.events,
                 topics=[t.name for t in self.notifications],
-                alarms=[a.name for a in self.alarms],
+                alarms=[a.name for a in self.alarms] + self.log_alarm_names(),
                 prefix=self.prefix,
             )
         if self.hosts is not None:
@@ -663,6 +796,7 @@ class Blueprint(StrictModel):
             + (1 if group.structured_logs else 0)
             + len(self.log_group_queries(group))
             + (2 if group.anomaly_detection.on(group.log_class) else 0)
+            + self._insight_resources(group)
             for group in self.log_groups
         )
         if resources > limits.STACK_RESOURCES_MAX:
@@ -673,6 +807,18 @@ class Blueprint(StrictModel):
                 f"most {limits.STACK_RESOURCES_MAX} resources per stack: split the workload "
                 "into several blueprint files (one per team or service group)",
             )
+
+    def _insight_resources(self, group: LogGroup) -> int:
+        """The fewest resources a log group's log intelligence makes: a transformer; per
+        log alarm the alarm and its query role with its policy (two more for log lines);
+        per scheduled query the query and two roles with their policies; a rule per
+        Contributor Insights rule."""
+        return (
+            (1 if group.transformer is not None else 0)
+            + sum(3 + (2 if alarm.log_lines else 0) for alarm in group.log_alarms)
+            + 5 * len(group.scheduled_queries)
+            + len(self.insight_rules(group))
+        )
 
     @property
     def home_region(self) -> str | None:
@@ -747,6 +893,11 @@ class Blueprint(StrictModel):
         naming = self.alarm_naming()
         for index, alarm in enumerate(self.alarms):
             yield f"alarms[{index}].name", naming.name(alarm.name)
+        for g_index, group in enumerate(self.log_groups):
+            for index, log_alarm in enumerate(group.log_alarms):
+                yield f"log_groups[{g_index}].log_alarms[{index}].name", naming.name(log_alarm.name)
+            if key := self.log_anomaly_alarm_key(group):
+                yield f"log_groups[{g_index}].anomaly_detection", naming.name(key)
         cis = self.audit_trail.cis if self.audit_trail else None
         if cis is not None:
             selection = cis_controls.select_controls(
@@ -794,17 +945,33 @@ class Blueprint(StrictModel):
         return PrefixNaming(self.prefix)
 
     def _log_group_problems(
-        self, where: str, group: LogGroup, *, check_queries: bool = True
+        self,
+        where: str,
+        group: LogGroup,
+        *,
+        check_queries: bool = True,
+        context: log_intelligence.FileContext | None = None,
     ) -> Iterator[Problem]:
         if group.structured_logs:
             structured = group.structured_logs
             for problem in field_problems(structured.to_fields(), tuple(structured.error_levels)):
                 yield Problem(f"{where}.structured_logs.{problem.location}", problem.message)
+        processors = group.transformer.to_processors() if group.transformer else None
+        # A broken transformer is reported with it: examples are not run through it.
+        broken = processors is not None and bool(
+            transformer_problems(processors, log_class=group.log_class)
+        )
         for index, metric_filter in enumerate(group.metric_filters):
-            for problem in metric_filter_problems(metric_filter.to_spec()):
+            spec = metric_filter.to_spec()
+            if broken:
+                spec = replace(spec, examples=None)
+            for problem in transformed_filter_problems(spec, processors):
                 yield Problem(
                     f"{where}.metric_filters[{index}].{problem.location}", problem.message
                 )
+        yield from log_intelligence.log_group_insight_problems(
+            where, self._group_insights(group), context or self._insight_context()
+        )
         if check_queries:
             yield from self._query_problems(where, group)
         place = arns.Place.of(

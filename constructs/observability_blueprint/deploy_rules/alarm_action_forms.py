@@ -7,8 +7,10 @@ PutMetricAlarm (AWS::CloudWatch::Alarm) takes EC2 actions
 Manager response plans and investigation groups; PutCompositeAlarm takes SNS,
 Lambda, ``opsitem:SEVERITY`` without ``#CATEGORY``, Incident Manager response
 plans and investigations on ALARM, only SNS and Lambda on OK and
-INSUFFICIENT_DATA. This rule holds no table of its own: which kind takes what in
-which state, and the ARN of each action, are the blueprint's
+INSUFFICIENT_DATA; PutLogAlarm (AWS::CloudWatch::LogAlarm) takes SNS and Lambda,
+and ``opsitem:SEVERITY`` without ``#CATEGORY`` on ALARM. This rule holds no table
+of its own: which kind takes what in which state, and the ARN of each action, are
+the blueprint's
 (``rules.alarm_settings``: ``ACCEPTED_ACTIONS``, ``ACTION_ARNS``,
 ``OPSITEM_CATEGORY_KINDS``, with their sources), so a user stack is held to what
 the blueprint's own alarms are, and ARNs are read by ``rules.arns``.
@@ -39,6 +41,7 @@ from observability_blueprint.rules.arns import PLACEHOLDER, ArnError, Place, par
 
 METRIC_ALARM: Final = "AWS::CloudWatch::Alarm"
 COMPOSITE_ALARM: Final = "AWS::CloudWatch::CompositeAlarm"
+LOG_ALARM: Final = "AWS::CloudWatch::LogAlarm"
 STATE_PROPERTIES: Final[Mapping[str, str]] = {
     "AlarmActions": "alarm",
     "OKActions": "ok",
@@ -51,6 +54,7 @@ _NAMES: Final[Mapping[AlarmKind, str]] = {
     "static": "a metric alarm",
     "anomaly": "an anomaly detection alarm",
     "composite": "a composite alarm",
+    "log": "a log alarm",
 }
 _REFERENCED: Final[Mapping[str, ActionKind]] = {
     "AWS::SNS::Topic": "topic",
@@ -66,6 +70,8 @@ def alarm_kind(resource: TemplateResource) -> AlarmKind:
     """Return the kind of an alarm resource: an anomaly alarm compares with a band."""
     if resource.type == COMPOSITE_ALARM:
         return "composite"
+    if resource.type == LOG_ALARM:
+        return "log"
     return "anomaly" if resource.properties.get("ThresholdMetricId") else "static"
 
 
@@ -148,12 +154,13 @@ RULE: Final = Rule(
     id="OBS-AlarmActionForms",
     info="Each alarm action is a form its alarm kind takes in that state.",
     explanation=(
-        "CloudFormation refuses an alarm whose actions include an ARN form the PutMetricAlarm "
-        "or PutCompositeAlarm API does not list for that state: a composite alarm takes no "
-        "OpsItem category and no EC2 or Auto Scaling action; Systems Manager actions and "
+        "CloudFormation refuses an alarm whose actions include an ARN form the PutMetricAlarm, "
+        "PutCompositeAlarm or PutLogAlarm API does not list for that state: a composite alarm "
+        "takes no OpsItem category and no EC2 or Auto Scaling action; a log alarm takes only "
+        "SNS, Lambda and an OpsItem without category; Systems Manager actions and "
         "investigations run only on ALARM."
     ),
     source=SOURCE,
-    resource_types=frozenset({METRIC_ALARM, COMPOSITE_ALARM}),
+    resource_types=frozenset({METRIC_ALARM, COMPOSITE_ALARM, LOG_ALARM}),
     check=check,
 )

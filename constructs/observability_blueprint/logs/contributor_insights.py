@@ -17,7 +17,11 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from observability_blueprint.logs.transformer import log_group_resource
+from observability_blueprint.logs.transformer import (
+    LogTransformer,
+    TransformableLogGroup,
+    log_group_resource,
+)
 from observability_blueprint.rules import contributor_insights as insight_rules
 from observability_blueprint.rules import limits
 from observability_blueprint.rules.contributor_insights import (
@@ -73,7 +77,10 @@ class ContributorInsights(Construct):
     enabled
         Create the rules enabled. Default: True.
     apply_on_transformed_logs
-        Evaluate events after a log transformer has run. Default: the raw events.
+        Evaluate events after a log transformer has run. Default: on when every
+        log group is one that records its transformer (a ``ManagedLogGroup``
+        given one by ``add_transformer`` before this construct), else the raw
+        events.
     dynamodb_tables
         Tables of this stack (``dynamodb.Table`` or ``dynamodb.CfnTable``) whose
         DynamoDB Contributor Insights to turn on. Default: none.
@@ -142,6 +149,9 @@ class ContributorInsights(Construct):
         if problems:
             raise BlueprintError(problems)
 
+        transformers = _transformers(log_groups)
+        if apply_on_transformed_logs is None and transformers is not None:
+            apply_on_transformed_logs = True
         self.rules: dict[str, cloudwatch.CfnInsightRule] = {}
         """The rules by name."""
         for rule in rules:
@@ -156,6 +166,9 @@ class ContributorInsights(Construct):
             for resource in owned:
                 if resource is not None:
                     self.rules[rule.name].node.add_dependency(resource)
+            if apply_on_transformed_logs and transformers is not None:
+                # The rule reads the transformed events once the transformers are active.
+                self.rules[rule.name].node.add_dependency(*transformers)
         for table_resource in tables:
             table_resource.contributor_insights_specification = (
                 dynamodb.CfnTable.ContributorInsightsSpecificationProperty(enabled=True)
@@ -178,6 +191,16 @@ class ContributorInsights(Construct):
             )
         command = insight_rules.dynamodb_contributor_insights_command(name)
         return Problem(where, f"table {cut(name)!r} {rule}: run {command}")
+
+
+def _transformers(log_groups: Sequence[logs.ILogGroup]) -> list[LogTransformer] | None:
+    """The transformers of the log groups when every one has a recorded transformer."""
+    found = [
+        group.transformer if isinstance(group, TransformableLogGroup) else None
+        for group in log_groups
+    ]
+    present = [t for t in found if t is not None]
+    return present if log_groups and len(present) == len(found) else None
 
 
 def new_insight_rule(

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Stack, Token
+from aws_cdk import Token
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from observability_blueprint.core.placement import claim_of
 from observability_blueprint.logs.transformer import known_log_class, log_group_resource
 from observability_blueprint.rules.errors import BlueprintError, Problem, cut
 from observability_blueprint.rules.field_indexes import (
-    AccountClaim,
     FieldIndexPolicy,
     check_account_policy_name,
     default_index_fields,
-    single_owner_problems,
 )
+from observability_blueprint.rules.placement import single_owner_problems
 from observability_blueprint.rules.transformers import standard_class_problem
 
 DEFAULT_ACCOUNT_POLICY_NAME = "observability-blueprint-field-indexes"
@@ -155,7 +155,7 @@ class AccountFieldIndexPolicy(Construct):
             for c in self.node.root.node.find_all()
             if isinstance(c, AccountFieldIndexPolicy) and c._built
         ]
-        claims = [_claim(c) for c in (*others, self)]
+        claims = [claim_of(c) for c in (*others, self)]
         problems += [
             p
             for p in single_owner_problems("the account-level field index policy", claims)
@@ -174,13 +174,3 @@ class AccountFieldIndexPolicy(Construct):
         )
         """The ``AWS::Logs::AccountPolicy``."""
         self._built = True
-
-
-def _claim(construct: Construct) -> AccountClaim:
-    stack = Stack.of(construct)
-    account, region = stack.account, stack.region
-    return AccountClaim(
-        construct.node.path,
-        None if Token.is_unresolved(account) else account,
-        None if Token.is_unresolved(region) else region,
-    )

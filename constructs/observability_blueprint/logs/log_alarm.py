@@ -22,12 +22,10 @@ from observability_blueprint.rules import arns
 from observability_blueprint.rules import log_alarms as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 
-DEFAULT_SCHEDULE: Final = "rate(5 minutes)"
+DEFAULT_SCHEDULE: Final = rules.DEFAULT_LOG_ALARM_SCHEDULE
 """How often the query runs when no schedule is given."""
-DEFAULT_INGESTION_DELAY = Duration.minutes(2)
-"""How far each window ends before the run: CloudWatch Logs makes events queryable a
-little after they happen, and a window that ends at the run misses the late ones
-(the troubleshooting table of https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-log.html)."""
+DEFAULT_INGESTION_DELAY = Duration.minutes(rules.DEFAULT_INGESTION_DELAY_MINUTES)
+"""How far each window ends before the run (see ``rules.DEFAULT_INGESTION_DELAY_MINUTES``)."""
 
 _STATE_VALUES: Final[Mapping[str, alarm_rules.AlarmState]] = {
     "alarm": "ALARM",

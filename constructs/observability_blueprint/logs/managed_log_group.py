@@ -22,18 +22,24 @@ from observability_blueprint.logs.log_storage import (
     LogStorage,
     storage_problems,
 )
+from observability_blueprint.logs.transformer import LogTransformer
 from observability_blueprint.rules import arns, limits
 from observability_blueprint.rules import log_groups as log_group_rules
-from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.errors import BlueprintError, Problem, cut
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
 from observability_blueprint.rules.metric_filters import (
     MetricFilterSpec,
     PublishedMetric,
     check_pattern,
     log_group_filter_problems,
-    metric_filter_problems,
     pattern_text,
     regex_budget_problems,
+)
+from observability_blueprint.rules.transformers import (
+    LogFormat,
+    Processor,
+    applies_on_transformed_logs,
+    transformed_filter_problems,
 )
 from observability_blueprint.security import BlueprintKey
 
@@ -66,7 +72,8 @@ class ManagedLogGroup(Construct, LogGroupInterface):
     the log group is retained when the stack is deleted (``removal_policy``
     opts out); it can be encrypted with a :class:`BlueprintKey`, mask sensitive
     data, carry metric filters (checked against CloudWatch Logs' limits) and
-    subscription filters.
+    subscription filters, and a transformer (:meth:`add_transformer`) whose
+    fields the metric filters added after it match.
 
     To adopt a log group that already exists (one Lambda or ECS created, or one
     retained from an earlier deploy), give its exact ``log_group_name`` and
@@ -121,6 +128,8 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         """The metrics this log group's filters publish, for collision checks."""
         self.metric_filters: dict[str, logs.MetricFilter] = {}
         """The metric filters created, by logical name."""
+        self.transformer: LogTransformer | None = None
+        """The log group's transformer (:meth:`add_transformer`); None until one is added."""
 
         key: kms.IKey | None
         if isinstance(encryption_key, BlueprintKey):
@@ -219,11 +228,19 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         metric_name=..., metric_namespace=...)``) as ``ILogGroup.add_metric_filter``
         does. Either way the pattern is parsed offline and the filter checked.
 
+        On a log group with a transformer (:meth:`add_transformer`) the filter
+        matches the transformed events unless ``apply_on_transformed_logs`` is
+        False; its examples are then raw lines, as the application writes them,
+        which the offline engine transforms before the pattern matches them.
+
         Raises
         ------
         BlueprintError
             When the filter breaks a CloudWatch Logs rule (dimensions, default
-            value, pattern length, 100 filters per log group, log class).
+            value, pattern length, 100 filters per log group, log class), asks
+            for transformed logs on a log group without a transformer, or has an
+            example the pattern decides wrongly (or that the offline engine
+            cannot transform).
         """
         if isinstance(spec_or_id, MetricFilterSpec):
             spec = spec_or_id
@@ -241,7 +258,12 @@ class ManagedLogGroup(Construct, LogGroupInterface):
                 apply_on_transformed_logs=apply_on_transformed_logs,
             )
         at = f"{self.node.path}/{spec.name}"
-        problems = [Problem(f"{at}.{p.location}", p.message) for p in metric_filter_problems(spec)]
+        transformer = self.transformer
+        processors = None if transformer is None else transformer.processors
+        problems = [
+            Problem(f"{at}.{p.location}", p.message)
+            for p in transformed_filter_problems(spec, processors)
+        ]
         problems += [
             Problem(f"{self.node.path}.{p.location}", p.message)
             for p in log_group_filter_problems([*self._filters, spec], log_class=self.log_class)
@@ -263,7 +285,15 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             unit=None if spec.unit is None else _unit(spec.unit),
             dimensions=dict(spec.dimensions) or None,
             filter_name=spec.filter_name,
+            # Set only where a transformer exists: PutMetricFilter takes it "only for
+            # log groups that have an active log transformer".
+            apply_on_transformed_logs=None
+            if transformer is None
+            else applies_on_transformed_logs(spec, has_transformer=True),
         )
+        if transformer is not None and applies_on_transformed_logs(spec, has_transformer=True):
+            # The filter needs the transformer active when it is created.
+            metric_filter.node.add_dependency(transformer)
         self.metric_filters[spec.name] = metric_filter
         self.published_metrics.append(
             PublishedMetric(
@@ -298,13 +328,6 @@ class ManagedLogGroup(Construct, LogGroupInterface):
         problems = [
             Problem(f"{at}.{name}", "is required") for name, v in given.items() if v is None
         ]
-        if apply_on_transformed_logs:
-            problems.append(
-                Problem(
-                    f"{at}.apply_on_transformed_logs",
-                    "this log group has no transformer; leave it unset",
-                )
-            )
         if problems:
             raise BlueprintError(problems)
         assert filter_pattern is not None
@@ -320,7 +343,72 @@ class ManagedLogGroup(Construct, LogGroupInterface):
             unit=None if unit is None else _UNIT_NAMES[unit],
             dimensions=dict(dimensions or {}),
             filter_name=filter_name,
+            apply_on_transformed_logs=apply_on_transformed_logs,
         )
+
+    # Replaces ILogGroup.add_transformer, whose aws-cdk-lib processors can be neither
+    # checked nor applied offline: this one takes the blueprint's processors.
+    def add_transformer(  # type: ignore[override]
+        self,
+        id: str = "Transformer",
+        *,
+        processors: Sequence[Processor] | None = None,
+        log_format: LogFormat | None = None,
+    ) -> LogTransformer:
+        """Transform this log group's events into JSON fields at ingestion.
+
+        Makes a :class:`LogTransformer` (a child with construct ID ``id``) on this
+        log group, checked against its class, and records it as
+        :attr:`transformer`. Give the ``processors``, or a ``log_format`` the
+        blueprint ships a parser for (``nginx_combined``, ``key_value``...).
+
+        A log group takes one transformer. Add it before the metric filters: a
+        filter whose ``apply_on_transformed_logs`` is unset matches what the log
+        group has when the filter is added, so one added earlier would stay on
+        the raw lines while the later ones match the transformed events.
+
+        Raises
+        ------
+        BlueprintError
+            When the log group already has a transformer, has metric filters
+            with ``apply_on_transformed_logs`` unset, or the transformer breaks a
+            CloudWatch Logs rule (see :class:`LogTransformer`).
+        """
+        if self.transformer is not None:
+            raise BlueprintError.at(
+                f"{self.node.path}/{id}",
+                f"{self.node.path} already has a transformer ({self.transformer.node.path}); "
+                "a log group takes one: put all the processors in one add_transformer",
+            )
+        return LogTransformer(
+            self,
+            id,
+            log_group=self,
+            processors=processors,
+            log_format=log_format,
+            log_class=self.log_class,
+        )
+
+    def new_transformer_problems(self, at: str) -> list[Problem]:
+        """What a transformer added now (at construct path ``at``) would break.
+
+        Metric filters added before it with ``apply_on_transformed_logs`` unset
+        were made and checked for the raw lines; the transformer would leave them
+        there while the filters added after it match transformed events.
+        """
+        raw = [spec.name for spec in self._filters if spec.apply_on_transformed_logs is None]
+        if not raw:
+            return []
+        return [
+            Problem(
+                at,
+                f"{self.node.path} already has metric filters made for its raw lines "
+                f"({cut(', '.join(raw))}), their apply_on_transformed_logs unset; add the "
+                "transformer before the metric filters, so they match the transformed "
+                "events, or set apply_on_transformed_logs=False on them to keep them on the "
+                "raw lines",
+            )
+        ]
 
     def _regex_budget(self, where: str, pattern: str) -> list[Problem]:
         """The problem of adding ``pattern`` when the log group's regex budget is spent."""

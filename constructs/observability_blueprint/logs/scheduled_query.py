@@ -15,9 +15,10 @@ from constructs import Construct
 from observability_blueprint.logs._query_roles import grant_query, service_role
 from observability_blueprint.rules import log_alarms as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
+from observability_blueprint.rules.names import check_bucket_name
 from observability_blueprint.security import acknowledge_wildcard_resource
 
-DEFAULT_PREFIX: Final = "scheduled-queries/"
+DEFAULT_PREFIX: Final = rules.SCHEDULED_QUERY_PREFIX
 """Where in the bucket results go when no prefix is given."""
 _NEW_OBJECTS_REASON: Final = (
     "CloudWatch Logs writes each run's results as a new object whose name it chooses, "
@@ -91,8 +92,14 @@ class ScheduledLogQuery(Construct):
         super().__init__(scope, id)
         at = self.node.path
         bucket_name = bucket.bucket_name
-        # The URI is checked with a stand-in for a bucket name CloudFormation resolves.
-        shown_bucket = "bucket" if Token.is_unresolved(bucket_name) else bucket_name
+        # The URI is checked with a stand-in for a bucket name CloudFormation resolves
+        # (and for a wrong name, reported as the bucket's).
+        bucket_problem = None
+        if not Token.is_unresolved(bucket_name):
+            bucket_problem = check_bucket_name(bucket_name)
+        shown_bucket = (
+            "bucket" if Token.is_unresolved(bucket_name) or bucket_problem else bucket_name
+        )
         settings = rules.ScheduledQuerySettings(
             name=name,
             query=query,
@@ -108,14 +115,10 @@ class ScheduledLogQuery(Construct):
             Problem(f"{at}.{p.location}", p.message)
             for p in rules.scheduled_query_problems(settings)
         ]
-        if prefix.startswith("/"):
-            problems.append(
-                Problem(
-                    f"{at}.prefix",
-                    f"{prefix!r} starts with /; write the prefix without it, such as "
-                    f"{prefix.lstrip('/')!r} (the URI puts one / after the bucket)",
-                )
-            )
+        if message := rules.check_s3_prefix(prefix):
+            problems.append(Problem(f"{at}.prefix", message))
+        if bucket_problem:
+            problems.append(Problem(f"{at}.bucket", bucket_problem))
         if problems:
             raise BlueprintError(problems)
 

@@ -36,6 +36,14 @@ class StructuredLogMetrics(Construct):
     without matching events have no data point, and alarms on these metrics
     must treat missing data as not breaching.
 
+    On a log group with a transformer (``ManagedLogGroup.add_transformer``, added
+    before this construct) the filters match the transformed events, so lines
+    that are not JSON (``key=value``, access logs) count once the transformer
+    gives them these fields; latency, status and bytes must then be numbers, as
+    in JSON (parsers give text: add a ``TypeConverter``). The filters' examples
+    are JSON events, what the filters see after the transformer, so they are
+    matched as they are.
+
     Parameters
     ----------
     log_group
@@ -105,7 +113,11 @@ class StructuredLogMetrics(Construct):
         )
         if filter_name_prefix:
             specs = [replace(s, filter_name=f"{filter_name_prefix}-{s.name}") for s in specs]
-        return specs
+        # The examples are JSON events: on a transformed log group, what the filters see.
+        return [
+            s if s.examples is None else replace(s, examples=replace(s.examples, transformed=True))
+            for s in specs
+        ]
 
     def _check(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import get_args
+from typing import Protocol, get_args, runtime_checkable
 
 from aws_cdk import Stack, Token
 from aws_cdk import aws_logs as logs
@@ -50,6 +50,22 @@ def known_log_class(resource: logs.CfnLogGroup | None, given: str | None) -> str
     return value or "STANDARD"
 
 
+@runtime_checkable
+class TransformableLogGroup(Protocol):
+    """A log group construct that keeps its transformer, such as ``ManagedLogGroup``.
+
+    A :class:`LogTransformer` on it is recorded in ``transformer``, so the
+    metric filters added afterwards follow it; ``new_transformer_problems`` says
+    what a transformer added now would break.
+    """
+
+    transformer: LogTransformer | None
+
+    def new_transformer_problems(self, at: str) -> list[Problem]:
+        """The problems of adding the transformer at construct path ``at``."""
+        ...
+
+
 class LogTransformer(Construct):
     """A CloudWatch Logs transformer on one log group, checked before deploy.
 
@@ -60,6 +76,12 @@ class LogTransformer(Construct):
     ``apply_on_transformed_logs=True``; the offline engine
     (``rules.transformers.transformed_examples``) shows what it sees, so
     filter examples can be written as raw lines.
+
+    On a :class:`ManagedLogGroup` (``log_group.add_transformer(...)`` makes one)
+    the transformer is recorded as the log group's ``transformer``: its metric
+    filters added afterwards match the transformed events unless they set
+    ``apply_on_transformed_logs=False``, and their examples are transformed
+    offline before they are matched. Add the transformer before the filters.
 
     The processors are checked as CloudWatch Logs would: 1 to 20, a parser
     first, at most 5 parsers, one grok and one addKeys, a vended-log parser
@@ -106,6 +128,8 @@ class LogTransformer(Construct):
         self._target = target
         self.log_group = log_group
         """The transformed log group."""
+        if isinstance(log_group, TransformableLogGroup):
+            log_group.transformer = self
         self.resource = logs.CfnTransformer(
             self,
             "Resource",
@@ -180,6 +204,8 @@ class LogTransformer(Construct):
                     "log group takes one: put all the processors in one LogTransformer",
                 )
             )
+        if isinstance(log_group, TransformableLogGroup) and other is None:
+            problems += log_group.new_transformer_problems(at)
         if problems or chosen is None:
             raise BlueprintError(problems)
         return chosen

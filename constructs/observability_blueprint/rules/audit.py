@@ -34,12 +34,12 @@ from observability_blueprint.rules.contributor_insights import (
     insight_rule_problems as insight_rule_problems,
 )
 from observability_blueprint.rules.errors import Problem, cut
+from observability_blueprint.rules.names import check_bucket_name
 
 ManagementEvents = Literal["all", "read_only", "write_only", "none"]
 MANAGEMENT_EVENTS: Final[tuple[str, ...]] = ("all", "read_only", "write_only", "none")
 
 TRAIL_NAME_RE: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]")
-BUCKET_NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 ORGANIZATION_ID_RE: Final = re.compile(r"o-[a-z0-9]{10,32}")
 # A CloudTrail data resource for S3 objects: a bucket ARN, "/" and an optional key
 # prefix (DataResource Values, "arn:aws:s3:::bucket_name/" selects every object),
@@ -231,7 +231,7 @@ def data_resource_problems(values: Sequence[str], *, kind: str) -> list[Problem]
 
 
 def _is_bucket_name(name: str) -> bool:
-    return BUCKET_NAME_RE.fullmatch(name) is not None and ".." not in name
+    return check_bucket_name(name) is None
 
 
 def bucket_name_of(reference: str) -> str | None:

@@ -94,6 +94,15 @@ TIME_OFFSET_MAX: Final = 2_592_000
 """A log alarm's query window reaches back at most 30 days (``StartTimeOffset``)."""
 RATE_UNITS: Final = {"minute": 60, "hour": 3600, "day": 86_400}
 """Seconds in each unit a ``rate()`` expression takes."""
+DEFAULT_LOG_ALARM_SCHEDULE: Final = "rate(5 minutes)"
+"""How often a log alarm's query runs when no schedule is given."""
+DEFAULT_INGESTION_DELAY_MINUTES: Final = 2
+"""Minutes each log alarm window ends before the run: CloudWatch Logs makes events
+queryable a little after they happen, and a window that ends at the run misses the late
+ones (the troubleshooting table of
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-log.html)."""
+SCHEDULED_QUERY_PREFIX: Final = "scheduled-queries/"
+"""Where in the bucket a scheduled query's results go when no prefix is given."""
 LOG_ALARM_RATE_HELP: Final = "rate(5 minutes), rate(1 hour) or rate(1 day)"
 
 
@@ -446,6 +455,16 @@ class ScheduledQuerySettings:
     description: str | None = None
     destination: str | None = None
     """The S3 URI, when known at synthesis."""
+
+
+def check_s3_prefix(prefix: str) -> str | None:
+    """Why ``prefix`` cannot follow ``s3://BUCKET/`` in a destination URI (None: it can)."""
+    if prefix.startswith("/"):
+        return (
+            f"{cut(prefix)!r} starts with /; write the prefix without it, such as "
+            f"{cut(prefix.lstrip('/'))!r} (the URI puts one / after the bucket)"
+        )
+    return None
 
 
 def scheduled_query_problems(settings: ScheduledQuerySettings) -> list[Problem]:

@@ -6,10 +6,11 @@ these checks, so a rule is written once and reads the same from YAML or Python.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from observability_blueprint.rules import limits
 from observability_blueprint.rules.errors import Problem, cut
@@ -26,6 +27,9 @@ _NUMBER_RE: Final = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _SELECTOR_RE: Final = re.compile(
     r"\$(?:\.[^.\s\[\]]+|\[\d+\])+|\$[A-Za-z_][A-Za-z0-9_]*|\$[1-9][0-9]*"
 )
+_DOTTED_RE: Final = re.compile(r"\$((?:\.[^.\s\[\]*'\"]+)+)")
+"""A JSON selector made of property names only (``$.http.status``), for messages."""
+_ABSENT: Final = object()
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,10 @@ class PatternExamples:
 
     match: tuple[str, ...] = ()
     no_match: tuple[str, ...] = ()
+    transformed: bool = False
+    """The events are written as a filter on transformed logs sees them (JSON), so a
+    log group's transformer is not applied to them. Default: raw lines, as the
+    application writes them (see ``MetricFilterSpec.apply_on_transformed_logs``)."""
 
 
 class TextPattern(Protocol):
@@ -81,7 +89,14 @@ class MetricFilterSpec:
     filter_name
         Physical filter name. Default: chosen by the caller from the prefix.
     examples
-        Events the pattern must (not) match, checked at synthesis.
+        Events the pattern must (not) match, checked at synthesis. On a filter
+        that matches transformed events they are raw lines, as the application
+        writes them: the offline engine applies the log group's transformer first
+        (unless ``examples.transformed``).
+    apply_on_transformed_logs
+        Match the events after the log group's transformer has run (CloudWatch
+        Logs' ``applyOnTransformedLogs``); only for a log group with a transformer.
+        Default (None): on when the log group has a transformer, else off.
     """
 
     name: str
@@ -94,6 +109,7 @@ class MetricFilterSpec:
     dimensions: Mapping[str, str] = field(default_factory=dict)
     filter_name: str | None = None
     examples: PatternExamples | None = None
+    apply_on_transformed_logs: bool | None = None
 
     @property
     def pattern_text(self) -> str:
@@ -105,11 +121,22 @@ def _is_value_expression(value: str) -> bool:
     return bool(_NUMBER_RE.fullmatch(value) or _SELECTOR_RE.fullmatch(value))
 
 
-def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
+Transform = Callable[[str], str | None]
+"""What a filter on transformed logs sees of a raw line: the transformed event as
+JSON text, or None when the transformer leaves the line as it came (see
+``rules.transformers.offline_transform``)."""
+
+
+def metric_filter_problems(
+    spec: MetricFilterSpec, *, transform: Transform | None = None
+) -> list[Problem]:
     """Return what is wrong with one filter, each located by its field name.
 
     The locations are relative (``dimensions``, ``pattern``); callers prefix them
-    with the config path or construct path of the filter.
+    with the config path or construct path of the filter. With ``transform``, the
+    examples are raw lines that are transformed before the pattern matches them
+    (for a filter on a transformed log group:
+    ``rules.transformers.transformed_filter_problems`` chooses).
     """
     problems: list[Problem] = []
     if len(spec.pattern_text) > limits.FILTER_PATTERN_MAX:
@@ -158,7 +185,7 @@ def metric_filter_problems(spec: MetricFilterSpec) -> list[Problem]:
         )
     problems.extend(_dimension_problems(spec))
     if not problems:
-        problems.extend(pattern_problems(spec))
+        problems.extend(pattern_problems(spec, transform=transform))
     return problems
 
 
@@ -206,12 +233,17 @@ def regex_budget_problems(patterns: Sequence[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
-def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
+def pattern_problems(
+    spec: MetricFilterSpec, *, transform: Transform | None = None
+) -> list[Problem]:
     """Check the pattern offline: its syntax, its examples, and what it can supply.
 
     A pattern that parses but never matches deploys fine and counts nothing; the
     examples catch that before deploy. A metric value or dimension such as
     ``$.latency_ms`` or ``$bytes`` must be something the pattern can provide.
+    With ``transform`` (and examples not marked ``transformed``), each example is
+    a raw line matched as the transformer turns it; a failed one is reported as
+    written, with what the pattern tests in the transformed event.
     """
     try:
         pattern = parse(spec.pattern_text)
@@ -236,26 +268,59 @@ def pattern_problems(spec: MetricFilterSpec) -> list[Problem]:
                     f"{_supply_hint(pattern.kind, pattern.fields)}",
                 )
             )
-    if spec.examples is not None:
-        for index, event in enumerate(spec.examples.match):
-            if not pattern.matches(event):
-                problems.append(
-                    Problem(
-                        f"examples.match[{index}]",
-                        f"the pattern {cut(spec.pattern_text)!r} does not match this event, "
-                        f"which it should: {cut(event)!r}",
-                    )
+    if spec.examples is None:
+        return problems
+    if spec.examples.transformed:
+        transform = None
+    shown = cut(spec.pattern_text)
+    for wanted, key, events in (
+        (True, "match", spec.examples.match),
+        (False, "no_match", spec.examples.no_match),
+    ):
+        for index, line in enumerate(events):
+            event = line if transform is None else transform(line)
+            if pattern.matches(line if event is None else event) == wanted:
+                continue
+            verdict = (
+                "does not match this {}, which it should"
+                if wanted
+                else "matches this {}, which it should not"
+            )
+            if transform is None:
+                message = f"the pattern {shown!r} {verdict.format('event')}: {cut(line)!r}"
+            else:
+                message = (
+                    f"the pattern {shown!r} {verdict.format('line')}: {cut(line)!r}; "
+                    + _transformed_view(pattern.selectors, event)
                 )
-        for index, event in enumerate(spec.examples.no_match):
-            if pattern.matches(event):
-                problems.append(
-                    Problem(
-                        f"examples.no_match[{index}]",
-                        f"the pattern {cut(spec.pattern_text)!r} matches this event, which it "
-                        f"should not: {cut(event)!r}",
-                    )
-                )
+            problems.append(Problem(f"examples.{key}[{index}]", message))
     return problems
+
+
+def _transformed_view(selectors: Sequence[str], event: str | None) -> str:
+    """Say what a transformed example became: the fields the pattern tests, or all of it."""
+    if event is None:
+        return "the transformer cannot parse it, so the filter sees the line as it came"
+    try:
+        document: Any = json.loads(event)
+    except ValueError:  # pragma: no cover - the engine writes JSON
+        document = None
+    tested: list[str] = []
+    for selector in selectors:
+        dotted = _DOTTED_RE.fullmatch(selector)
+        if dotted is None or not isinstance(document, dict):
+            return f"the transformer makes it {cut(event)!r}"
+        node: Any = document
+        for name in dotted.group(1)[1:].split("."):
+            node = node.get(name, _ABSENT) if isinstance(node, dict) else _ABSENT
+        tested.append(
+            f"{selector} is absent"
+            if node is _ABSENT
+            else f"{selector} is {cut(json.dumps(node, ensure_ascii=False), 40)}"
+        )
+    if not tested:
+        return f"the transformer makes it {cut(event)!r}"
+    return "after the transformer, " + ", ".join(tested)
 
 
 def _supply_hint(kind: str, fields: tuple[str, ...]) -> str:

@@ -13,6 +13,7 @@ names a service fixes, such as ``/aws/lambda/<function>``, are used as they are.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Final
 
@@ -87,3 +88,35 @@ def prefix(name: str, stage: str) -> str:
 def default_log_group_name(name: str, stage: str, log_group: str) -> str:
     """Return the log group name the blueprint chooses: ``/<name>/<stage>/<log_group>``."""
     return f"/{name}/{stage}/{log_group}"
+
+
+# "General purpose bucket naming rules":
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+_BUCKET_RE: Final = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_BUCKET_PREFIXES: Final = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_SUFFIXES: Final = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def check_bucket_name(name: str) -> str | None:
+    """Why ``name`` cannot name a general purpose S3 bucket, or None."""
+    rule = (
+        "use 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a "
+        "letter or digit (the bucket's name, not its ARN)"
+    )
+    if not _BUCKET_RE.fullmatch(name):
+        return f"{cut(name)!r} is not an S3 bucket name; {rule}"
+    if ".." in name:
+        return f"{cut(name)!r} is not an S3 bucket name: it has two adjacent dots"
+    try:
+        ipaddress.IPv4Address(name)
+    except ValueError:
+        pass
+    else:
+        return f"{name!r} is not an S3 bucket name: it is written like an IP address"
+    reserved = next((p for p in _BUCKET_PREFIXES if name.startswith(p)), None)
+    if reserved is not None:
+        return f"{name!r} is not an S3 bucket name: S3 reserves the prefix {reserved}"
+    reserved = next((s for s in _BUCKET_SUFFIXES if name.endswith(s)), None)
+    if reserved is not None:
+        return f"{name!r} is not an S3 bucket name: S3 reserves the suffix {reserved}"
+    return None

@@ -22,6 +22,10 @@ FREE_DASHBOARDS: Final = 3
 CUSTOM_METRIC: Final = 0.30
 FREE_ALARM_METRICS: Final = 10
 FREE_CUSTOM_METRICS: Final = 10
+INSIGHT_RULE: Final = 0.50
+"""A Contributor Insights rule a month (matched events, $0.02 a million, are usage)."""
+FREE_INSIGHT_RULES: Final = 1
+"""Contributor Insights rules the free tier covers (https://aws.amazon.com/cloudwatch/pricing/)."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,13 @@ def estimate(resources: Mapping[str, Mapping[str, Any]]) -> list[CostLine]:
             add("dashboards", 1, DASHBOARD)
         elif kind == "AWS::Logs::MetricFilter":
             add("custom metrics (at least)", 1, CUSTOM_METRIC)
+        elif kind == "AWS::CloudWatch::InsightRule":
+            add("Contributor Insights rules", 1, INSIGHT_RULE)
     free = {
         "alarm metrics": FREE_ALARM_METRICS,
         "dashboards": FREE_DASHBOARDS,
         "custom metrics (at least)": FREE_CUSTOM_METRICS,
+        "Contributor Insights rules": FREE_INSIGHT_RULES,
     }
     lines = []
     for item, (count, price) in sorted(counts.items()):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
 from observability_blueprint.rules.errors import Problem, cut
+from observability_blueprint.rules.names import check_bucket_name
 
 RATE_MIN_MINUTES: Final = 30
 """The shortest rate an association accepts."""
@@ -478,7 +479,6 @@ def check_compliance_severity(value: str) -> str | None:
     return None
 
 
-BUCKET_NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 OUTPUT_PREFIX_MAX: Final = 500
 
 
@@ -503,11 +503,8 @@ class CommandOutput:
         or ``?`` are wildcards to IAM (``${`` starts a policy variable), so they
         would widen the grant beyond the prefix.
         """
-        if not BUCKET_NAME_RE.fullmatch(self.bucket) or ".." in self.bucket:
-            return (
-                f"{self.bucket[:70]!r} is not an S3 bucket name: 3 to 63 lowercase letters, "
-                "digits, dots and hyphens"
-            )
+        if message := check_bucket_name(self.bucket):
+            return message
         if len(self.prefix) > OUTPUT_PREFIX_MAX or self.prefix.startswith("/"):
             return (
                 f"{self.prefix[:40]!r} is not a key prefix: at most {OUTPUT_PREFIX_MAX} "

@@ -48,7 +48,12 @@ import re2
 
 from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.limits import closest
-from observability_blueprint.rules.metric_filters import MetricFilterSpec, PatternExamples
+from observability_blueprint.rules.metric_filters import (
+    MetricFilterSpec,
+    PatternExamples,
+    Transform,
+    metric_filter_problems,
+)
 
 # "Create and manage log transformers" guidelines.
 PROCESSORS_MAX: Final = 20
@@ -1301,15 +1306,28 @@ def _compile_grok(match: str) -> _CompiledGrok:
 
 def unsupported_offline(processors: Sequence[Processor]) -> str | None:
     """Why the offline engine cannot apply ``processors`` (None: it can)."""
+    found = _unsupported(processors)
+    return None if found is None else found[0]
+
+
+def _unsupported(processors: Sequence[Processor]) -> tuple[str, str] | None:
+    """Why the engine cannot apply ``processors``, and what it can do instead."""
     for index, processor in enumerate(processors):
         if isinstance(processor, (VendedLogParser, ParseToOCSF)):
-            return f"processors[{index}] ({processor_name(processor)}) is not emulated offline"
+            return (
+                f"processors[{index}] ({processor_name(processor)}) is not emulated offline",
+                "processors the offline engine emulates (any but parseToOCSF and the "
+                "vended-log parsers)",
+            )
         if isinstance(processor, Grok):
             for token in _tokens(processor.match):
                 if token.pattern not in _REGEXES:
+                    choice = closest(token.pattern, sorted(_REGEXES))
                     return (
                         f"processors[{index}] uses %{{{token.pattern}}}, which the offline "
-                        "grok engine does not emulate"
+                        "grok engine does not emulate",
+                        "grok patterns the offline engine emulates"
+                        + (f" (such as %{{{choice}}})" if choice else ""),
                     )
     return None
 
@@ -1349,19 +1367,31 @@ def apply(processors: Sequence[Processor], raw_line: str) -> dict[str, Any] | No
     return event
 
 
+def offline_transform(processors: Sequence[Processor]) -> Transform:
+    """Return what a filter on transformed logs sees of each raw line.
+
+    The function gives the transformed event as compact JSON text, or None when
+    the transformer cannot parse the line (CloudWatch Logs then keeps it as it
+    came). It raises :class:`OfflineUnsupportedError` like :func:`apply`.
+    """
+
+    def transform(line: str) -> str | None:
+        event = apply(processors, line)
+        return (
+            None if event is None else json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        )
+
+    return transform
+
+
 def transformed_examples(processors: Sequence[Processor], lines: Iterable[str]) -> tuple[str, ...]:
     """Return the events a metric filter on the transformed log group sees, as JSON text.
 
     A line the transformer cannot parse is returned unchanged, as CloudWatch
     Logs keeps it. Match each result with the filter pattern.
     """
-    texts = []
-    for line in lines:
-        event = apply(processors, line)
-        texts.append(
-            line if event is None else json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-        )
-    return tuple(texts)
+    transform = offline_transform(processors)
+    return tuple(line if (event := transform(line)) is None else event for line in lines)
 
 
 def with_transformed_examples(
@@ -1369,17 +1399,74 @@ def with_transformed_examples(
 ) -> MetricFilterSpec:
     """Return ``spec`` with its raw-line examples replaced by the transformed events.
 
-    Raises :class:`OfflineUnsupportedError` like :func:`apply`.
+    Raises :class:`OfflineUnsupportedError` like :func:`apply`. To check a filter,
+    prefer :func:`transformed_filter_problems`: its messages show the raw lines.
     """
-    if spec.examples is None:
+    if spec.examples is None or spec.examples.transformed:
         return spec
     return dataclasses.replace(
         spec,
         examples=PatternExamples(
             match=transformed_examples(processors, spec.examples.match),
             no_match=transformed_examples(processors, spec.examples.no_match),
+            transformed=True,
         ),
     )
+
+
+def applies_on_transformed_logs(spec: MetricFilterSpec, *, has_transformer: bool) -> bool:
+    """Whether a filter matches transformed events: as set, else when there is a transformer."""
+    if spec.apply_on_transformed_logs is None:
+        return has_transformer
+    return spec.apply_on_transformed_logs
+
+
+def transformed_filter_problems(
+    spec: MetricFilterSpec, processors: Sequence[Processor] | None
+) -> list[Problem]:
+    """Return what is wrong with a filter on a log group with the transformer ``processors``.
+
+    ``processors`` is None for a log group without a transformer. Like
+    :func:`~observability_blueprint.rules.metric_filters.metric_filter_problems`
+    (relative locations), and:
+
+    - ``apply_on_transformed_logs`` True needs a transformer: PutMetricFilter
+      takes it "only for log groups that have an active log transformer"
+      (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html);
+    - a filter on transformed events (set, or left unset on a transformed log
+      group) has its examples, raw lines, transformed by the offline engine before
+      the pattern matches them; failed ones are reported as written;
+    - when the engine cannot emulate the processors, examples (not marked
+      ``transformed``) cannot be checked, and are refused at ``examples``.
+    """
+    problems: list[Problem] = []
+    if spec.apply_on_transformed_logs and processors is None:
+        problems.append(
+            Problem(
+                "apply_on_transformed_logs",
+                "True, but this log group has no transformer, so there are no transformed "
+                "events to match; add a transformer to the log group before this filter, or "
+                "leave it unset",
+            )
+        )
+    if processors is None or not applies_on_transformed_logs(spec, has_transformer=True):
+        return problems + metric_filter_problems(spec)
+    examples = spec.examples
+    raw = (
+        examples is not None and not examples.transformed and (examples.match or examples.no_match)
+    )
+    unsupported = _unsupported(processors) if raw else None
+    if unsupported is not None:
+        reason, instead = unsupported
+        problems.append(
+            Problem(
+                "examples",
+                f"{reason}, so the examples (raw lines) cannot be transformed and matched as "
+                f"CloudWatch Logs would; remove the examples, or use {instead}",
+            )
+        )
+        return problems + metric_filter_problems(dataclasses.replace(spec, examples=None))
+    return problems + metric_filter_problems(spec, transform=offline_transform(processors))
 
 
 def cfn_transformer_config(processors: Sequence[Processor]) -> list[dict[str, Any]]:

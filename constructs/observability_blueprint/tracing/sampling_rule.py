@@ -10,10 +10,10 @@ from aws_cdk import Annotations, Names, Token
 from aws_cdk import aws_xray as xray
 from constructs import Construct
 
+from observability_blueprint.core.placement import others_of_kind, same_place, where
 from observability_blueprint.rules import xray as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.xray import SamplingRateBoost, SamplingRuleSpec
-from observability_blueprint.tracing._placement import others_of_kind, same_place, where
 
 
 class _MatchFields(TypedDict):

@@ -7,9 +7,10 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_xray as xray
 from constructs import Construct
 
+from observability_blueprint.core.placement import claim_of
 from observability_blueprint.rules import xray as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
-from observability_blueprint.tracing._placement import others_of_kind, same_place, where
+from observability_blueprint.rules.placement import single_owner_problems
 
 
 class TransactionSearch(Construct):
@@ -23,9 +24,8 @@ class TransactionSearch(Construct):
 
     **One per account and Region.** It is an account setting, not a resource of
     a stack: exactly one stack must own it. A second ``TransactionSearch`` in
-    the same stack, or in a stack of the same app whose account and Region are
-    known and the same, is refused; stacks without an explicit environment
-    cannot be compared, so place it in one stack only. Transaction Search must
+    the same app whose stack could deploy to the same account and Region is
+    refused (an environment-agnostic stack could deploy anywhere). Transaction Search must
     be off in the account before CloudFormation turns it on (switch it off in
     the console first if it was turned on there).
     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Transaction-Search-Cloudformation.html
@@ -65,17 +65,15 @@ class TransactionSearch(Construct):
             problems.append(Problem(f"{at}.indexing_percentage", message))
         if resource_policy and (message := rules.check_logs_policy_name(policy_name)):
             problems.append(Problem(f"{at}.policy_name", message))
-        for other in others_of_kind(self, TransactionSearch, built="config"):
-            if same_place(self, other):
-                problems.append(
-                    Problem(
-                        at,
-                        f"Transaction Search is already turned on by {other.node.path} for "
-                        f"{where(self)}; it is one setting per account and Region, owned by "
-                        "one stack",
-                    )
-                )
-                break
+        others = [
+            c
+            for c in self.node.root.node.find_all()
+            if isinstance(c, TransactionSearch) and hasattr(c, "config")
+        ]
+        claims = [claim_of(c) for c in (*others, self)]
+        problems += [
+            p for p in single_owner_problems("Transaction Search", claims) if p.location == at
+        ]
         if problems:
             raise BlueprintError(problems)
 

@@ -1,4 +1,4 @@
-"""OBS-AlarmActionForms: the action forms PutMetricAlarm and PutCompositeAlarm list per state."""
+"""OBS-AlarmActionForms: the action forms PutMetricAlarm, PutCompositeAlarm and PutLogAlarm list."""
 
 from __future__ import annotations
 
@@ -77,6 +77,37 @@ def _anomaly_alarm(stack: Stack, id: str, **actions: list[str]) -> None:
 
 def _composite(stack: Stack, id: str, **actions: list[str]) -> None:
     cloudwatch.CfnCompositeAlarm(stack, id, alarm_rule="ALARM(a)", **actions)
+
+
+def _log_alarm(
+    stack: Stack,
+    id: str,
+    *,
+    alarm_actions: list[str],
+    ok_actions: list[str],
+    insufficient_data_actions: list[str] | None = None,
+) -> None:
+    cloudwatch.CfnLogAlarm(
+        stack,
+        id,
+        comparison_operator="GreaterThanThreshold",
+        threshold=10,
+        query_results_to_evaluate=1,
+        query_results_to_alarm=1,
+        scheduled_query_configuration=cloudwatch.CfnLogAlarm.ScheduledQueryConfigurationProperty(
+            query_string="filter event = 'PaymentFailed'",
+            aggregation_expression="count_distinct(user_id)",
+            log_group_identifiers=["/shop/dev/api"],
+            scheduled_query_role_arn="arn:aws:iam::111122223333:role/log-alarm-query",
+            schedule_configuration=cloudwatch.CfnLogAlarm.ScheduleConfigurationProperty(
+                schedule_expression="rate(5 minutes)",
+                start_time_offset=900,
+            ),
+        ),
+        alarm_actions=alarm_actions,
+        ok_actions=ok_actions,
+        insufficient_data_actions=insufficient_data_actions,
+    )
 
 
 def _app(make_app: Callable[[], App]) -> tuple[App, Stack]:
@@ -165,6 +196,54 @@ def test_an_anomaly_alarm_takes_no_scaling_policy(result: Synthesized) -> None:
     ) in scaling
 
 
+def test_a_log_alarm_is_held_to_what_put_log_alarm_lists(make_app: Callable[[], App]) -> None:
+    # PutLogAlarm lists SNS and Lambda in every state and, on ALARM, an OpsItem
+    # without #CATEGORY= (rules.alarm_settings.ACCEPTED_ACTIONS["log"]).
+    app = make_app()
+    stack = Stack(app, "LogAlarms", env=HOME)
+    topic = sns.Topic(stack, "Topic")
+    _log_alarm(
+        stack,
+        "LogGood",
+        alarm_actions=[topic.topic_arn, FUNCTION, OPSITEM],
+        ok_actions=[topic.topic_arn, FUNCTION],
+        insufficient_data_actions=[FUNCTION],
+    )
+    _log_alarm(
+        stack,
+        "LogBad",
+        alarm_actions=[STOP, OPSITEM_CATEGORY, PLAN],
+        ok_actions=[OPSITEM],
+    )
+
+    result = synthesize(app)
+
+    found = _found(result)
+    assert sorted(found) == [
+        f"LogAlarms/LogBad (LogBad) Properties/AlarmActions/{index}" for index in range(3)
+    ] + ["LogAlarms/LogBad (LogBad) Properties/OKActions/0"]
+    log_on_alarm = (
+        f"allowed: {TOPIC}; {LAMBDA}; opsitem (arn:aws:ssm:REGION:ACCOUNT:opsitem:SEVERITY, "
+        "without #CATEGORY=)"
+    )
+    stop = found["LogAlarms/LogBad (LogBad) Properties/AlarmActions/0"]
+    assert f"'{STOP}' is an EC2 action, which a log alarm does not take on ALARM" in stop
+    assert stop.endswith(log_on_alarm)
+    category = found["LogAlarms/LogBad (LogBad) Properties/AlarmActions/1"]
+    assert (
+        f"'{OPSITEM_CATEGORY}' names an OpsItem category, which a log alarm does not take"
+    ) in category
+    plan = found["LogAlarms/LogBad (LogBad) Properties/AlarmActions/2"]
+    assert (
+        f"'{PLAN}' is an Incident Manager response plan, which a log alarm does not take on ALARM"
+    ) in plan
+    ok = found["LogAlarms/LogBad (LogBad) Properties/OKActions/0"]
+    assert (
+        f"'{OPSITEM}' is a Systems Manager OpsItem action, which a log alarm does not take on "
+        f"OK; allowed: {TOPIC}; {LAMBDA}"
+    ) in ok
+
+
 def test_an_acknowledged_finding_passes(make_app: Callable[[], App]) -> None:
     app, stack = _app(make_app)
     Validations.of(stack).acknowledge(
@@ -188,6 +267,11 @@ def _alarms(*alarms: tuple[str, str, dict[str, list[str]]]) -> StackTemplate:
             resources[logical_id] = {
                 "Type": "AWS::CloudWatch::CompositeAlarm",
                 "Properties": {"AlarmRule": "ALARM(a)", **actions},
+            }
+        elif kind == "log":
+            resources[logical_id] = {
+                "Type": "AWS::CloudWatch::LogAlarm",
+                "Properties": {"ComparisonOperator": "GreaterThanThreshold", **actions},
             }
         else:
             band = {"ThresholdMetricId": "band"} if kind == "anomaly" else {}
@@ -242,7 +326,7 @@ def test_a_metric_alarm_takes_no_opsitem_on_ok() -> None:
     ]
 
 
-@pytest.mark.parametrize("kind", ["static", "anomaly", "composite"])
+@pytest.mark.parametrize("kind", ["static", "anomaly", "composite", "log"])
 @pytest.mark.parametrize("state", ["AlarmActions", "OKActions", "InsufficientDataActions"])
 def test_the_rule_follows_the_blueprints_table(kind: str, state: str) -> None:
     one_of_each = {

@@ -1,4 +1,12 @@
-"""Where a construct deploys: enough to refuse two of a kind in one account and Region."""
+"""Where a construct deploys: enough to refuse two of a kind in one account and Region.
+
+Names that must be unique in an account and Region (X-Ray groups, sampling rules)
+are compared with :func:`same_place`: only stacks that surely share one clash.
+Settings an account has once (:func:`claim_of` with
+:func:`~observability_blueprint.rules.placement.single_owner_problems`) are
+stricter: an environment-agnostic stack could land anywhere, so it clashes with
+any other owner.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,8 @@ from typing import TypeVar
 
 from aws_cdk import Stack, Token
 from constructs import Construct
+
+from observability_blueprint.rules.placement import AccountClaim
 
 _T = TypeVar("_T", bound=Construct)
 
@@ -53,3 +63,14 @@ def where(construct: Construct) -> str:
     if _known(stack):
         return f"account {stack.account} in {stack.region}"
     return f"stack {stack.node.path}"
+
+
+def claim_of(construct: Construct) -> AccountClaim:
+    """The account and Region ``construct`` claims, None where its stack does not fix them."""
+    stack = Stack.of(construct)
+    account, region = stack.account, stack.region
+    return AccountClaim(
+        construct.node.path,
+        None if Token.is_unresolved(account) else account,
+        None if Token.is_unresolved(region) else region,
+    )
