@@ -6,7 +6,8 @@ from here and listed in ``__all__``; nothing else in the package is public API.
 The package is layered, one folder a floor (see the README's Development section):
 ``rules/`` (pure logic), ``config/`` (the blueprint file), the construct areas
 (``logs/``, ``alarms/``, ``dashboards/``, ``audit/``, ``hosts/``, ``network/``,
-``containers/``, ``events/``, ``notifications/``, ``security/``), ``blueprint/``
+``containers/``, ``events/``, ``notifications/``, ``security/``, ``tracing/``,
+``prometheus/``, ``grafana/``), ``blueprint/``
 (composition) and ``cli/``. Names are imported on first use, so the pure
 modules and the command line load without starting aws-cdk-lib's jsii runtime.
 """
@@ -63,6 +64,16 @@ if TYPE_CHECKING:
         ScheduledTask,
         TemplateInput,
     )
+    from observability_blueprint.grafana import (
+        GrafanaNames,
+        GrafanaSaml,
+        GrafanaWorkspace,
+        PrometheusQueries,
+        PrometheusSource,
+        PushResult,
+        overview_dashboard,
+        service_dashboards,
+    )
     from observability_blueprint.hosts import (
         AgentAssociation,
         AgentMode,
@@ -85,6 +96,17 @@ if TYPE_CHECKING:
     )
     from observability_blueprint.network import RejectedRemoteAccessAlarm, VpcFlowLogs
     from observability_blueprint.notifications import NotificationTopic, TopicSubscriber
+    from observability_blueprint.prometheus import (
+        AdotCollector,
+        AdotEksCollector,
+        AuthenticationMode,
+        IPrometheusWorkspace,
+        OTelEnrichment,
+        PrometheusRules,
+        PrometheusScraper,
+        PrometheusWorkspace,
+        ScrapeJob,
+    )
     from observability_blueprint.rules.agent_config import AgentConfig, LogFile, WindowsEventLog
     from observability_blueprint.rules.alarm_rules import AlarmRuleError
     from observability_blueprint.rules.alarm_settings import (
@@ -173,6 +195,8 @@ _EXPORTS: dict[str, str] = {
     "ActionSpec": "rules.alarm_settings",
     "AddKey": "rules.transformers",
     "AddKeys": "rules.transformers",
+    "AdotCollector": "prometheus",
+    "AdotEksCollector": "prometheus",
     "AgentAssociation": "hosts",
     "AgentConfig": "rules.agent_config",
     "AgentMode": "hosts",
@@ -188,6 +212,7 @@ _EXPORTS: dict[str, str] = {
     "AssociationTarget": "rules.ssm_schedules",
     "AuditResources": "blueprint.audit",
     "AuditTrail": "audit",
+    "AuthenticationMode": "prometheus",
     "AutomatedResponse": "events",
     "Blueprint": "config.blueprint",
     "BlueprintDashboard": "dashboards",
@@ -223,8 +248,12 @@ _EXPORTS: dict[str, str] = {
     "FilterPatternError": "rules.filter_patterns",
     "ForwardedAlarmActions": "events",
     "GlobalEventsStack": "blueprint.stacks",
+    "GrafanaNames": "grafana",
+    "GrafanaSaml": "grafana",
+    "GrafanaWorkspace": "grafana",
     "Grok": "rules.transformers",
     "HostIdentity": "hosts",
+    "IPrometheusWorkspace": "prometheus",
     "InsightRuleSpec": "rules.audit",
     "InstanceTargets": "rules.event_schedules",
     "LambdaAction": "rules.event_schedules",
@@ -241,6 +270,7 @@ _EXPORTS: dict[str, str] = {
     "MetricFilterSpec": "rules.metric_filters",
     "NotificationTopic": "notifications",
     "NotifyAction": "rules.event_schedules",
+    "OTelEnrichment": "prometheus",
     "ObservabilityBlueprint": "blueprint.observability_blueprint",
     "OpsItemAction": "rules.event_schedules",
     "ParseJSON": "rules.transformers",
@@ -251,6 +281,12 @@ _EXPORTS: dict[str, str] = {
     "PrefixNaming": "rules.alarm_settings",
     "Problem": "rules.errors",
     "Processor": "rules.transformers",
+    "PrometheusQueries": "grafana",
+    "PrometheusRules": "prometheus",
+    "PrometheusScraper": "prometheus",
+    "PrometheusSource": "grafana",
+    "PrometheusWorkspace": "prometheus",
+    "PushResult": "grafana",
     "RejectedRemoteAccessAlarm": "network",
     "RenameKey": "rules.transformers",
     "RenameKeys": "rules.transformers",
@@ -262,6 +298,7 @@ _EXPORTS: dict[str, str] = {
     "ScheduledAction": "events",
     "ScheduledLogQuery": "logs",
     "ScheduledTask": "events",
+    "ScrapeJob": "prometheus",
     "ServiceUnit": "blueprint.observability_blueprint",
     "SignInAlerts": "audit",
     "StaticAlarm": "alarms",
@@ -291,6 +328,8 @@ _EXPORTS: dict[str, str] = {
     "clf_access_log_rules": "rules.contributor_insights",
     "dynamodb_contributor_insights_command": "rules.contributor_insights",
     "json_access_log_rules": "rules.contributor_insights",
+    "overview_dashboard": "grafana",
+    "service_dashboards": "grafana",
     "synthesize": "blueprint.stacks",
 }
 """Public name -> the module (under this package) that defines it."""
@@ -302,6 +341,8 @@ __all__ = [
     "ActionSpec",
     "AddKey",
     "AddKeys",
+    "AdotCollector",
+    "AdotEksCollector",
     "AgentAssociation",
     "AgentConfig",
     "AgentMode",
@@ -317,6 +358,7 @@ __all__ = [
     "AssociationTarget",
     "AuditResources",
     "AuditTrail",
+    "AuthenticationMode",
     "AutomatedResponse",
     "Blueprint",
     "BlueprintDashboard",
@@ -352,8 +394,12 @@ __all__ = [
     "FilterPatternError",
     "ForwardedAlarmActions",
     "GlobalEventsStack",
+    "GrafanaNames",
+    "GrafanaSaml",
+    "GrafanaWorkspace",
     "Grok",
     "HostIdentity",
+    "IPrometheusWorkspace",
     "InsightRuleSpec",
     "InstanceTargets",
     "LambdaAction",
@@ -370,6 +416,7 @@ __all__ = [
     "MetricFilterSpec",
     "NotificationTopic",
     "NotifyAction",
+    "OTelEnrichment",
     "ObservabilityBlueprint",
     "OpsItemAction",
     "ParseJSON",
@@ -380,6 +427,12 @@ __all__ = [
     "PrefixNaming",
     "Problem",
     "Processor",
+    "PrometheusQueries",
+    "PrometheusRules",
+    "PrometheusScraper",
+    "PrometheusSource",
+    "PrometheusWorkspace",
+    "PushResult",
     "RejectedRemoteAccessAlarm",
     "RenameKey",
     "RenameKeys",
@@ -391,6 +444,7 @@ __all__ = [
     "ScheduledAction",
     "ScheduledLogQuery",
     "ScheduledTask",
+    "ScrapeJob",
     "ServiceUnit",
     "SignInAlerts",
     "StaticAlarm",
@@ -420,6 +474,8 @@ __all__ = [
     "clf_access_log_rules",
     "dynamodb_contributor_insights_command",
     "json_access_log_rules",
+    "overview_dashboard",
+    "service_dashboards",
     "synthesize",
 ]
 

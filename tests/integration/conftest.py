@@ -84,6 +84,11 @@ STRIPPED: Final[dict[Strip, str]] = {
     ("AWS::Logs::LogAnomalyDetector", None, None): "no moto CloudFormation model",
     ("AWS::XRay::SamplingRule", None, None): "no moto CloudFormation model for sampling rules",
     ("AWS::XRay::TransactionSearchConfig", None, None): "no moto CloudFormation model",
+    ("AWS::APS::Workspace", None, None): "no moto CloudFormation model for Prometheus",
+    ("AWS::APS::RuleGroupsNamespace", None, None): "no moto CloudFormation model",
+    ("AWS::APS::Scraper", None, None): "no moto CloudFormation model",
+    ("AWS::Grafana::Workspace", None, None): "no moto CloudFormation model for Grafana",
+    ("AWS::CloudWatch::OTelEnrichment", None, None): "no moto CloudFormation model",
     # Properties moto mishandles.
     ("AWS::KMS::Key", "Tags", None): (
         "moto gives CloudFormation's Key/Value tags to KMS, which reads TagKey: KeyError"
@@ -95,6 +100,26 @@ STRIPPED: Final[dict[Strip, str]] = {
 """Everything taken out of the templates before deploying them, each with why."""
 
 _ALARM_TYPES: Final = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
+_WORKSPACE_ID: Final = "ws-moto0000-0000-0000-0000-000000000000"
+_STAND_INS: Final[dict[tuple[str, str], Callable[[dict[str, Any], str], str]]] = {
+    **{
+        (kind, "Arn"): lambda stripped, region: (
+            f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{stripped['Properties']['AlarmName']}"
+        )
+        for kind in _ALARM_TYPES
+    },
+    # What CloudFormation gives a workspace: its ARN and endpoint (the remote-write and
+    # query URLs are made from it), and a Grafana workspace's id.
+    ("AWS::APS::Workspace", "Arn"): lambda _, region: (
+        f"arn:aws:aps:{region}:{ACCOUNT}:workspace/{_WORKSPACE_ID}"
+    ),
+    ("AWS::APS::Workspace", "PrometheusEndpoint"): lambda _, region: (
+        f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{_WORKSPACE_ID}/"
+    ),
+    ("AWS::Grafana::Workspace", "Id"): lambda _, region: "g-0123456789",
+}
+"""The attributes of stripped resources others may read, with the value CloudFormation
+would give them; reading any other attribute of a stripped resource stops the deployment."""
 _Capability = Literal["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 _CDK_CAPABILITIES: Final[list[_Capability]] = list(get_args(_Capability))
 
@@ -137,11 +162,11 @@ def strip(
             if "Fn::GetAtt" in value and value["Fn::GetAtt"][0] in gone:
                 target, attribute = value["Fn::GetAtt"]
                 stripped = gone[target]
-                if stripped["Type"] not in _ALARM_TYPES or attribute != "Arn":
+                stand_in = _STAND_INS.get((stripped["Type"], attribute))
+                if stand_in is None:
                     raise AssertionError(f"a {reader} reads {attribute} of stripped {target}")
                 result.stand_ins.add((reader, stripped["Type"], attribute))
-                name = stripped["Properties"]["AlarmName"]
-                return f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{name}"
+                return stand_in(stripped, region)
             return {key: resolve(item, reader) for key, item in value.items()}
         if isinstance(value, list):
             return [resolve(item, reader) for item in value]

@@ -10,12 +10,15 @@ No AWS account is contacted: moto intercepts every call.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import boto3
 import pytest
+import yaml
 
 from observability_blueprint.rules.agent_config import AgentConfig, check_parameter_name
+from observability_blueprint.rules.scrape_config import collector_pipeline_problems
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +30,8 @@ def _agents(deployment: Any) -> list[tuple[Any, dict[str, Any], AgentConfig]]:
         ssm = boto3.client("ssm", region_name=stack.region)
         for association in stack.of_type("AWS::SSM::Association").values():
             properties = association["Properties"]
+            if "optionalConfigurationLocation" not in properties["Parameters"]:
+                continue  # another collector (ADOT: see test_the_adot_collector_...)
             [location] = properties["Parameters"]["optionalConfigurationLocation"]
             assert check_parameter_name(location) is None, location
             parameter = ssm.get_parameter(Name=location)["Parameter"]
@@ -99,3 +104,31 @@ def test_the_instance_profile_output_names_a_profile_whose_role_ec2_can_assume(
         assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "ec2.amazonaws.com"}]
         checked += 1
     assert checked == 2
+
+
+def test_the_adot_collector_reads_a_complete_pipeline_by_the_name_its_association_passes(
+    deployment: Any,
+) -> None:
+    # The ADOT association passes its configuration as {{ssm:NAME}}: the parameter
+    # holds the collector's YAML, base64-encoded, remote-writing to the workspace.
+    found = []
+    for stack in deployment.stacks:
+        ssm = boto3.client("ssm", region_name=stack.region)
+        for association in stack.of_type("AWS::SSM::Association").values():
+            parameters = association["Properties"]["Parameters"]
+            if "config" not in parameters:
+                continue
+            [reference] = parameters["config"]
+            name = reference.removeprefix("{{ssm:").removesuffix("}}")
+            assert reference == f"{{{{ssm:{name}}}}}", reference
+            value = ssm.get_parameter(Name=name)["Parameter"]["Value"]
+            config = yaml.safe_load(base64.b64decode(value))
+            assert collector_pipeline_problems(config) == []
+            found.append((stack.name, config["exporters"]["prometheusremotewrite"]["endpoint"]))
+    assert found == [
+        (
+            "payments-prod-observability",
+            "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/"
+            "ws-moto0000-0000-0000-0000-000000000000/api/v1/remote_write",
+        )
+    ]

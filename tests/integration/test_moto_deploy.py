@@ -39,6 +39,7 @@ RETENTION: dict[str, int | None] = {
     "/aws/lambda/payments-prod-checkout": 90,
     "/payments/prod/edge-access": 30,
     "/payments/prod/web-access": 30,
+    "/aws/vendedlogs/prometheus/payments-prod": 90,
     "/payments/prod/batch-archive": None,
     "/payments/prod/data-protection-audit": 365,
     "/network/vpc-flow-logs/main": 90,

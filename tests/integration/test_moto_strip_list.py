@@ -54,6 +54,11 @@ EXPECTED: set[Strip] = {
     ("AWS::Logs::LogAnomalyDetector", None, None),
     ("AWS::XRay::SamplingRule", None, None),
     ("AWS::XRay::TransactionSearchConfig", None, None),
+    ("AWS::APS::Workspace", None, None),
+    ("AWS::APS::RuleGroupsNamespace", None, None),
+    ("AWS::APS::Scraper", None, None),
+    ("AWS::Grafana::Workspace", None, None),
+    ("AWS::CloudWatch::OTelEnrichment", None, None),
     ("AWS::KMS::Key", "Tags", None),
     ("AWS::SSM::Parameter", "Tags", None),
 }
@@ -75,7 +80,7 @@ def test_every_entry_strips_something_from_the_examples(
     assert used == set(strip_list)
 
 
-def test_only_the_arns_of_stripped_alarms_are_read_and_given_stand_ins(
+def test_only_the_listed_attributes_of_stripped_resources_are_read(
     stripped_examples: dict[str, Any],
 ) -> None:
     used = set().union(*(s.stand_ins for s in stripped_examples.values()))
@@ -83,6 +88,12 @@ def test_only_the_arns_of_stripped_alarms_are_read_and_given_stand_ins(
         ("AWS::Events::Rule", "AWS::CloudWatch::Alarm", "Arn"),  # on_alarm responses, runbooks
         ("AWS::Lambda::Permission", "AWS::CloudWatch::Alarm", "Arn"),  # alarm -> Lambda
         ("AWS::Lambda::Permission", "AWS::CloudWatch::CompositeAlarm", "Arn"),
+        # The Prometheus workspace: remote-write and query grants, the collectors'
+        # configuration and the stack outputs.
+        ("AWS::IAM::Policy", "AWS::APS::Workspace", "Arn"),
+        ("AWS::SSM::Parameter", "AWS::APS::Workspace", "PrometheusEndpoint"),
+        ("Output", "AWS::APS::Workspace", "PrometheusEndpoint"),
+        ("Output", "AWS::Grafana::Workspace", "Id"),
     }
 
 

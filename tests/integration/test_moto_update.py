@@ -191,6 +191,12 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
         folder = tmp_path_factory.mktemp("changed-" + name.replace("/", "-"))
         copy = folder / path.name
         copy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        # The files the example names (Prometheus rule files) go with it.
+        for rule_file in (data.get("prometheus") or {}).get("rules", {}).get("files", []):
+            if "path" in rule_file:
+                target = folder / rule_file["path"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes((path.parent / rule_file["path"]).read_bytes())
         found[name] = synthesize(copy, folder / "cdk.out")
         assert found[name].nag_error is None, found[name].nag_error
     return found

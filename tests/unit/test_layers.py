@@ -32,6 +32,8 @@ AREAS = (
     "events",
     "deploy_rules",
     "tracing",
+    "grafana",
+    "prometheus",
 )
 FLOORS = ("rules", "config", "core", *AREAS, "blueprint", "cli")
 """Every folder of the package; a new folder must be placed on a floor here."""

@@ -63,3 +63,48 @@ def test_render_totals_and_names_usage_costs() -> None:
     assert text[0] == "  monthly cost (us-east-1 list prices, after the free tier): $6.50"
     assert "log ingestion $0.50/GB" in text[-1]
     assert render([]) == ["  monthly cost: nothing fixed (usage only)"]
+
+
+def test_prometheus_ingestion_is_tiered_after_the_free_samples() -> None:
+    # 50,000 series every 30 s: 4.32 billion samples a month, 40 million free; the
+    # first 2 billion at $0.90 per 10 million ($180), the other 2.28 billion at $0.35
+    # ($79.80). Stored at 2 bytes a sample: 8.64e9 bytes, 8.05 GiB at $0.03.
+    workspace = {
+        "Type": "AWS::APS::Workspace",
+        "Metadata": {
+            "ObservabilityBlueprintCost": {"active_series": 50_000, "scrape_interval_seconds": 30}
+        },
+    }
+    assert estimate(of(workspace)) == [
+        CostLine("Prometheus samples (millions)", 4320, 259.80),
+        CostLine("Prometheus storage, a month (GB)", 8, 0.24),
+    ]
+
+
+def test_a_few_series_cost_cents_and_none_cost_nothing() -> None:
+    # 1,000 series a minute: 43.2 million samples, 3.2 million of them billed ($0.29).
+    small = {"active_series": 1_000, "scrape_interval_seconds": 60}
+    lines = estimate(
+        of({"Type": "AWS::APS::Workspace", "Metadata": {"ObservabilityBlueprintCost": small}})
+    )
+    assert lines[0] == CostLine("Prometheus samples (millions)", 43, 0.29)
+    assert estimate(of({"Type": "AWS::APS::Workspace"})) == []
+
+
+def test_grafana_bills_active_users_and_at_least_one_editor() -> None:
+    users = {"ObservabilityBlueprintCost": {"editors": 2, "viewers": 10}}
+    assert estimate(of({"Type": "AWS::Grafana::Workspace", "Metadata": users})) == [
+        CostLine("Grafana editors and admins", 2, 18.00),
+        CostLine("Grafana viewers", 10, 50.00),
+    ]
+    # No users assumed: the workspace still pays for one editor.
+    assert estimate(of({"Type": "AWS::Grafana::Workspace"})) == [
+        CostLine("Grafana editors and admins", 1, 9.00)
+    ]
+
+
+def test_a_managed_scraper_costs_its_hours() -> None:
+    # $0.04 an hour, 730 hours a month.
+    assert estimate(of({"Type": "AWS::APS::Scraper"})) == [
+        CostLine("Prometheus managed scrapers", 1, 29.20)
+    ]

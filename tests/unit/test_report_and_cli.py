@@ -67,6 +67,11 @@ def test_report_lists_warnings_and_environment(full: Synthesized) -> None:
         "run: aws dynamodb update-contributor-insights --table-name payments-prod-ledger "
         "--contributor-insights-action ENABLE"
     ) in text
+    # The file's usage assumptions reach the estimate through the resources' metadata:
+    # 2 editors at $9, 10 viewers at $5, 50,000 series every 30 s (see test_prices).
+    assert "       2 Grafana editors and admins       $   18.00\n" in text
+    assert "      10 Grafana viewers                  $   50.00\n" in text
+    assert "    4320 Prometheus samples (millions)    $  259.80\n" in text
 
 
 def test_cli_report(small: Synthesized, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from observability_blueprint.blueprint.insights import insight_rule_names
 from observability_blueprint.config.alarms import Alarm, MetricRef, resolve_filter, statistic
 from observability_blueprint.config.blueprint import Blueprint, LogGroup
 from observability_blueprint.config.dashboards import Dashboards
@@ -246,7 +245,7 @@ def insight_rules(blueprint: Blueprint) -> dict[str, tuple[str, ...]]:
     """
     out: dict[str, tuple[str, ...]] = {}
     for group in blueprint.log_groups:
-        if names := insight_rule_names(blueprint, group):
+        if names := blueprint.insight_rule_names(group):
             out[group.unit()] = (*out.get(group.unit(), ()), *names)
     audit = blueprint.audit_trail
     if audit is not None and audit.insights is not None:

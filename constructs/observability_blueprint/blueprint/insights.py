@@ -37,12 +37,6 @@ class LogGroupInsights:
     contributor_insights: ContributorInsights | None = None
 
 
-def insight_rule_names(config: cfg.Blueprint, group: cfg.LogGroup) -> list[str]:
-    """The physical names of a log group's Contributor Insights rules."""
-    prefix = config.insight_rule_prefix(group)
-    return [f"{prefix}-{rule.name}" for rule in config.insight_rules(group)]
-
-
 def prepare_log_group(
     unit: Construct, group: cfg.LogGroup, managed: ManagedLogGroup, config: cfg.Blueprint
 ) -> FieldIndexes | None:

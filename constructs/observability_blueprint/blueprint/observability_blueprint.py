@@ -32,6 +32,11 @@ from observability_blueprint.blueprint.insights import (
     dynamodb_commands,
     prepare_log_group,
 )
+from observability_blueprint.blueprint.prometheus import (
+    BuiltPrometheus,
+    build_grafana,
+    build_prometheus,
+)
 from observability_blueprint.blueprint.tracing import BuiltTracing, build_tracing
 from observability_blueprint.config import alarms as cfg_alarms
 from observability_blueprint.config import blueprint as cfg
@@ -40,6 +45,7 @@ from observability_blueprint.containers.ecs_container_insights import EcsContain
 from observability_blueprint.containers.eks_observability import EksObservability
 from observability_blueprint.events import EventDelivery, ForwardedAlarmActions
 from observability_blueprint.events.event_forwarder import alarm_arn
+from observability_blueprint.grafana import GrafanaWorkspace
 from observability_blueprint.logs.anomaly_detection import LogAnomalyDetection
 from observability_blueprint.logs.field_indexes import AccountFieldIndexPolicy, FieldIndexes
 from observability_blueprint.logs.log_alarm import LogInsightsAlarm
@@ -132,6 +138,7 @@ class ObservabilityBlueprint(Construct):
                 *(s for f in (config.hosts.fleets if config.hosts else ()) for s in f.sources()),
                 *(config.containers.eks if config.containers else ()),
                 *(config.containers.ecs if config.containers else ()),
+                *((config.prometheus.workspace,) if config.prometheus else ()),
             )
         )
         self.key: BlueprintKey | None = BlueprintKey(self, "Key") if needs_key else None
@@ -284,6 +291,36 @@ class ObservabilityBlueprint(Construct):
                 "does not manage, so CloudFormation cannot turn it on. Turn it on where the "
                 "table is defined (ContributorInsightsSpecification: Enabled: true) or run: "
                 f"{command}",
+            )
+
+        self.prometheus: BuiltPrometheus | None = None
+        """The Prometheus workspace, its rules, the scraper and the ADOT collectors."""
+        if config.prometheus is not None:
+            fleets = config.hosts.fleets if config.hosts else []
+            self.prometheus = build_prometheus(
+                self,
+                config.prometheus,
+                prefix=config.prefix,
+                services=config.services(),
+                topics={name: topic.topic for name, topic in self.topics.items()},
+                encryption_key=self.key if config.prometheus.workspace.encrypted else None,
+                topic_key=self.key,
+                fleet_targets={f.name: [t.to_target() for t in f.targets] for f in fleets},
+                host_identity=self.hosts.identity if self.hosts else None,
+                eks_clusters={
+                    c.cluster: c.oidc_provider_arn
+                    for c in (config.containers.eks if config.containers else [])
+                },
+            )
+        self.grafana: GrafanaWorkspace | None = None
+        """The Grafana workspace."""
+        if config.grafana is not None:
+            self.grafana = build_grafana(
+                self,
+                config.grafana,
+                prefix=config.prefix,
+                topics={name: topic.topic for name, topic in self.topics.items()},
+                prometheus=self.prometheus,
             )
 
         self.forwarded_alarms: ForwardedAlarmActions | None = None

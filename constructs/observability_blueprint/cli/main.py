@@ -1,15 +1,15 @@
-"""The ``obs-blueprint`` command: report, validate, schema, test-pattern, query."""
+"""The ``obs-blueprint`` command: report, validate, schema, test-pattern, query, grafana push,
+prometheus manifest."""
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from observability_blueprint.config.blueprint import Blueprint
@@ -40,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_help=False,
     )
     _add_query(commands)
+    _add_grafana_and_prometheus(commands)
     args, rest = parser.parse_known_args(argv)
     if args.command == "test-pattern":
         from observability_blueprint.cli.test_pattern import test_pattern_main
@@ -58,6 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from observability_blueprint.cli.query import run_query_command
 
         return run_query_command(args)
+    if args.command == "grafana":
+        from observability_blueprint.cli.grafana import run_grafana_command
+
+        return run_grafana_command(args)
+    if args.command == "prometheus":
+        from observability_blueprint.cli.prometheus import run_prometheus_command
+
+        return run_prometheus_command(args)
     from observability_blueprint.config.schema import blueprint_schema
 
     print(json.dumps(blueprint_schema(), indent=2))
@@ -69,6 +78,17 @@ def _add_query(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from observability_blueprint.cli.query import add_query_parser
 
     add_query_parser(commands)
+
+
+def _add_grafana_and_prometheus(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """``grafana push`` and ``prometheus manifest``: cli/grafana.py and cli/prometheus.py."""
+    from observability_blueprint.cli.grafana import add_grafana_parser
+    from observability_blueprint.cli.prometheus import add_prometheus_parser
+
+    add_grafana_parser(commands)
+    add_prometheus_parser(commands)
 
 
 def _validate(path: str, *, compliance_checks: bool) -> int:
@@ -134,10 +154,11 @@ def _synthesize(config: Blueprint, outdir: str, *, compliance_checks: bool, sour
     from aws_cdk import App
 
     from observability_blueprint.blueprint.stacks import add_checks, build, synthesize
+    from observability_blueprint.cli.deployed import HeldOutput, cdk_context
     from observability_blueprint.rules.errors import BlueprintError, Problem
 
-    app = App(context=_cdk_context(), outdir=outdir)
-    node_output = _Output()
+    app = App(context=cdk_context(), outdir=outdir)
+    node_output = HeldOutput()
     real_stderr, sys.stderr = sys.stderr, node_output
     try:
         build(app, config)
@@ -163,34 +184,6 @@ def _synthesize(config: Blueprint, outdir: str, *, compliance_checks: bool, sour
     finally:
         # On success the report repeats the warnings validate prints from the assembly.
         sys.stderr = real_stderr
-
-
-class _Output(io.TextIOWrapper):
-    """What synthesis prints, held back: jsii writes Node's output to ``sys.stderr.buffer``."""
-
-    def __init__(self) -> None:
-        super().__init__(io.BytesIO(), encoding="utf-8", errors="replace", write_through=True)
-
-    def text(self) -> str:
-        """Everything written so far."""
-        self.flush()
-        raw = self.buffer
-        assert isinstance(raw, io.BytesIO)
-        return raw.getvalue().decode("utf-8", "replace")
-
-
-def _cdk_context() -> dict[str, Any]:
-    """The context of ``./cdk.json`` (feature flags), as ``cdk synth`` here would pass it."""
-    path = Path("cdk.json")
-    if not path.is_file():
-        return {}
-    try:
-        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return (
-        {k: v for k, v in context.items() if k != "blueprint"} if isinstance(context, dict) else {}
-    )
 
 
 if __name__ == "__main__":

@@ -617,7 +617,7 @@ def _aws_error(error: Exception, action: str, failed: int) -> QueryCommandError 
     if code == "MalformedQueryException":
         compile_error = error.response.get("queryCompileError")
         return QueryCommandError(_malformed(message, compile_error), EXIT_FAILED)
-    if code in _CREDENTIAL_CODES or code.startswith("AccessDenied"):
+    if code in CREDENTIAL_CODES or code.startswith("AccessDenied"):
         return QueryCommandError(
             f"AWS refused the credentials or their permissions to {action} ({code}: {message})",
             EXIT_CANNOT_RUN,
@@ -636,7 +636,7 @@ def _aws_error(error: Exception, action: str, failed: int) -> QueryCommandError 
     return QueryCommandError(f"cannot {action}: {code}: {message}", failed)
 
 
-_CREDENTIAL_CODES: Final = frozenset(
+CREDENTIAL_CODES: Final = frozenset(
     {
         "ExpiredToken",
         "ExpiredTokenException",

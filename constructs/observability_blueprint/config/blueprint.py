@@ -43,6 +43,7 @@ from observability_blueprint.config.base import (
 )
 from observability_blueprint.config.dashboards import Dashboards, dashboard_problems
 from observability_blueprint.config.events import EventsSection, events_problems
+from observability_blueprint.config.grafana import Grafana, grafana_problems
 from observability_blueprint.config.hosts import Hosts, hosts_problems
 from observability_blueprint.config.insights import (
     ContributorInsightsSettings,
@@ -57,6 +58,7 @@ from observability_blueprint.config.network import (
     FlowLogs,
     network_problems,
 )
+from observability_blueprint.config.prometheus import Prometheus, prometheus_problems
 from observability_blueprint.config.tracing import Tracing, tracing_problems
 from observability_blueprint.rules import arns, cis_controls, limits, names
 from observability_blueprint.rules import log_alarms as log_alarm_rules
@@ -464,6 +466,11 @@ class Blueprint(StrictModel):
     """X-Ray: a group per service, sampling rules, Transaction Search. Default: off."""
     insights: InsightsSection | None = None
     """The account's field index policy, DynamoDB Contributor Insights. Default: none."""
+    prometheus: Prometheus | None = None
+    """Amazon Managed Service for Prometheus: a workspace, rules, alert manager, the
+    managed scraper and ADOT collectors. Default: none."""
+    grafana: Grafana | None = None
+    """An Amazon Managed Grafana workspace. Default: none."""
 
     @field_validator("tags")
     @classmethod
@@ -586,6 +593,11 @@ class Blueprint(StrictModel):
         """The start of the physical names of a log group's Contributor Insights rules,
         ``<name>-<stage>-<log group>`` (each rule is ``<that>-<rule>``)."""
         return log_intelligence.insight_rule_prefix(self.prefix, log_group.name)
+
+    def insight_rule_names(self, log_group: LogGroup) -> list[str]:
+        """The physical names of a log group's Contributor Insights rules."""
+        prefix = self.insight_rule_prefix(log_group)
+        return [f"{prefix}-{rule.name}" for rule in self.insight_rules(log_group)]
 
     def index_fields(self, log_group: LogGroup) -> tuple[list[str], list[str]] | None:
         """A log group's indexed fields and facets, or None when it has no index policy
@@ -733,6 +745,25 @@ class Blueprint(StrictModel):
                 self.insights, prefix=self.prefix, services=self.services()
             )
         yield from self._lambda_region_problems()
+        if self.prometheus is not None:
+            yield from prometheus_problems(
+                self.prometheus,
+                topics=[t.name for t in self.notifications],
+                fleets=[f.name for f in self.hosts.fleets] if self.hosts else [],
+                eks_clusters=[c.cluster for c in self.containers.eks] if self.containers else [],
+                host_roles=bool(
+                    self.hosts and (self.hosts.instance_role or self.hosts.on_premises)
+                ),
+                region=self.home_region,
+                account=self.env.account if self.env else None,
+                services=self.services(),
+            )
+        if self.grafana is not None:
+            yield from grafana_problems(
+                self.grafana,
+                topics=[t.name for t in self.notifications],
+                prometheus=self.prometheus is not None,
+            )
         if self.tracing is not None:
             yield from tracing_problems(
                 self.tracing,
@@ -1031,13 +1062,20 @@ class Blueprint(StrictModel):
 
     @classmethod
     def from_dict(
-        cls, data: object, *, source: str | None = None, document: YamlDocument | None = None
+        cls,
+        data: object,
+        *,
+        source: str | None = None,
+        document: YamlDocument | None = None,
+        directory: Path | None = None,
     ) -> Blueprint:
         """Validate parsed data; raise BlueprintError listing every problem.
 
         ``document`` is the file the data was read from (:func:`read_yaml`): messages
-        then quote values as the file writes them.
+        then quote values as the file writes them. ``directory`` is where files the
+        data names (Prometheus rule files) are read from. Default: the current folder.
         """
+        context = {"directory": directory or Path.cwd()}
         if data is None:
             raise BlueprintError(
                 [Problem("", "the file is empty; it needs at least `name` and `stage`")],
@@ -1055,11 +1093,11 @@ class Blueprint(StrictModel):
                 source=source,
             )
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(data, context=context)
         except ValidationError as exc:
             problems = problems_from(exc, document=document)
             seen = {str(p) for p in problems}
-            problems += [p for p in _checks_despite(data, exc) if str(p) not in seen]
+            problems += [p for p in _checks_despite(data, exc, context) if str(p) not in seen]
             raise BlueprintError(problems, source=source) from None
 
     @classmethod
@@ -1068,13 +1106,17 @@ class Blueprint(StrictModel):
         from observability_blueprint.config.yaml_loading import read_yaml
 
         document = read_yaml(Path(path))
-        blueprint = cls.from_dict(document.data, source=str(path), document=document)
+        blueprint = cls.from_dict(
+            document.data, source=str(path), document=document, directory=Path(path).parent
+        )
         if problems := list(blueprint.stack_size_problems()):
             raise BlueprintError(problems, source=str(path))
         return blueprint
 
 
-def _checks_despite(data: dict[str, Any], exc: ValidationError) -> list[Problem]:
+def _checks_despite(
+    data: dict[str, Any], exc: ValidationError, context: dict[str, Any]
+) -> list[Problem]:
     """Run the whole-file checks even though some fields are wrong.
 
     The whole-file checks (unknown filters, duplicate names, evaluation windows)
@@ -1104,7 +1146,7 @@ def _checks_despite(data: dict[str, Any], exc: ValidationError) -> list[Problem]
         del parent[loc[-1]]
         removed.append(format_location(tuple(loc)))
     try:
-        Blueprint.model_validate(cleaned)
+        Blueprint.model_validate(cleaned, context=context)
     except ValidationError as second:
         if any("problems" not in (e.get("ctx") or {}) for e in second.errors()):
             return []

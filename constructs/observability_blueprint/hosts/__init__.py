@@ -1,7 +1,11 @@
 """The CloudWatch agent on EC2 and on-premises servers, installed by Systems Manager."""
 
-from observability_blueprint.hosts.agent_association import AgentAssociation, AgentMode
+from observability_blueprint.hosts.agent_association import (
+    AgentAssociation,
+    AgentMode,
+    command_association,
+)
 from observability_blueprint.hosts.host_identity import HostIdentity
 from observability_blueprint.hosts.vpc_endpoints import VpcEndpoints
 
-__all__ = ["AgentAssociation", "AgentMode", "HostIdentity", "VpcEndpoints"]
+__all__ = ["AgentAssociation", "AgentMode", "HostIdentity", "VpcEndpoints", "command_association"]

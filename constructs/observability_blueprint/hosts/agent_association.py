@@ -14,13 +14,13 @@ association at once, so the configure step runs again.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal
 
 from aws_cdk import Annotations, Names, Token
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ssm as ssm
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from observability_blueprint.rules import ssm_schedules as rules
 from observability_blueprint.rules.agent_config import (
@@ -267,14 +267,6 @@ class AgentAssociation(Construct):
             description=f"CloudWatch agent configuration ({config.os}), made by {at}",
         )
         """The SSM parameter holding the configuration."""
-        self.document = ssm.CfnDocument(
-            self,
-            "Document",
-            content=document_content(),
-            document_type="Command",
-            document_format="JSON",
-        )
-        """The Command document: install, then configure and restart."""
         parameters: dict[str, list[str]] = {
             "mode": [mode],
             "optionalConfigurationSource": ["ssm"],
@@ -283,36 +275,76 @@ class AgentAssociation(Construct):
         }
         if agent_version is not None:
             parameters = {"version": [agent_version], **parameters}
-        self.association = ssm.CfnAssociation(
+        # The name is a literal (so the template shows what the agent reads): the
+        # parameter and the log groups must exist before the association first runs.
+        self.document, self.association = command_association(
             self,
-            "Resource",
-            name=self.document.ref,
+            content=document_content(),
             association_name=association_name,
             parameters=parameters,
-            targets=[
-                ssm.CfnAssociation.TargetProperty(key=t.key, values=list(t.values)) for t in targets
-            ],
-            schedule_expression=schedule,
+            targets=targets,
+            schedule=schedule,
             compliance_severity=compliance_severity,
             max_concurrency=max_concurrency,
             max_errors=max_errors,
-            output_location=(
-                ssm.CfnAssociation.InstanceAssociationOutputLocationProperty(
-                    s3_location=ssm.CfnAssociation.S3OutputLocationProperty(
-                        output_s3_bucket_name=output.bucket,
-                        output_s3_key_prefix=output.prefix or None,
-                    )
-                )
-                if output
-                else None
-            ),
+            output=output,
+            after=[self.parameter, *log_groups],
         )
-        """The State Manager association."""
-        # The name is a literal (so the template shows what the agent reads): the
-        # parameter and the log groups must exist before the association first runs.
-        self.association.node.add_dependency(self.parameter)
-        for log_group in log_groups:
-            self.association.node.add_dependency(log_group)
+        """The Command document (install, then configure and restart) and the State
+        Manager association that runs it."""
+
+
+def command_association(
+    scope: Construct,
+    *,
+    content: Mapping[str, Any],
+    association_name: str | None,
+    parameters: Mapping[str, Sequence[str]],
+    targets: Sequence[rules.AssociationTarget],
+    schedule: str,
+    compliance_severity: str,
+    max_concurrency: str,
+    max_errors: str,
+    output: rules.CommandOutput | None,
+    after: Sequence[IConstruct] = (),
+) -> tuple[ssm.CfnDocument, ssm.CfnAssociation]:
+    """A Command document (``scope/Document``) and the State Manager association
+    (``scope/Resource``) that runs it on ``targets`` on a schedule, with its rollout
+    and its output in S3, created after ``after``.
+
+    Shared by the collectors State Manager installs (the CloudWatch agent, ADOT); the
+    arguments are checked by their constructs.
+    """
+    document = ssm.CfnDocument(
+        scope, "Document", content=content, document_type="Command", document_format="JSON"
+    )
+    association = ssm.CfnAssociation(
+        scope,
+        "Resource",
+        name=document.ref,
+        association_name=association_name,
+        parameters={key: list(values) for key, values in parameters.items()},
+        targets=[
+            ssm.CfnAssociation.TargetProperty(key=t.key, values=list(t.values)) for t in targets
+        ],
+        schedule_expression=schedule,
+        compliance_severity=compliance_severity,
+        max_concurrency=max_concurrency,
+        max_errors=max_errors,
+        output_location=(
+            ssm.CfnAssociation.InstanceAssociationOutputLocationProperty(
+                s3_location=ssm.CfnAssociation.S3OutputLocationProperty(
+                    output_s3_bucket_name=output.bucket,
+                    output_s3_key_prefix=output.prefix or None,
+                )
+            )
+            if output
+            else None
+        ),
+    )
+    for dependency in after:
+        association.node.add_dependency(dependency)
+    return document, association
 
 
 def _matches(pattern: str, value: str) -> bool:

@@ -28,6 +28,27 @@ FREE_INSIGHT_RULES: Final = 1
 """Contributor Insights rules the free tier covers (https://aws.amazon.com/cloudwatch/pricing/)."""
 
 
+# Amazon Managed Service for Prometheus and Amazon Managed Grafana. The figures come
+# from copies of https://aws.amazon.com/prometheus/pricing/ and
+# https://aws.amazon.com/grafana/pricing/ (us-east-1); check them against the price list.
+PROMETHEUS_INGESTION_TIERS: Final = ((2_000_000_000, 0.90), (250_000_000_000, 0.35), (None, 0.16))
+"""Dollars per 10 million samples ingested: the first 2 billion, the next 250 billion, above."""
+PROMETHEUS_FREE_SAMPLES: Final = 40_000_000
+"""Samples ingested free each month (the free tier)."""
+PROMETHEUS_STORAGE_GB_MONTH: Final = 0.03
+PROMETHEUS_BYTES_PER_SAMPLE: Final = 2
+"""Stored bytes per sample, at most ("1 to 2 bytes per sample" plus metadata): an upper bound."""
+PROMETHEUS_SCRAPER_HOUR: Final = 0.04
+"""The managed collector's hourly fee (its samples are billed as ingestion)."""
+HOURS_PER_MONTH: Final = 730
+SECONDS_PER_MONTH: Final = 30 * 24 * 3600
+GRAFANA_EDITOR: Final = 9.00
+"""An active editor or admin of a Grafana workspace a month (every workspace pays one)."""
+GRAFANA_VIEWER: Final = 5.00
+COST_METADATA: Final = "ObservabilityBlueprintCost"
+"""The resource metadata key holding the file's usage assumptions (the report reads it)."""
+
+
 @dataclass(frozen=True)
 class CostLine:
     """One line of the estimate: what, how many, and dollars a month."""
@@ -64,9 +85,22 @@ def estimate(resources: Mapping[str, Mapping[str, Any]]) -> list[CostLine]:
         entry = counts.setdefault(item, [0, price])
         entry[0] += count
 
+    extra: list[CostLine] = []
     for resource in resources.values():
         kind = resource.get("Type")
         props = resource.get("Properties", {})
+        usage = resource.get("Metadata", {}).get(COST_METADATA, {})
+        if kind == "AWS::APS::Workspace":
+            extra += prometheus_lines(
+                int(usage.get("active_series", 0)), int(usage.get("scrape_interval_seconds", 30))
+            )
+        elif kind == "AWS::APS::Scraper":
+            add("Prometheus managed scrapers", 1, PROMETHEUS_SCRAPER_HOUR * HOURS_PER_MONTH)
+        elif kind == "AWS::Grafana::Workspace":
+            editors = max(1, int(usage.get("editors", 1)))
+            add("Grafana editors and admins", editors, GRAFANA_EDITOR)
+            if viewers := int(usage.get("viewers", 0)):
+                add("Grafana viewers", viewers, GRAFANA_VIEWER)
         if kind == "AWS::CloudWatch::Alarm":
             add(*_alarm_lines(props))
         elif kind == "AWS::CloudWatch::CompositeAlarm":
@@ -87,7 +121,32 @@ def estimate(resources: Mapping[str, Mapping[str, Any]]) -> list[CostLine]:
     for item, (count, price) in sorted(counts.items()):
         billable = max(0, int(count) - free.get(item, 0))
         lines.append(CostLine(item, int(count), round(billable * price, 2)))
-    return lines
+    return lines + extra
+
+
+def prometheus_lines(active_series: int, interval_seconds: int) -> list[CostLine]:
+    """Ingestion and storage of ``active_series`` sampled every ``interval_seconds`` for a
+    month, after the free samples; nothing when no series are assumed."""
+    if active_series <= 0 or interval_seconds <= 0:
+        return []
+    samples = active_series * SECONDS_PER_MONTH // interval_seconds
+    billable = max(0, samples - PROMETHEUS_FREE_SAMPLES)
+    ingestion = 0.0
+    for size, price in PROMETHEUS_INGESTION_TIERS:
+        part = billable if size is None else min(billable, size)
+        ingestion += part / 10_000_000 * price
+        billable -= part
+        if billable <= 0:
+            break
+    stored_gb = samples * PROMETHEUS_BYTES_PER_SAMPLE / 1024**3
+    return [
+        CostLine("Prometheus samples (millions)", samples // 1_000_000, round(ingestion, 2)),
+        CostLine(
+            "Prometheus storage, a month (GB)",
+            round(stored_gb),
+            round(stored_gb * PROMETHEUS_STORAGE_GB_MONTH, 2),
+        ),
+    ]
 
 
 def render(lines: list[CostLine]) -> list[str]:
