@@ -22,9 +22,10 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from grafana_stub import REQUEST_TIMEOUT, TOKEN, StubGrafana
+from observability_blueprint.blueprint.grafana_dashboards import service_queries
 from observability_blueprint.cli import grafana as grafana_cli
 from observability_blueprint.cli.deployed import main_stack_name
-from observability_blueprint.cli.grafana import push_main, service_queries
+from observability_blueprint.cli.grafana import push_main
 from observability_blueprint.cli.main import main
 from observability_blueprint.config.blueprint import Blueprint
 
@@ -210,8 +211,8 @@ def test_a_push_reads_the_stack_and_lists_what_it_created(
         "created   folder obs-shop-dev",
         "created   data source obs-shop-dev-cloudwatch (shop-dev CloudWatch)",
         "created   data source obs-shop-dev-prometheus (shop-dev Prometheus)",
-        "created   dashboard shop-dev-checkout",
-        "created   dashboard shop-dev-web",
+        "created   dashboard shop-dev-service-checkout",
+        "created   dashboard shop-dev-service-web",
         "created   dashboard shop-dev-alarms",
         "3 dashboards pushed to g-0123456789 in eu-west-1: 6 created, 0 updated, "
         "0 unchanged, 0 deleted, 0 refused",
@@ -228,7 +229,7 @@ def test_each_service_gets_a_prometheus_row_from_the_recorded_series(
     aws.stack({WORKSPACE_KEY: WORKSPACE, ENDPOINT_KEY: ENDPOINT})
     aws.token()
     assert run([write(tmp_path, FILE + PROMETHEUS + GRAFANA)], aws, url).code == 0
-    panels = stub.dashboards["shop-dev-checkout"]["dashboard"]["panels"]
+    panels = stub.dashboards["shop-dev-service-checkout"]["dashboard"]["panels"]
     queries = {
         panel["title"]: [(t["legendFormat"], t["expr"]) for t in panel["targets"]]
         for panel in panels
@@ -260,7 +261,7 @@ def test_without_the_shipped_rules_there_is_no_prometheus_row_but_the_data_sourc
     aws.token()
     assert run([write(tmp_path, text)], aws, url).code == 0
     assert "obs-shop-dev-prometheus" in stub.datasources
-    panels = stub.dashboards["shop-dev-checkout"]["dashboard"]["panels"]
+    panels = stub.dashboards["shop-dev-service-checkout"]["dashboard"]["panels"]
     assert not [p for p in panels if p["type"] == "row"]
 
 
@@ -294,8 +295,8 @@ def test_json_lists_what_was_done(
         "created": [
             "folder obs-shop-dev",
             "data source obs-shop-dev-cloudwatch (shop-dev CloudWatch)",
-            "dashboard shop-dev-checkout",
-            "dashboard shop-dev-web",
+            "dashboard shop-dev-service-checkout",
+            "dashboard shop-dev-service-web",
             "dashboard shop-dev-alarms",
         ],
         "updated": [],
@@ -351,8 +352,8 @@ def test_prune_deletes_a_dashboard_the_file_no_longer_makes(
     without_web = FILE.replace("  - name: web\n", "")
     result = run([write(tmp_path, without_web), "--workspace-id", WORKSPACE, "--prune"], aws, url)
     assert result.code == 0
-    assert "deleted   dashboard shop-dev-web" in result.stdout.splitlines()
-    assert sorted(stub.dashboards) == ["shop-dev-alarms", "shop-dev-checkout"]
+    assert "deleted   dashboard shop-dev-service-web" in result.stdout.splitlines()
+    assert sorted(stub.dashboards) == ["shop-dev-alarms", "shop-dev-service-checkout"]
 
 
 # ------------------------------------------------------------------ refused, failed
@@ -364,7 +365,7 @@ def test_what_push_did_not_create_is_refused_and_the_exit_status_is_1(
     stub, url = grafana
     stub.seed_dashboard(
         {
-            "uid": "shop-dev-web",
+            "uid": "shop-dev-service-web",
             "title": "Their web",
             "tags": ["team-a"],
             "panels": [],
@@ -376,7 +377,7 @@ def test_what_push_did_not_create_is_refused_and_the_exit_status_is_1(
     result = run([write(tmp_path, FILE), "--workspace-id", WORKSPACE], aws, url)
     assert result.code == 1
     assert result.stdout.splitlines()[-2:] == [
-        "refused   dashboard shop-dev-web: a dashboard with this uid exists outside folder "
+        "refused   dashboard shop-dev-service-web: a dashboard with this uid exists outside folder "
         "obs-shop-dev or without the 'observability-blueprint' tag; push did not create it "
         "and leaves it alone",
         "3 dashboards pushed to g-0123456789 in eu-west-1: 4 created, 0 updated, 0 unchanged, "
@@ -386,7 +387,7 @@ def test_what_push_did_not_create_is_refused_and_the_exit_status_is_1(
         "obs-blueprint grafana push: 1 item was refused: what holds their uid or name in "
         "Grafana is not the blueprint's\n"
     )
-    assert stub.dashboards["shop-dev-web"]["dashboard"]["title"] == "Their web"
+    assert stub.dashboards["shop-dev-service-web"]["dashboard"]["title"] == "Their web"
 
 
 def test_a_token_grafana_rejects_is_exit_status_1_and_is_deleted(

@@ -17,7 +17,11 @@ import pytest
 
 from observability_blueprint import Blueprint, BlueprintError
 from observability_blueprint.config.grafana import Grafana, grafana_problems
-from observability_blueprint.config.prometheus import Prometheus, prometheus_problems
+from observability_blueprint.config.prometheus import (
+    AdotEksCluster,
+    Prometheus,
+    prometheus_problems,
+)
 from observability_blueprint.rules.errors import Problem
 from support import ROOT
 
@@ -104,7 +108,9 @@ def test_the_full_example_has_both_sections() -> None:
     assert [job.job_name for job in prometheus.jobs(prometheus.scraper.jobs)] == ["kubernetes-pods"]
     assert prometheus.adot is not None
     assert prometheus.adot.fleets == ["web"]
-    assert prometheus.adot.eks == ["payments-legacy"]
+    assert prometheus.adot.eks_clusters() == [
+        AdotEksCluster(cluster="payments-legacy", addon_version="v0.109.0-eksbuild.1")
+    ]
     assert [job.job_name for job in prometheus.jobs(prometheus.adot.jobs)] == ["ledger"]
     grafana = blueprint.grafana
     assert grafana is not None
@@ -417,6 +423,18 @@ def test_a_rule_file_named_like_a_service_with_shipped_rules() -> None:
             "'service.name'",
             "a label name is letters, digits and _",
         ),
+        (
+            {"service_label": "__name__"},
+            "prometheus.rules.service_label",
+            "'__name__' is reserved",
+            "such as job or service",
+        ),
+        (
+            {"service_label": "le"},
+            "prometheus.rules.service_label",
+            "'le' is a label the shipped rules use themselves",
+            "not le, quantile, http_response_status_code, severity",
+        ),
     ],
 )
 def test_the_shipped_rules_settings(
@@ -496,6 +514,80 @@ def test_scrape_durations_prometheus_rejects() -> None:
     assert found[0].message.startswith("'1h30' is not a duration")
     assert found[1].message.startswith("'5 m' is not a duration: it has a space")
     assert all(p.message.endswith(DURATION_RULE) for p in found)
+
+
+def test_a_relabel_regex_prometheus_cannot_compile_is_reported_at_its_rule() -> None:
+    pods = {
+        "job_name": "pods",
+        "kubernetes_sd_roles": ["pod"],
+        "relabel_configs": [
+            {"source_labels": ["__meta_kubernetes_pod_label_app"], "action": "keep"},
+            {"source_labels": ["__address__"], "regex": "(.*):(?=9100)", "target_label": "a"},
+        ],
+        "metric_relabel_configs": [{"action": "labeldrop", "regex": 5}],
+    }
+    found = problems_of(jobs(NODE_JOB, pods))
+    assert [p.location for p in found] == [
+        "prometheus.scrape_jobs[1].relabel_configs[1].regex",
+        "prometheus.scrape_jobs[1].metric_relabel_configs[0].regex",
+    ]
+    assert_names(
+        found[0],
+        "prometheus.scrape_jobs[1].relabel_configs[1].regex",
+        "'(.*):(?=9100)' is not a regular expression Prometheus compiles",
+        "RE2 syntax, anchored at both ends: no lookarounds",
+    )
+    assert_names(
+        found[1],
+        "prometheus.scrape_jobs[1].metric_relabel_configs[0].regex",
+        "5 is not text",
+        'quote it in YAML: regex: "..."',
+    )
+
+
+KUBELET_JOB: dict[str, Any] = {
+    "job_name": "kubelet",
+    "scheme": "https",
+    "kubernetes_sd_roles": ["node"],
+    "authorization": {
+        "type": "Bearer",
+        "credentials_file": "/var/run/secrets/kubernetes.io/serviceaccount/token",
+    },
+}
+
+
+def test_the_scraper_reads_the_kubelet_with_its_service_account_token() -> None:
+    blueprint = Blueprint.from_dict(jobs(KUBELET_JOB, scraper=SCRAPER))
+    assert blueprint.prometheus is not None
+    (job,) = blueprint.prometheus.jobs(None)
+    assert job.to_prometheus()["authorization"] == {
+        "type": "Bearer",
+        "credentials_file": "/var/run/secrets/kubernetes.io/serviceaccount/token",
+    }
+
+
+def test_the_scraper_refuses_another_credentials_file() -> None:
+    given = {**KUBELET_JOB, "authorization": {"credentials_file": "/etc/token"}}
+    assert_names(
+        only(jobs(given, scraper=SCRAPER)),
+        "prometheus.scrape_jobs[0].authorization",
+        "credentials_file '/etc/token'",
+        "type: Bearer with credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token",
+    )
+    # A collector reads any file on its host.
+    assert Blueprint.from_dict(jobs(given)).prometheus is not None
+
+
+def test_authorization_has_no_inline_credentials_and_no_basic_type() -> None:
+    inline = {**KUBELET_JOB, "authorization": {"credentials": "s3cret", "credentials_file": "/t"}}
+    assert only(jobs(inline)).location == "prometheus.scrape_jobs[0].authorization.credentials"
+    basic = {**KUBELET_JOB, "authorization": {"type": "Basic", "credentials_file": "/t"}}
+    assert_names(
+        only(jobs(basic)),
+        "prometheus.scrape_jobs[0].authorization.type",
+        "'Basic'",
+        "use basic_auth",
+    )
 
 
 def test_two_jobs_with_one_name_are_reported_once_at_the_second() -> None:
@@ -694,6 +786,117 @@ def test_adot_collectors_need_a_job() -> None:
     assert_names(only(value), "prometheus.adot.jobs", "jobs is []", "'node'")
 
 
+def eks_collectors(*entries: Any) -> dict[str, Any]:
+    value = jobs(NODE_JOB, adot={"eks": list(entries)})
+    value["containers"] = {
+        "eks": [{"cluster": "payments"}, {"cluster": "ledger"}, {"cluster": "legacy"}]
+    }
+    return value
+
+
+def test_adot_on_eks_takes_names_and_mappings_with_the_addon_settings() -> None:
+    config = Blueprint.from_dict(
+        eks_collectors(
+            "payments",
+            {"cluster": "ledger", "install_addon": False},
+            {"cluster": "legacy", "addon_version": "v0.109.0-eksbuild.1"},
+        )
+    )
+    assert config.prometheus is not None
+    assert config.prometheus.adot is not None
+    assert [
+        (c.cluster, c.install_addon, c.addon_version) for c in config.prometheus.adot.eks_clusters()
+    ] == [
+        ("payments", True, None),
+        ("ledger", False, None),
+        ("legacy", True, "v0.109.0-eksbuild.1"),
+    ]
+
+
+def test_the_blueprint_installs_the_adot_addon_as_each_cluster_says() -> None:
+    from aws_cdk import Stack
+    from aws_cdk.assertions import Template
+
+    from observability_blueprint import ObservabilityBlueprint
+    from support import new_app
+
+    config = Blueprint.from_dict(
+        eks_collectors(
+            "payments",
+            {"cluster": "ledger", "install_addon": False},
+            {"cluster": "legacy", "addon_version": "v0.109.0-eksbuild.1"},
+        )
+    )
+    stack = Stack(new_app(), "Test")
+    built = ObservabilityBlueprint(stack, "Blueprint", config=config)
+    assert built.prometheus is not None
+    collectors = built.prometheus.eks_collectors
+    assert collectors["ledger"].addon is None
+    addons = {
+        props["ClusterName"]: props
+        for props in (
+            body["Properties"]
+            for body in Template.from_stack(stack)
+            .find_resources("AWS::EKS::Addon", {"Properties": {"AddonName": "adot"}})
+            .values()
+        )
+    }
+    assert addons == {
+        "payments": {"AddonName": "adot", "ClusterName": "payments"},
+        "legacy": {
+            "AddonName": "adot",
+            "ClusterName": "legacy",
+            "AddonVersion": "v0.109.0-eksbuild.1",
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry", "place", "value", "allowed"),
+    [
+        (
+            {"cluster": "payments", "install_addon": False, "addon_version": "v0.109.0-eksbuild.1"},
+            "prometheus.adot.eks[0].addon_version",
+            "'v0.109.0-eksbuild.1' is the version of an add-on the blueprint does not install",
+            "remove addon_version, or set install_addon to true",
+        ),
+        (
+            {"cluster": "payments", "addon_version": "latest"},
+            "prometheus.adot.eks[0].addon_version",
+            "'latest' is not an add-on version",
+            "v4.1.0-eksbuild.1",
+        ),
+        (
+            {"cluster": "paymnets"},
+            "prometheus.adot.eks[0].cluster",
+            "'paymnets' is not a cluster of containers.eks",
+            "'payments', 'ledger', 'legacy'",
+        ),
+        (
+            {"install_addon": False},
+            "prometheus.adot.eks[0].cluster",
+            "is required but missing",
+            "",
+        ),
+        (
+            ["payments"],
+            "prometheus.adot.eks[0]",
+            "['payments'] is a list; this is text",
+            "a name, or a mapping with cluster:",
+        ),
+    ],
+)
+def test_bad_adot_eks_entries(entry: Any, place: str, value: str, allowed: str) -> None:
+    assert_names(only(eks_collectors(entry)), place, value, allowed)
+
+
+def test_a_cluster_named_twice_in_adot_eks() -> None:
+    assert only(eks_collectors("payments", {"cluster": "payments"})) == Problem(
+        "prometheus.adot.eks[1].cluster",
+        "'payments' is also adot.eks[0]; name each once (one collector each)",
+    )
+
+
 # ------------------------------------------------------------- grafana
 
 
@@ -768,6 +971,17 @@ def test_the_prometheus_data_source_needs_a_prometheus_section() -> None:
         )
     ]
     assert list(grafana_problems(section, topics=[], prometheus=True)) == []
+
+
+def test_the_dashboards_need_the_cloudwatch_data_source() -> None:
+    section = Grafana.model_validate({"data_sources": ["XRAY"]})
+    assert list(grafana_problems(section, topics=[])) == [
+        Problem(
+            "grafana.data_sources",
+            "[XRAY] leaves out CLOUDWATCH, which every dashboard obs-blueprint grafana push "
+            "provisions reads (the blueprint's metrics and logs); add CLOUDWATCH",
+        )
+    ]
 
 
 def test_saml_without_its_settings() -> None:

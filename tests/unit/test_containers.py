@@ -176,6 +176,8 @@ def test_pod_identity_role_trusts_only_the_agent_on_this_cluster(built: Built) -
             "Action": ["sts:AssumeRole", "sts:TagSession"],
             "Condition": {
                 "StringEquals": {
+                    # An environment-agnostic stack: the account it is deployed in.
+                    "aws:SourceAccount": {"Ref": "AWS::AccountId"},
                     "aws:RequestTag/eks-cluster-name": "shop-prod",
                     "aws:RequestTag/kubernetes-namespace": "amazon-cloudwatch",
                     "aws:RequestTag/kubernetes-service-account": "cloudwatch-agent",

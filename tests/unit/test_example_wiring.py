@@ -301,6 +301,7 @@ def test_pod_identity_role(full: Synthesized) -> None:
                             "aws:RequestTag/eks-cluster-name": "payments-prod",
                             "aws:RequestTag/kubernetes-namespace": "amazon-cloudwatch",
                             "aws:RequestTag/kubernetes-service-account": "cloudwatch-agent",
+                            "aws:SourceAccount": "111122223333",
                         }
                     },
                     "Effect": "Allow",

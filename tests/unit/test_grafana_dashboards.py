@@ -182,15 +182,21 @@ def test_every_rendered_dashboard_follows_grafanas_documented_model(
         assert grafana_dashboard_problems(model) == [], model["uid"]
 
 
+def test_a_service_named_like_an_overview_keeps_a_uid_of_its_own() -> None:
+    names = GrafanaNames("shop-dev")
+    assert names.dashboard_uid("service", "alarms") == "shop-dev-service-alarms"
+    assert names.dashboard_uid("alarms") == "shop-dev-alarms"
+
+
 def test_every_rendered_dashboard_is_tagged_and_has_a_short_unique_uid(
     full_dashboards: list[dict[str, Any]],
 ) -> None:
     uids = [model["uid"] for model in full_dashboards]
     assert uids == [
-        "payments-prod-checkout",
-        "payments-prod-edge",
-        "payments-prod-web",
-        "payments-prod-batch",
+        "payments-prod-service-checkout",
+        "payments-prod-service-edge",
+        "payments-prod-service-web",
+        "payments-prod-service-batch",
         "payments-prod-alarms",
         "payments-prod-hosts",
     ]
@@ -225,7 +231,7 @@ def test_annotations_and_templating_are_lists_as_the_model_documents(
     assert annotation["builtIn"] == 1
     assert annotation["name"] == "Annotations & Alerts"
     assert checkout["time"] == {"from": "now-3h", "to": "now"}
-    assert checkout["uid"] == "shop-dev-checkout"
+    assert checkout["uid"] == "shop-dev-service-checkout"
     assert checkout["tags"] == ["observability-blueprint"]
 
 

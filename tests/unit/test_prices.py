@@ -68,7 +68,7 @@ def test_render_totals_and_names_usage_costs() -> None:
 def test_prometheus_ingestion_is_tiered_after_the_free_samples() -> None:
     # 50,000 series every 30 s: 4.32 billion samples a month, 40 million free; the
     # first 2 billion at $0.90 per 10 million ($180), the other 2.28 billion at $0.35
-    # ($79.80). Stored at 2 bytes a sample: 8.64e9 bytes, 8.05 GiB at $0.03.
+    # ($79.80). Stored at 2 bytes a sample: 8.64e9 bytes, 8.05 GiB, within the 10 GB free.
     workspace = {
         "Type": "AWS::APS::Workspace",
         "Metadata": {
@@ -77,8 +77,16 @@ def test_prometheus_ingestion_is_tiered_after_the_free_samples() -> None:
     }
     assert estimate(of(workspace)) == [
         CostLine("Prometheus samples (millions)", 4320, 259.80),
-        CostLine("Prometheus storage, a month (GB)", 8, 0.24),
+        CostLine("Prometheus storage, a month (GB)", 8, 0.00),
     ]
+
+
+def test_prometheus_storage_above_the_free_ten_gigabytes() -> None:
+    # 200,000 series every 15 s: 34.56 billion samples, 69.12e9 bytes = 64.37 GiB;
+    # 54.37 GiB billed at $0.03 = $1.63.
+    usage = {"active_series": 200_000, "scrape_interval_seconds": 15}
+    workspace = {"Type": "AWS::APS::Workspace", "Metadata": {"ObservabilityBlueprintCost": usage}}
+    assert estimate(of(workspace))[1] == CostLine("Prometheus storage, a month (GB)", 64, 1.63)
 
 
 def test_a_few_series_cost_cents_and_none_cost_nothing() -> None:

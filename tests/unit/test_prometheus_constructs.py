@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import shutil
+import stat
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -976,9 +980,7 @@ def test_document_installs_the_package_with_ssm_config_then_writes_the_config(
 ) -> None:
     document = built.props(built.collector.document)
     assert document["DocumentType"] == "Command"
-    content = document["Content"]
-    assert content == document_content()
-    install, linux, windows = content["mainSteps"]
+    install, linux, windows = document["Content"]["mainSteps"]
     assert install == {
         "action": "aws:configurePackage",
         "name": "installCollector",
@@ -991,12 +993,102 @@ def test_document_installs_the_package_with_ssm_config_then_writes_the_config(
         },
     }
     assert linux["precondition"] == {"StringEquals": ["platformType", "Linux"]}
-    script = "\n".join(linux["inputs"]["runCommand"])
-    assert "base64 -d" in script
-    assert "{{ config }}" in script
-    assert "/opt/aws/aws-otel-collector/bin/aws-otel-collector-ctl" in script
+    # What the step does is run below (test_the_linux_step_...).
+    assert "{{ config }}" in linux["inputs"]["runCommand"]
     assert windows["precondition"] == {"StringEquals": ["platformType", "Windows"]}
     assert "FromBase64String" in "\n".join(windows["inputs"]["runCommand"])
+
+
+# aws-otel-collector-ctl's start with a local -c as releases before v0.34.0 wrote it
+# (tools/ctl/linux/aws-otel-collector-ctl.sh, aoc_config_local_uri: an unconditional cp
+# under set -e), its folders beside this script; "running.yaml" stands for what the
+# restarted collector reads, and ctl.log records each call.
+CTL_STUB = """\
+#!/bin/sh
+set -eu
+CONFDIR="$(dirname "$0")/../etc"
+printf '%s\\n' "$*" >> "$CONFDIR/ctl.log"
+[ -z "${CTL_EXIT:-}" ] || exit "$CTL_EXIT"
+action='' config=''
+while getopts "a:c:" opt; do
+  case "$opt" in a) action=$OPTARG ;; c) config=$OPTARG ;; *) exit 2 ;; esac
+done
+[ "$action" = start ]
+if [ -n "$config" ]; then
+  [ -f "$config" ] || { echo "File $config does not exist"; exit 1; }
+  cp "$config" "$CONFDIR/config.yaml"
+fi
+cp "$CONFDIR/config.yaml" "$CONFDIR/running.yaml"
+"""
+LINUX_DIR = "/opt/aws/aws-otel-collector"
+
+
+def _run_linux_step(tmp_path: Path, config: str, *, ctl_exit: str = "") -> tuple[int, str, Path]:
+    """Run the document's Linux step as SSM does (sh on a script file), with the
+    collector's folder moved under ``tmp_path``; return (status, stderr, that folder)."""
+    (step,) = [s for s in document_content()["mainSteps"] if s["name"] == "configureCollectorLinux"]
+    lines = step["inputs"]["runCommand"]
+    home = tmp_path / "aws-otel-collector"
+    assert lines.count(f"dir={LINUX_DIR}") == 1
+    script = "\n".join(f"dir={home}" if line == f"dir={LINUX_DIR}" else line for line in lines)
+    assert LINUX_DIR not in script  # every path goes through $dir
+    script = script.replace("{{ config }}", base64.b64encode(config.encode()).decode())
+    (home / "bin").mkdir(parents=True)
+    (home / "etc").mkdir()
+    (tmp_path / "tmp").mkdir()
+    ctl = home / "bin" / "aws-otel-collector-ctl"
+    ctl.write_text(CTL_STUB)
+    ctl.chmod(0o755)
+    installed = home / "etc" / "config.yaml"
+    installed.write_text("# the package's own configuration\n")
+    installed.chmod(0o640)
+    (tmp_path / "_script.sh").write_text(script + "\n")
+    result = subprocess.run(
+        [str(SH), "_script.sh"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "TMPDIR": str(tmp_path / "tmp"), "CTL_EXIT": ctl_exit},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result.returncode, result.stderr, home
+
+
+SH = shutil.which("sh")
+
+
+@pytest.mark.skipif(
+    SH is None or shutil.which("base64") is None or shutil.which("mktemp") is None,
+    reason="needs a POSIX shell with base64 and mktemp",
+)
+def test_the_linux_step_hands_the_configuration_to_the_ctl_and_restarts(tmp_path: Path) -> None:
+    config = 'receivers: {prometheus: {config: {scrape_configs: [{job_name: "a$$1`x`"}]}}}\n'
+
+    status, stderr, home = _run_linux_step(tmp_path, config)
+
+    assert status == 0, stderr
+    assert (home / "etc" / "running.yaml").read_text() == config
+    installed = home / "etc" / "config.yaml"
+    assert installed.read_text() == config
+    assert stat.S_IMODE(installed.stat().st_mode) == 0o640  # copied over, not replaced
+    (call,) = (home / "etc" / "ctl.log").read_text().splitlines()
+    flag, given, *rest = call.split(" ")
+    assert (flag, rest) == ("-c", ["-a", "start"])
+    assert Path(given).parent == tmp_path / "tmp"  # a file of its own, not config.yaml
+    assert list((tmp_path / "tmp").iterdir()) == []  # and removed afterwards
+
+
+@pytest.mark.skipif(
+    SH is None or shutil.which("base64") is None or shutil.which("mktemp") is None,
+    reason="needs a POSIX shell with base64 and mktemp",
+)
+def test_the_linux_step_fails_when_the_ctl_fails_and_leaves_no_file(tmp_path: Path) -> None:
+    status, _, home = _run_linux_step(tmp_path, "receivers: {}\n", ctl_exit="3")
+
+    assert status == 3
+    assert not (home / "etc" / "running.yaml").exists()
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_a_configuration_too_long_for_the_install_arguments_is_refused() -> None:
@@ -1038,6 +1130,19 @@ def test_a_configuration_too_long_for_the_install_arguments_is_refused() -> None
             },
             "jobs[0].scrape_timeout",
             "20s is longer than the scrape_interval 10s",
+        ),
+        (
+            {
+                "jobs": [
+                    ScrapeJob(
+                        job_name="node",
+                        static_targets=("localhost:9100",),
+                        relabel_configs=({"regex": "(a)\\1", "target_label": "b"},),
+                    )
+                ]
+            },
+            "jobs[0].relabel_configs[0].regex",
+            "'(a)\\\\1' is not a regular expression Prometheus compiles",
         ),
         ({"targets": []}, "targets", "an association needs one target"),
         ({"schedule": "rate(5 minutes)"}, "schedule", "rate(5 minutes)"),
@@ -1081,6 +1186,7 @@ def test_eks_collector_makes_the_adot_addon_and_a_pod_identity_role(built: Built
             "Action": ["sts:AssumeRole", "sts:TagSession"],
             "Condition": {
                 "StringEquals": {
+                    "aws:SourceAccount": ACCOUNT,
                     "aws:RequestTag/eks-cluster-name": "shop",
                     "aws:RequestTag/kubernetes-namespace": "adot-collector",
                     "aws:RequestTag/kubernetes-service-account": "adot-collector",

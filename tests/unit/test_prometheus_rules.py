@@ -557,6 +557,28 @@ def test_a_promql_syntax_error_names_file_group_rule_and_shows_a_caret() -> None
     ]
 
 
+def test_an_experimental_function_in_a_rule_is_refused_at_its_column() -> None:
+    assert _problems(
+        """\
+        groups:
+          - name: api
+            rules:
+              - record: job:top:limitk
+                expr: limitk(5, sum by (job) (rate(http_requests_total[5m])))
+        """
+    ) == [
+        Problem(
+            "rules.yaml:5:15",
+            'group "api", rule 1 "job:top:limitk": expr: not PromQL of Prometheus 2 without '
+            "feature flags, the PromQL checked for Amazon Managed Service for Prometheus: limitk "
+            "is an experimental aggregation, which Prometheus evaluates only with "
+            "--enable-feature=promql-experimental-functions; write the query with the stable "
+            "functions of https://prometheus.io/docs/prometheus/latest/querying/functions/"
+            "\n  limitk(5, sum by (job) (rate(http_requests_total[5m])))\n  ^",
+        )
+    ]
+
+
 def test_a_promql_error_in_a_block_is_located_on_its_own_line() -> None:
     problems = _problems(
         """\
@@ -939,6 +961,32 @@ def test_the_shipped_rules_refuse_settings_they_cannot_use() -> None:
     assert str(raised.value).splitlines()[3] == (
         "error_ratio_threshold: 5 is not a share of requests; use a number above 0 and at most 1 "
         "(0.05 for 5%)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "why"),
+    [
+        ("__name__", "'__name__' is reserved: label names starting with __ are Prometheus' own"),
+        ("__meta_service", "'__meta_service' is reserved: label names starting with __"),
+        ("le", "'le' is a label the shipped rules use themselves (the histogram's bucket bound"),
+        ("quantile", "'quantile' is a label the shipped rules use themselves (written by"),
+        (
+            "http_response_status_code",
+            "'http_response_status_code' is a label the shipped rules use themselves (the "
+            "status code",
+        ),
+        ("severity", "'severity' is a label the shipped rules use themselves (set by"),
+    ],
+)
+def test_the_service_label_cannot_be_one_prometheus_or_the_rules_own(label: str, why: str) -> None:
+    with pytest.raises(BlueprintError) as raised:
+        default_service_rules("checkout", service_label=label)
+    (problem,) = raised.value.problems
+    assert problem.location == "service_label"
+    assert problem.message.startswith(why)
+    assert "give the label your series carry the service in, such as job or service" in (
+        problem.message
     )
 
 

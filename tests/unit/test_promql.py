@@ -176,10 +176,99 @@ def test_a_caret_after_a_macro_points_into_the_text_as_written() -> None:
     assert caret == "  " + " " * 25 + "^"
 
 
-def test_holt_winters_is_not_registered() -> None:
-    # Prometheus 3 renamed it and AMP does not document it: see the module docstring.
+def test_holt_winters_is_refused_because_the_offline_parser_cannot_check_it() -> None:
+    # Prometheus 3 renamed it and promql-parser knows only the new name: see the module
+    # docstring.
     (message,) = promql_problems("holt_winters(x[5m], 0.5, 0.5)")
-    assert "unknown function with name 'holt_winters'" in message
+    reason, _, caret = message.split("\n")
+    assert reason == (
+        "not valid PromQL: unknown function with name 'holt_winters'; the offline parser "
+        "(promql-parser, which reads Prometheus 3's PromQL) does not know holt_winters, which "
+        "Prometheus 3 renamed double_exponential_smoothing (experimental), so the blueprint "
+        "cannot check this expression: use predict_linear() or deriv() instead"
+    )
+    assert caret == "  ^"
+
+
+BEYOND = (
+    "not PromQL of Prometheus 2 without feature flags, the PromQL checked for Amazon Managed "
+    "Service for Prometheus: "
+)
+EXPERIMENTAL = [
+    # (expression, name, "function" or "aggregation", caret column)
+    ("limitk(2, http_requests_total)", "limitk", "aggregation", 0),
+    ("sum(limit_ratio by (job) (0.5, x))", "limit_ratio", "aggregation", 4),
+    (
+        "double_exponential_smoothing(x[1h], 0.3, 0.1)",
+        "double_exponential_smoothing",
+        "function",
+        0,
+    ),
+    ('sort_by_label(up, "instance")', "sort_by_label", "function", 0),
+    ('sort_by_label_desc(up, "instance")', "sort_by_label_desc", "function", 0),
+    ("info(rate(x[5m]))", "info", "function", 0),
+    ("x - ts_of_max_over_time(x[1h])", "ts_of_max_over_time", "function", 4),
+    ("mad_over_time(x[1h])", "mad_over_time", "function", 0),
+    ("first_over_time(x[1h])", "first_over_time", "function", 0),
+    ("x @ end() + step()", "step", "function", 12),
+]
+
+
+@pytest.mark.parametrize(
+    ("expr", "name", "kind", "column"), EXPERIMENTAL, ids=[n for _, n, _, _ in EXPERIMENTAL]
+)
+def test_experimental_functions_the_parser_accepts_are_refused(
+    expr: str, name: str, kind: str, column: int
+) -> None:
+    (message,) = promql_problems(expr)
+    reason, shown, caret = message.split("\n")
+    assert reason == (
+        f"{BEYOND}{name} is an experimental {kind}, which Prometheus evaluates only with "
+        "--enable-feature=promql-experimental-functions; write the query with the stable "
+        "functions of https://prometheus.io/docs/prometheus/latest/querying/functions/"
+    )
+    assert (shown, caret) == ("  " + expr, "  " + " " * column + "^")
+
+
+QUOTED = [
+    ('{"http.server.duration"}', '"http.server.duration"', 1),
+    ('up{job="a", "service.name"="checkout"}', '"service.name"', 12),
+    ('sum by ("service.name") (x)', '"service.name"', 8),
+    ("x / on ('instance') y", "'instance'", 8),
+    ('rate({"a.b", job="api"}[5m])', '"a.b"', 6),
+]
+
+
+@pytest.mark.parametrize(("expr", "quoted", "column"), QUOTED, ids=[e for e, _, _ in QUOTED])
+def test_quoted_utf8_names_are_refused(expr: str, quoted: str, column: int) -> None:
+    (message,) = promql_problems(expr)
+    reason, _, caret = message.split("\n")
+    assert reason == (
+        f"{BEYOND}{quoted} is a quoted name, Prometheus 3's syntax for UTF-8 metric and label "
+        "names; write the name unquoted, of letters, digits and _ (and : in a metric name), "
+        'the metric name before the braces, such as http_server_duration_seconds{service_name="'
+        'checkout"}'
+    )
+    assert caret == "  " + " " * column + "^"
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x @ start()",  # the @ modifier, not the function
+        "x @ end()",
+        'label_replace(up, "dst.label", "$1", "src", "(.*)")',  # strings, not names
+        'count_values("version", build_version)',
+        'up{job=~"a|b", instance!="c"}',
+        'x{sum="a", info="b"}',  # keywords and function names as label names
+        "sum by (limitk) (x)",
+        'info{job="a"} > 0',  # a metric named like a function
+        "range > 1",
+        "sum(x @ start())",
+    ],
+)
+def test_stable_prometheus_2_syntax_passes(expr: str) -> None:
+    assert promql_problems(expr) == []
 
 
 def test_the_module_examples_hold() -> None:

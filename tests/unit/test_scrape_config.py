@@ -201,6 +201,109 @@ def test_relabel_rules(rule: dict[str, Any], location: str | None, message: str 
         assert problems[0].message.startswith(message or "")
 
 
+@pytest.mark.parametrize(
+    ("rule", "location", "message"),
+    [
+        (
+            {"source_labels": ["a"], "regex": "(?=x).*", "target_label": "b"},
+            "r.regex",
+            "'(?=x).*' is not a regular expression Prometheus compiles (invalid perl operator: "
+            "(?=); relabel regexes are RE2 syntax, anchored at both ends: no lookarounds such as "
+            "(?=...) or (?!...), no backreferences such as \\1 "
+            "(https://github.com/google/re2/wiki/Syntax)",
+        ),
+        (
+            {"source_labels": ["a"], "regex": "(a)\\1", "target_label": "b"},
+            "r.regex",
+            "'(a)\\\\1' is not a regular expression Prometheus compiles (invalid escape "
+            "sequence: \\1); ",
+        ),
+        (
+            {"action": "keep", "source_labels": ["a"], "regex": "[a-"},
+            "r.regex",
+            "'[a-' is not a regular expression Prometheus compiles (invalid character class range",
+        ),
+        (
+            {"source_labels": ["a"], "regex": 200, "target_label": "b"},
+            "r.regex",
+            '200 is not text; regex is a string (quote it in YAML: regex: "...")',
+        ),
+        (
+            {"source_labels": ["a", "b"], "separator": 1, "target_label": "c"},
+            "r.separator",
+            '1 is not text; separator is a string (quote it in YAML: separator: "...")',
+        ),
+        (
+            {"source_labels": ["a"], "target_label": "b", "replacement": True},
+            "r.replacement",
+            "True is not text; replacement is a string",
+        ),
+        (
+            {"source_labels": ["a"], "target_label": 7},
+            "r.target_label",
+            "7 is not text; target_label is a string",
+        ),
+        (
+            {"source_labels": ["a"], "target_label": ""},
+            "r.target_label",
+            "is empty; the replace action writes a label: give its name (a label name is "
+            "letters, digits and _",
+        ),
+        (
+            {"source_labels": "app", "target_label": "b"},
+            "r.source_labels",
+            "'app' is not a list; source_labels is a list of label names",
+        ),
+        (
+            {"action": ["keep"]},
+            "r.action",
+            "['keep'] is not a relabel action; use one of replace, keep, drop, keepequal, "
+            "dropequal, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase",
+        ),
+        (
+            {"action": "labelmap", "regex": "__meta_(.+)", "replacement": "k8s.$1"},
+            "r.replacement",
+            "'k8s.$1' is not a label name (with $1 or ${name} groups); the labelmap action "
+            "writes labels named by its replacement",
+        ),
+        ({"action": "labelmap", "regex": "__meta_kubernetes_pod_label_(.+)"}, None, None),
+        ({"source_labels": ["a"], "regex": "(?i)web-(\\d+)|api", "target_label": "b"}, None, None),
+        # Prometheus anchors by concatenation, so this compiles there too: ^(?s:a)|(b)$.
+        ({"source_labels": ["a"], "regex": "a)|(b", "target_label": "b"}, None, None),
+    ],
+)
+def test_relabel_values_are_text_and_regexes_compile_as_prometheus_compiles(
+    rule: dict[str, Any], location: str | None, message: str | None
+) -> None:
+    problems = relabel_problems(rule, "r")
+    if location is None:
+        assert problems == []
+    else:
+        assert [p.location for p in problems] == [location]
+        assert problems[0].message.startswith(message or "")
+
+
+def test_a_bad_relabel_regex_is_reported_at_its_job_and_rule() -> None:
+    jobs = [
+        ScrapeJob("ok", static_targets=("10.0.0.1:80",)),
+        ScrapeJob(
+            "pods",
+            kubernetes_sd_roles=("pod",),
+            relabel_configs=(
+                {"source_labels": ["__meta_kubernetes_pod_label_app"], "action": "keep"},
+                {"source_labels": ["a"], "regex": "(?!x)", "action": "drop"},
+            ),
+            metric_relabel_configs=({"action": "labeldrop", "regex": "(?<=a)b"},),
+        ),
+    ]
+    problems = scrape_job_problems(jobs, managed_scraper=True)
+    assert [p.location for p in problems] == [
+        "jobs[1].relabel_configs[1].regex",
+        "jobs[1].metric_relabel_configs[0].regex",
+    ]
+    assert problems[0].message.startswith("'(?!x)' is not a regular expression Prometheus compiles")
+
+
 # ------------------------------------------------------------ the managed scraper
 
 
@@ -255,15 +358,88 @@ def test_the_managed_scraper_takes_only_the_service_account_bearer_token() -> No
     ]
     problems = scrape_job_problems(jobs, managed_scraper=True)
     assert [p.location for p in problems] == [
+        "jobs[1].authorization.type",
         "jobs[1].authorization",
         "jobs[2].bearer_token_file",
     ]
-    assert problems[0].message == (
-        "the managed scraper takes authorization only as type: Bearer with credentials_file: "
-        "/var/run/secrets/kubernetes.io/serviceaccount/token (the scraper's service account "
-        "token); remove authorization if the target needs none"
+    # The credentials themselves are not echoed.
+    assert problems[1].message == (
+        "type 'Basic', credentials: the managed scraper takes authorization only as type: "
+        "Bearer with credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token (the "
+        "scraper's service account token); remove authorization if the target needs none"
     )
-    assert scrape_job_problems(jobs[1:2], managed_scraper=False) == []
+    assert [p.location for p in scrape_job_problems(jobs[1:2], managed_scraper=False)] == [
+        "jobs[0].authorization.type"
+    ]
+
+
+def test_the_managed_scraper_refuses_another_token_file_naming_it() -> None:
+    job = ScrapeJob(
+        "kubelet",
+        kubernetes_sd_roles=("node",),
+        scheme="https",
+        authorization={"type": "Bearer", "credentials_file": "/etc/prometheus/token"},
+    )
+    (problem,) = scrape_job_problems([job], managed_scraper=True)
+    assert problem == Problem(
+        "jobs[0].authorization",
+        "type 'Bearer', credentials_file '/etc/prometheus/token': the managed scraper takes "
+        "authorization only as type: Bearer with credentials_file: "
+        "/var/run/secrets/kubernetes.io/serviceaccount/token (the scraper's service account "
+        "token); remove authorization if the target needs none",
+    )
+    assert scrape_job_problems([job], managed_scraper=False) == []
+
+
+@pytest.mark.parametrize(
+    ("authorization", "extra", "location", "message"),
+    [
+        (
+            {"type": "basic", "credentials_file": "/t"},
+            {},
+            "jobs[0].authorization.type",
+            "'basic': Prometheus refuses authorization of type Basic; use basic_auth "
+            "(username, password_file) instead",
+        ),
+        (
+            {"credentials_file": "/t"},
+            {"bearer_token_file": "/u"},
+            "jobs[0].authorization",
+            "Prometheus refuses authorization together with bearer_token_file; keep "
+            "authorization (type: Bearer, credentials_file) and remove bearer_token_file",
+        ),
+        (
+            {"credentials_file": "/t"},
+            {"basic_auth": {"username": "a"}},
+            "jobs[0].authorization",
+            "Prometheus takes at most one of basic_auth, oauth2 and authorization; remove "
+            "basic_auth or authorization",
+        ),
+        (
+            {"credentials_file": ""},
+            {},
+            "jobs[0].authorization.credentials_file",
+            "is empty; give the path of the credentials file",
+        ),
+        (
+            {"credentials_file": 7},
+            {},
+            "jobs[0].authorization.credentials_file",
+            "7 is not text; credentials_file is a string",
+        ),
+        (
+            {"credentials_file": "/t", "token": "x"},
+            {},
+            "jobs[0].authorization.token",
+            "unknown key 'token'; authorization has type, credentials, credentials_file",
+        ),
+    ],
+)
+def test_authorization_is_checked_as_prometheus_checks_it(
+    authorization: dict[str, Any], extra: dict[str, Any], location: str, message: str
+) -> None:
+    job = ScrapeJob("a", static_targets=("10.0.0.1:80",), authorization=authorization, extra=extra)
+    assert scrape_job_problems([job], managed_scraper=False) == [Problem(location, message)]
 
 
 def test_the_managed_scraper_takes_only_its_sections() -> None:

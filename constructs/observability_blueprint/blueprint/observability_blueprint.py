@@ -321,6 +321,7 @@ class ObservabilityBlueprint(Construct):
                 prefix=config.prefix,
                 topics={name: topic.topic for name, topic in self.topics.items()},
                 prometheus=self.prometheus,
+                log_groups=self._log_groups(),
             )
 
         self.forwarded_alarms: ForwardedAlarmActions | None = None
@@ -338,6 +339,20 @@ class ObservabilityBlueprint(Construct):
             Annotations.of(self).add_warning_v2(
                 "observability-blueprint:metric-collision", str(problem)
             )
+
+    def _log_groups(self) -> list[logs.ILogGroup]:
+        """Every log group the blueprint made or reads: services, fleets, flow logs, trail."""
+        found: list[logs.ILogGroup] = [
+            group.log_group for unit in self.services.values() for group in unit.log_groups.values()
+        ]
+        if self.hosts is not None:
+            found += [
+                g.log_group for groups in self.hosts.log_groups.values() for g in groups.values()
+            ]
+        found += [entry.log_group.log_group for entry in self.flow_logs.values()]
+        if self.audit is not None:
+            found.append(self.audit.log_group)
+        return found
 
     def _forwarded_alarms(self, topic: sns.ITopic) -> ForwardedAlarmActions:
         """Notify ``topic`` when the us-east-1 stack's forwarding alarm fires."""

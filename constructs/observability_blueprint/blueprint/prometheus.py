@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from aws_cdk import CfnOutput, RemovalPolicy
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -169,14 +170,16 @@ def build_prometheus(
             for other in roles[1:]:
                 workspace.grant_remote_write(other)
             built.collectors[fleet] = collector
-        for cluster in adot.eks:
-            built.eks_collectors[cluster] = AdotEksCollector(
+        for eks in adot.eks_clusters():
+            built.eks_collectors[eks.cluster] = AdotEksCollector(
                 root,
-                f"AdotEks{cluster}",
+                f"AdotEks{eks.cluster}",
                 workspace=workspace,
-                cluster_name=cluster,
+                cluster_name=eks.cluster,
                 jobs=jobs,
-                oidc_provider_arn=eks_clusters[cluster],
+                oidc_provider_arn=eks_clusters[eks.cluster],
+                install_addon=eks.install_addon,
+                addon_version=eks.addon_version,
             )
     return built
 
@@ -188,8 +191,13 @@ def build_grafana(
     prefix: str,
     topics: Mapping[str, sns.ITopic],
     prometheus: BuiltPrometheus | None,
+    log_groups: Sequence[logs.ILogGroup],
 ) -> GrafanaWorkspace:
-    """Build the ``grafana:`` section under ``scope/Grafana``, with its id as a stack output."""
+    """Build the ``grafana:`` section under ``scope/Grafana``, with its id as a stack output.
+
+    The workspace's role may run Logs Insights queries on ``log_groups`` only: the
+    blueprint's, which its dashboards read.
+    """
     saml = section.saml
     workspace = GrafanaWorkspace(
         scope,
@@ -217,6 +225,7 @@ def build_grafana(
             [prometheus.workspace.workspace_arn] if prometheus is not None else []
         ),
         notification_topics=[topics[name] for name in section.notify],
+        log_groups=log_groups,
     )
     workspace.workspace.add_metadata(
         COST_METADATA, {"editors": section.users.editors, "viewers": section.users.viewers}

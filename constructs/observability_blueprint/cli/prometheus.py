@@ -163,7 +163,7 @@ def run_manifest(
 def eks_clusters(config: Blueprint) -> list[str]:
     """The clusters of ``prometheus.adot.eks``: those a manifest can be made for."""
     adot = config.prometheus.adot if config.prometheus is not None else None
-    return list(adot.eks) if adot is not None else []
+    return [c.cluster for c in adot.eks_clusters()] if adot is not None else []
 
 
 def _manifest(args: argparse.Namespace, session_factory: SessionFactory) -> str:

@@ -154,6 +154,13 @@ def grafana_problems(
             "PROMETHEUS reads the blueprint's Prometheus workspace, and the file has no "
             "prometheus: section; add one, or choose from CLOUDWATCH, XRAY",
         )
+    if grafana.data_sources is not None and "CLOUDWATCH" not in grafana.data_sources:
+        yield Problem(
+            f"{at}.data_sources",
+            f"[{', '.join(grafana.data_sources)}] leaves out CLOUDWATCH, which every dashboard "
+            "obs-blueprint grafana push provisions reads (the blueprint's metrics and logs); "
+            "add CLOUDWATCH",
+        )
     for index, topic in enumerate(grafana.notify):
         if topic not in topics:
             yield Problem(

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Self
 
 import yaml
-from pydantic import PrivateAttr, ValidationInfo, model_validator
+from pydantic import Discriminator, PrivateAttr, Tag, ValidationInfo, model_validator
 
 from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
-from observability_blueprint.rules import arns, prometheus_rules, scrape_config
+from observability_blueprint.rules import arns, containers, prometheus_rules, scrape_config
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.errors import BlueprintError, Problem, cut
 from observability_blueprint.rules.text_syntax import caret_lines
@@ -28,29 +28,14 @@ from observability_blueprint.rules.text_syntax import caret_lines
 RULE_FILE_MAX_BYTES: Final = 1024 * 1024
 """A rule file the blueprint reads is at most 1 MiB (AMP takes at most 1 MB of rule
 data per namespace: ``Data`` of CreateRuleGroupsNamespace)."""
-NAMESPACE_NAME_MAX: Final = 64
-"""Characters of a rule groups namespace name (``Name`` of AWS::APS::RuleGroupsNamespace)."""
 ALIAS_MAX: Final = 100
 """Characters of a workspace alias (``Alias`` of AWS::APS::Workspace)."""
 DEFAULT_LOG_RETENTION_DAYS: Final = 365
 
 
-_NAMESPACE_NAME_RE: Final = re.compile(r"[0-9A-Za-z][-.0-9A-Z_a-z]*")
-"""A namespace name as its ARN writes it (the CloudFormation schema's ``Arn`` pattern of
-AWS::APS::RuleGroupsNamespace; the PrometheusRules construct checks the same)."""
 _ALIAS_RE: Final = re.compile(r"[A-Za-z0-9._#/-]+")
 """The characters of a log group name: the workspace logs to
 ``/aws/vendedlogs/prometheus/<alias>`` (the PrometheusWorkspace construct checks the same)."""
-
-
-def _check_namespace_name(name: str) -> str | None:
-    if not 1 <= len(name) <= NAMESPACE_NAME_MAX or not _NAMESPACE_NAME_RE.fullmatch(name):
-        return (
-            f"{cut(name)!r} is not a rule groups namespace name; use 1 to {NAMESPACE_NAME_MAX} "
-            f"letters, digits and - . _, starting with a letter or digit (it is {len(name)} "
-            "characters)"
-        )
-    return None
 
 
 def _check_alias(alias: str) -> str | None:
@@ -99,7 +84,7 @@ class RuleFile(StrictModel):
     """A rule groups namespace: a Prometheus rule file (``groups:`` of recording and
     alerting rules), from a file or written here."""
 
-    name: Annotated[str, checked(_check_namespace_name)]
+    name: Annotated[str, checked(prometheus_rules.check_namespace_name)]
     """The namespace's name, 1 to 64 characters."""
     path: str | None = None
     """The rule file, relative to the blueprint file's folder."""
@@ -194,6 +179,20 @@ class Rules(StrictModel):
     """Rule files of your own, one namespace each."""
 
 
+class Authorization(StrictModel):
+    """The Authorization header of a job's scrapes, as Prometheus writes it.
+
+    The credentials come from a file on the scraping host, never from this file: a
+    secret written here would end up in the template and the collector's parameter."""
+
+    type: str = "Bearer"
+    """The header's scheme. Default: Bearer."""
+    credentials_file: str
+    """The file holding the credentials, on the scraping host. The managed scraper takes
+    only its service account token, /var/run/secrets/kubernetes.io/serviceaccount/token
+    (to scrape the kubelet and cAdvisor)."""
+
+
 class ScrapeJob(StrictModel):
     """A Prometheus scrape job (a <scrape_config>)."""
 
@@ -219,6 +218,8 @@ class ScrapeJob(StrictModel):
     """Prometheus relabel rules, as Prometheus writes them."""
     metric_relabel_configs: list[dict[str, Any]] = []
     """Relabel rules applied to the scraped samples."""
+    authorization: Authorization | None = None
+    """The Authorization header of the scrapes. Default: none."""
 
     def to_job(self) -> scrape_config.ScrapeJob:
         """Return the pure settings."""
@@ -233,6 +234,14 @@ class ScrapeJob(StrictModel):
             kubernetes_sd_roles=tuple(self.kubernetes_sd_roles),
             relabel_configs=tuple(self.relabel_configs),
             metric_relabel_configs=tuple(self.metric_relabel_configs),
+            authorization=(
+                {
+                    "type": self.authorization.type,
+                    "credentials_file": self.authorization.credentials_file,
+                }
+                if self.authorization is not None
+                else None
+            ),
         )
 
 
@@ -265,15 +274,62 @@ class Scraper(StrictModel):
     """Names of scrape_jobs this scraper runs. Default: all of them."""
 
 
+class AdotEksCluster(StrictModel):
+    """An EKS cluster that runs the collector, with the blueprint's part in its ``adot`` add-on."""
+
+    cluster: str
+    """The cluster's name, as containers.eks names it."""
+    install_addon: bool = True
+    """Whether the blueprint installs the adot add-on (the ADOT operator). cert-manager
+    must be on the cluster before the deploy: the add-on needs it when CloudFormation
+    creates it. Default: true; false when the cluster has the add-on already."""
+    addon_version: Annotated[str, checked(containers.check_addon_version)] | None = None
+    """The add-on version, such as v0.109.0-eksbuild.1 (aws eks describe-addon-versions
+    --addon-name adot). Default: the latest for the cluster's Kubernetes version."""
+
+    @model_validator(mode="after")
+    def _version_of_an_installed_addon(self) -> Self:
+        if self.addon_version is not None and not self.install_addon:
+            raise fail(
+                f"{self.addon_version!r} is the version of an add-on the blueprint does not "
+                "install (install_addon is false); remove addon_version, or set install_addon "
+                "to true",
+                at="addon_version",
+            )
+        return self
+
+
+def _eks_entry_kind(value: Any) -> str:
+    # A mapping is read as the model, anything else as a name: the errors are then the
+    # model's own, or "... this is text" quoting the value.
+    return "dict" if isinstance(value, dict) else "str"
+
+
+AdotEksEntry = Annotated[
+    Annotated[str, Tag("str")] | Annotated[AdotEksCluster, Tag("dict")],
+    Discriminator(_eks_entry_kind),
+]
+"""A cluster of ``adot.eks``: its name (the add-on at its latest version), or a mapping."""
+
+
 class Adot(StrictModel):
     """The AWS Distro for OpenTelemetry collector, remote-writing to the workspace."""
 
     fleets: list[LogicalName] = []
     """Fleets of hosts: (by name) that run the collector, installed by State Manager."""
-    eks: list[str] = []
-    """EKS clusters of containers.eks (by name) that get the adot add-on and a collector."""
+    eks: list[AdotEksEntry] = []
+    """Clusters of containers.eks that run a collector: a name, or a mapping with cluster:.
+
+    A name alone is {cluster: NAME}: the blueprint installs the adot add-on, latest
+    version; the mapping also takes install_addon and addon_version."""
     jobs: list[str] | None = None
     """Names of scrape_jobs the collectors run. Default: all of them."""
+
+    def eks_clusters(self) -> list[AdotEksCluster]:
+        """The clusters of ``eks``, a plain name read as {cluster: NAME}."""
+        return [
+            AdotEksCluster(cluster=entry) if isinstance(entry, str) else entry for entry in self.eks
+        ]
 
 
 class Usage(StrictModel):
@@ -387,18 +443,30 @@ def prometheus_problems(
     adot = prometheus.adot
     if adot is not None:
         yield from _named_jobs(f"{at}.adot.jobs", adot.jobs, names)
+        clusters = [entry.cluster for entry in adot.eks_clusters()]
         for kind, given, known, section in (
             ("fleets", adot.fleets, fleets, "hosts.fleets"),
-            ("eks", adot.eks, eks_clusters, "containers.eks"),
+            ("eks", clusters, eks_clusters, "containers.eks"),
         ):
             what = "a fleet of hosts.fleets" if kind == "fleets" else "a cluster of containers.eks"
+            seen: dict[str, int] = {}
             for index, name in enumerate(given):
+                place = f"{at}.adot.{kind}[{index}]"
+                if kind == "eks" and not isinstance(adot.eks[index], str):
+                    place += ".cluster"
                 if name not in known:
                     yield Problem(
-                        f"{at}.adot.{kind}[{index}]",
+                        place,
                         f"{cut(name)!r} is not {what}; use one of "
                         + (", ".join(map(repr, known)) or f"the names you add to {section}"),
                     )
+                elif name in seen:
+                    yield Problem(
+                        place,
+                        f"{cut(name)!r} is also adot.{kind}[{seen[name]}]; name each once (one "
+                        "collector each)",
+                    )
+                seen.setdefault(name, index)
         if adot.fleets and not host_roles:
             yield Problem(
                 f"{at}.adot.fleets",

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-from aws_cdk import Acknowledgment, Token, Validations
+from aws_cdk import Acknowledgment, Stack, Token, Validations
 from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -15,6 +15,10 @@ from observability_blueprint.logs import LogStorage, ManagedLogGroup, storage_pr
 from observability_blueprint.rules import containers as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.log_groups import check_retention
+from observability_blueprint.rules.service_principals import (
+    POD_IDENTITY_PRINCIPAL,
+    pod_identity_conditions,
+)
 
 ADDON_NAME = "amazon-cloudwatch-observability"
 """The EKS add-on that runs the CloudWatch agent and Fluent Bit as DaemonSets."""
@@ -113,21 +117,15 @@ class EksObservability(Construct):
 
         principal: iam.IPrincipal
         if oidc_provider_arn is None:
+            # Only the add-on's service account on this cluster of this account gets the role.
             principal = iam.SessionTagsPrincipal(
-                iam.ServicePrincipal("pods.eks.amazonaws.com").with_conditions(
-                    {
-                        # Pod Identity passes these session tags: only the add-on's
-                        # service account on this cluster gets the role.
-                        "StringEquals": {
-                            "aws:RequestTag/eks-cluster-name": cluster_name,
-                            "aws:RequestTag/kubernetes-namespace": (
-                                rules.CONTAINER_INSIGHTS_NAMESPACE
-                            ),
-                            "aws:RequestTag/kubernetes-service-account": (
-                                rules.CONTAINER_INSIGHTS_SERVICE_ACCOUNT
-                            ),
-                        }
-                    }
+                iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL).with_conditions(
+                    pod_identity_conditions(
+                        account=Stack.of(self).account,
+                        cluster_name=cluster_name,
+                        namespace=rules.CONTAINER_INSIGHTS_NAMESPACE,
+                        service_account=rules.CONTAINER_INSIGHTS_SERVICE_ACCOUNT,
+                    )
                 )
             )
         else:

@@ -118,9 +118,10 @@ class GrafanaNames:
         """The Prometheus data source's name (unique in the workspace)."""
         return f"{self.prefix} Prometheus"
 
-    def dashboard_uid(self, key: str) -> str:
-        """The uid of the dashboard ``key`` (a service, ``alarms``, ``hosts``)."""
-        return make_uid(self.prefix, key)
+    def dashboard_uid(self, *key: str) -> str:
+        """The uid of the dashboard ``key``: ``service``, NAME for a service's, so that no
+        service (``alarms``) takes an overview's (``alarms``, ``hosts``)."""
+        return make_uid(self.prefix, *key)
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def service_dashboards(
         )
     return [
         render_dashboard(
-            uid=names.dashboard_uid(service),
+            uid=names.dashboard_uid("service", service),
             title=f"{names.prefix} {section.title}",
             rows=pack(section.widgets),
             names=names,

@@ -68,14 +68,22 @@ def document_content() -> dict[str, Any]:
     passes ``{{ssm:NAME}}``). The scripts read it from a quoted here-document, so
     no character of it is interpreted by the shell.
     """
+    # "aws-otel-collector-ctl -c FILE -a start" copies FILE over etc/config.yaml ("cp"
+    # under "set -e"), points etc/.env at etc/config.yaml (replacing a remote URI an
+    # earlier -c left there) and restarts the service. Before v0.34.0 it copied even a
+    # FILE that is etc/config.yaml itself, which GNU cp refuses ("are the same file"),
+    # so the configuration is decoded to a temporary file of its own: that works with
+    # every version and keeps config.yaml's owner (the collector's user) and mode.
+    # (aws-observability/aws-otel-collector tools/ctl/linux/aws-otel-collector-ctl.sh)
     linux = [
         "set -eu",
-        f"conf={LINUX_DIR}/etc/config.yaml",
-        f"base64 -d > \"$conf.new\" <<'{_END}'",
+        f"dir={LINUX_DIR}",
+        "conf=$(mktemp)",
+        "trap 'rm -f \"$conf\"' EXIT",
+        f"base64 -d > \"$conf\" <<'{_END}'",
         "{{ config }}",
         _END,
-        'mv "$conf.new" "$conf"',
-        f'{LINUX_DIR}/bin/aws-otel-collector-ctl -c "$conf" -a start',
+        '"$dir/bin/aws-otel-collector-ctl" -c "$conf" -a start',
     ]
     windows = [
         "$ErrorActionPreference = 'Stop'",

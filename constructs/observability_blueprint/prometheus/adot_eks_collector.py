@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import yaml
-from aws_cdk import Token
+from aws_cdk import Stack, Token
 from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -17,6 +17,10 @@ from observability_blueprint.prometheus.prometheus_workspace import IPrometheusW
 from observability_blueprint.rules import containers
 from observability_blueprint.rules.errors import BlueprintError, Problem, cut
 from observability_blueprint.rules.scrape_config import ScrapeJob
+from observability_blueprint.rules.service_principals import (
+    POD_IDENTITY_PRINCIPAL,
+    pod_identity_conditions,
+)
 
 ADDON_NAME: Final = "adot"
 """The EKS add-on that installs the ADOT operator (https://docs.aws.amazon.com/eks/latest/userguide/add-ons-adot.html)."""
@@ -328,17 +332,14 @@ def _service_account_principal(
 ) -> iam.IPrincipal:
     """The principal of a role only one service account of one cluster may use."""
     if oidc_provider_arn is None:
-        # Pod Identity passes these session tags: only this service account on this
-        # cluster gets the role.
         return iam.SessionTagsPrincipal(
-            iam.ServicePrincipal("pods.eks.amazonaws.com").with_conditions(
-                {
-                    "StringEquals": {
-                        "aws:RequestTag/eks-cluster-name": cluster_name,
-                        "aws:RequestTag/kubernetes-namespace": namespace,
-                        "aws:RequestTag/kubernetes-service-account": service_account,
-                    }
-                }
+            iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL).with_conditions(
+                pod_identity_conditions(
+                    account=Stack.of(scope).account,
+                    cluster_name=cluster_name,
+                    namespace=namespace,
+                    service_account=service_account,
+                )
             )
         )
     issuer = containers.oidc_issuer(oidc_provider_arn)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from typing import Final, cast
+from typing import cast
 
 import yaml
 from aws_cdk import Token
@@ -12,14 +11,7 @@ from constructs import Construct
 
 from observability_blueprint.prometheus.prometheus_workspace import IPrometheusWorkspace
 from observability_blueprint.rules import prometheus_rules as rule_files
-from observability_blueprint.rules.errors import BlueprintError, Problem, cut
-
-NAME_MAX: Final = 64
-"""``AWS::APS::RuleGroupsNamespace`` ``Name``: 1 to 64 characters (the CloudFormation
-schema; the API allows 128, but CloudFormation is the binding limit here)."""
-# The schema's Arn pattern ends .../rulegroupsnamespace/WORKSPACE/[0-9A-Za-z][-.0-9A-Z_a-z]*:
-# a name outside that form would give the namespace an ARN the schema refuses.
-_NAME_RE: Final = re.compile(r"[0-9A-Za-z][-.0-9A-Z_a-z]*")
+from observability_blueprint.rules.errors import BlueprintError, Problem
 
 
 class PrometheusRules(Construct):
@@ -131,13 +123,6 @@ def name_problems(at: str, name: str) -> list[Problem]:
     """Return why ``name`` cannot name a rule groups namespace (CloudFormation's limits)."""
     if Token.is_unresolved(name):
         return []
-    if not 1 <= len(name) <= NAME_MAX or not _NAME_RE.fullmatch(name):
-        return [
-            Problem(
-                f"{at}.name",
-                f"{cut(name)!r} is not a rule groups namespace name; use 1 to {NAME_MAX} "
-                "letters, digits and - . _, starting with a letter or digit "
-                f"(it is {len(name)} characters)",
-            )
-        ]
+    if message := rule_files.check_namespace_name(name):
+        return [Problem(f"{at}.name", message)]
     return []

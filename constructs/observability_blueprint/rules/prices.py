@@ -36,6 +36,8 @@ PROMETHEUS_INGESTION_TIERS: Final = ((2_000_000_000, 0.90), (250_000_000_000, 0.
 PROMETHEUS_FREE_SAMPLES: Final = 40_000_000
 """Samples ingested free each month (the free tier)."""
 PROMETHEUS_STORAGE_GB_MONTH: Final = 0.03
+PROMETHEUS_FREE_STORAGE_GB: Final = 10
+"""Gigabytes stored free each month (the free tier)."""
 PROMETHEUS_BYTES_PER_SAMPLE: Final = 2
 """Stored bytes per sample, at most ("1 to 2 bytes per sample" plus metadata): an upper bound."""
 PROMETHEUS_SCRAPER_HOUR: Final = 0.04
@@ -126,7 +128,7 @@ def estimate(resources: Mapping[str, Mapping[str, Any]]) -> list[CostLine]:
 
 def prometheus_lines(active_series: int, interval_seconds: int) -> list[CostLine]:
     """Ingestion and storage of ``active_series`` sampled every ``interval_seconds`` for a
-    month, after the free samples; nothing when no series are assumed."""
+    month, after the free samples and storage; nothing when no series are assumed."""
     if active_series <= 0 or interval_seconds <= 0:
         return []
     samples = active_series * SECONDS_PER_MONTH // interval_seconds
@@ -144,7 +146,9 @@ def prometheus_lines(active_series: int, interval_seconds: int) -> list[CostLine
         CostLine(
             "Prometheus storage, a month (GB)",
             round(stored_gb),
-            round(stored_gb * PROMETHEUS_STORAGE_GB_MONTH, 2),
+            round(
+                max(0.0, stored_gb - PROMETHEUS_FREE_STORAGE_GB) * PROMETHEUS_STORAGE_GB_MONTH, 2
+            ),
         ),
     ]
 

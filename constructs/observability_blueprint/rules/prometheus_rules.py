@@ -571,11 +571,14 @@ class _Checker:
         reason, column, caret = found
         # The parser's own hint, when it gives one (after "; "), says what is allowed.
         hint = "" if "; " in reason else f"; {PROMQL_RULE}"
+        # Prometheus' loader words a parse error so; what parses but needs more than
+        # Prometheus 2 (rules.promql) is said as it is.
+        lead = "could not parse expression: " if reason.startswith("not valid PromQL") else ""
         line, at = self._expr_position(node, expr, column)
         self.add_at(
             line,
             at,
-            f"{where}: expr: could not parse expression: {reason}{hint}\n{caret}",
+            f"{where}: expr: {lead}{reason}{hint}\n{caret}",
             quote_line=False,
         )
 
@@ -771,6 +774,15 @@ STATUS_CODE_LABEL: Final = "http_response_status_code"
 """``http.response.status_code`` with dots written as underscores."""
 QUANTILES: Final = (0.5, 0.9, 0.99)
 """The latency quantiles recorded: p50, p90 and p99."""
+SHIPPED_RULE_LABELS: Final[dict[str, str]] = {
+    "le": "the histogram's bucket bound, kept by the latency rules",
+    "quantile": "written by the latency recording rules",
+    STATUS_CODE_LABEL: "the status code the error ratio selects 5xx on",
+    "severity": "set by the shipped alerts",
+}
+"""Labels the shipped rules use themselves, so none of them can name the service:
+``sum by (le, le)`` would keep one bucket label, and a recording or alerting rule's own
+label replaces the service's."""
 
 
 def _number(value: float) -> str:
@@ -926,6 +938,30 @@ def _default_rule_problems(
         problems.append(Problem("service", "is empty; name the service its series carry"))
     if (message := check_label_name(service_label)) is not None:
         problems.append(Problem("service_label", message))
+    elif service_label.startswith("__"):
+        # "Label names beginning with __ (two underscores) MUST be reserved for internal
+        # Prometheus use" (https://prometheus.io/docs/concepts/data_model/); the rules would
+        # select and sum by a label no stored series carries (__name__ aside, which is
+        # the metric name itself).
+        problems.append(
+            Problem(
+                "service_label",
+                f"{service_label!r} is reserved: label names starting with __ are Prometheus' "
+                "own (__name__ is the metric name) and never name a service; give the label "
+                "your series carry the service in, such as job or service",
+            )
+        )
+    elif service_label in SHIPPED_RULE_LABELS:
+        problems.append(
+            Problem(
+                "service_label",
+                f"{service_label!r} is a label the shipped rules use themselves "
+                f"({SHIPPED_RULE_LABELS[service_label]}); give the label your series carry "
+                "the service in, such as job or service (not "
+                + ", ".join(SHIPPED_RULE_LABELS)
+                + ")",
+            )
+        )
     for where, value in (("window", window), ("alert_for", alert_for), ("interval", interval)):
         if value is not None and (message := check_duration(value)) is not None:
             problems.append(Problem(where, message))
@@ -947,3 +983,22 @@ def _default_rule_problems(
             )
         )
     return problems
+
+
+NAMESPACE_NAME_MAX: Final = 64
+"""``AWS::APS::RuleGroupsNamespace`` ``Name``: 1 to 64 characters (the CloudFormation
+schema; the API allows 128, but CloudFormation is the binding limit here)."""
+# The schema's Arn pattern ends .../rulegroupsnamespace/WORKSPACE/[0-9A-Za-z][-.0-9A-Z_a-z]*:
+# a name outside that form would give the namespace an ARN the schema refuses.
+_NAMESPACE_NAME_RE: Final = re.compile(r"[0-9A-Za-z][-.0-9A-Z_a-z]*")
+
+
+def check_namespace_name(name: str) -> str | None:
+    """Why ``name`` cannot name a rule groups namespace (None: it can)."""
+    if not 1 <= len(name) <= NAMESPACE_NAME_MAX or not _NAMESPACE_NAME_RE.fullmatch(name):
+        return (
+            f"{cut(name)!r} is not a rule groups namespace name; use 1 to {NAMESPACE_NAME_MAX} "
+            "letters, digits and - . _, starting with a letter or digit "
+            f"(it is {len(name)} characters)"
+        )
+    return None

@@ -19,13 +19,29 @@ found by parsing prefixes of the expression (a parse takes microseconds):
   operand would complete the expression;
 - an unclosed ``(`` is found by matching brackets outside strings.
 
-``holt_winters`` is not registered as an extra function: Prometheus 3 renamed
-it ``double_exponential_smoothing`` (behind a feature flag), promql-parser
-refuses the old name, and the Amazon Managed Service for Prometheus
-documentation does not say which PromQL functions it evaluates
-(https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-Ruler.html only
-says rule files have "the same format as a rules file in standalone
-Prometheus"). Registering it would also be process-global
+promql-parser reads Prometheus 3's PromQL, while Amazon Managed Service for
+Prometheus documents PromQL only by pointing at Prometheus' own pages, with no
+version and no feature flags ("For details about PromQL and its syntax, see
+Querying Prometheus in the Prometheus documentation",
+https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-query-APIs.html;
+rule files have "the same format as a rules file in standalone Prometheus",
+https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-Ruler.html). So what
+needs more than Prometheus 2's stable language is refused after the parse:
+
+- the experimental functions and aggregations (:data:`EXPERIMENTAL_FUNCTIONS`,
+  :data:`EXPERIMENTAL_AGGREGATIONS`), which Prometheus evaluates only with
+  ``--enable-feature=promql-experimental-functions``
+  (https://prometheus.io/docs/prometheus/latest/querying/functions/, marked
+  ``Experimental`` in prometheus/prometheus ``promql/parser/functions.go``);
+- quoted metric and label names (``{"http.server.duration"}``,
+  ``by ("service.name")``), Prometheus 3.0's UTF-8 syntax: "Versions of
+  Prometheus before 3.0 required that metric and label names adhere to a strict
+  set of character requirements" (https://prometheus.io/docs/guides/utf8/).
+
+``holt_winters`` (Prometheus 2) is not registered as an extra function:
+Prometheus 3 renamed it ``double_exponential_smoothing`` (experimental), and
+promql-parser refuses the old name, so an expression using it cannot be checked
+here and is refused with that reason. Registering it would also be process-global
 (``register_extra_functions``), changing what every other caller accepts.
 
 Examples
@@ -95,6 +111,46 @@ _GRAFANA_HINT: Final = (
 _CLOSING: Final = {"(": ")", "[": "]", "{": "}"}
 
 
+EXPERIMENTAL_FUNCTIONS: Final = frozenset(
+    {
+        "double_exponential_smoothing",
+        "end",
+        "first_over_time",
+        "histogram_quantiles",
+        "info",
+        "integral",
+        "mad_over_time",
+        "range",
+        "sort_by_label",
+        "sort_by_label_desc",
+        "start",
+        "step",
+        "ts_of_first_over_time",
+        "ts_of_last_over_time",
+        "ts_of_max_over_time",
+        "ts_of_min_over_time",
+    }
+)
+"""Functions Prometheus marks ``Experimental`` (``promql/parser/functions.go``) and
+promql-parser accepts: refused, as AMP documents no feature flag that enables them.
+(``@ start()`` and ``@ end()`` are the stable ``@`` modifier, not calls.)"""
+EXPERIMENTAL_AGGREGATIONS: Final = frozenset({"limitk", "limit_ratio"})
+"""Aggregations behind the same feature flag (Prometheus 3)."""
+HOLT_WINTERS_HINT: Final = (
+    "the offline parser (promql-parser, which reads Prometheus 3's PromQL) does not know "
+    "holt_winters, which Prometheus 3 renamed double_exponential_smoothing (experimental), so "
+    "the blueprint cannot check this expression: use predict_linear() or deriv() instead"
+)
+_BEYOND: Final = (
+    "not PromQL of Prometheus 2 without feature flags, the PromQL checked for Amazon Managed "
+    "Service for Prometheus:"
+)
+_GROUPING: Final = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
+_MATCH_OPERATORS: Final = frozenset({"=", "!=", "=~", "!~"})
+_TWO_CHARACTER_OPERATORS: Final = ("=~", "!~", "!=", "==", ">=", "<=")
+_WORD: Final = re.compile(r"[A-Za-z_]+")
+
+
 def parse_error(expr: str) -> str | None:
     """Return promql-parser's message for ``expr``, or None when it parses."""
     try:
@@ -141,15 +197,113 @@ def promql_error(expr: str, *, grafana: bool = False) -> tuple[str, int, str] | 
     text, origin = _substitute(expr) if grafana else (expr, list(range(len(expr))))
     message = parse_error(text)
     if message is None:
-        return None
-    position = _locate(text, message)
-    column = origin[position] if position < len(origin) else len(expr)
-    if message.startswith("unexpected character") and message.endswith("'$'"):
-        hint: str | None = _GRAFANA_HINT if grafana else _DOLLAR_HINT
+        found = _beyond_prometheus_2(text)
+        if found is None:
+            return None
+        reason, position = found
     else:
-        hint = next((h for start, h in _HINTS if message.startswith(start)), None)
-    reason = f"not valid PromQL: {message}" + (f"; {hint}" if hint else "")
+        position = _locate(text, message)
+        if message.startswith("unexpected character") and message.endswith("'$'"):
+            hint: str | None = _GRAFANA_HINT if grafana else _DOLLAR_HINT
+        elif message == "unknown function with name 'holt_winters'":
+            hint = HOLT_WINTERS_HINT
+        else:
+            hint = next((h for start, h in _HINTS if message.startswith(start)), None)
+        reason = f"not valid PromQL: {message}" + (f"; {hint}" if hint else "")
+    column = origin[position] if position < len(origin) else len(expr)
     return reason, column, caret_lines(expr, column)
+
+
+def _beyond_prometheus_2(text: str) -> tuple[str, int] | None:
+    """Return (reason, column) of the first thing in ``text`` (which parses) that needs more
+    than Prometheus 2's stable PromQL, or None (see the module docstring).
+
+    Read from the text, in one pass: promql-parser's ``walk`` takes time growing much
+    faster than the expression (minutes for a sum of 400 terms). In an expression that
+    parses, a word followed by ``(`` outside braces is a call (keywords such as ``by``
+    or ``and`` are never among the experimental names).
+    """
+    for kind, token, position in _tokens(text):
+        if kind == "quoted name":
+            return (
+                f"{_BEYOND} {token} is a quoted name, Prometheus 3's syntax for UTF-8 metric "
+                "and label names; write the name unquoted, of letters, digits and _ (and : in "
+                "a metric name), the metric name before the braces, such as "
+                'http_server_duration_seconds{service_name="checkout"}',
+                position,
+            )
+        if kind == "call" and (
+            token in EXPERIMENTAL_FUNCTIONS or token.lower() in EXPERIMENTAL_AGGREGATIONS
+        ):
+            what = "aggregation" if token.lower() in EXPERIMENTAL_AGGREGATIONS else "function"
+            return (
+                f"{_BEYOND} {token} is an experimental {what}, which Prometheus evaluates only "
+                "with --enable-feature=promql-experimental-functions; write the query with the "
+                "stable functions of https://prometheus.io/docs/prometheus/latest/querying/"
+                "functions/",
+                position,
+            )
+    return None
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """The quoted names and the calls of ``text`` (outside strings), with their columns.
+
+    A string is a quoted name inside a selector's braces unless a match operator
+    precedes it (then it is the value), and anywhere in the label list of ``by``,
+    ``without``, ``on``, ``ignoring``, ``group_left`` or ``group_right``. A word is a
+    call when ``(`` or, for an aggregation, ``by``/``without`` follows it, outside
+    braces and label lists and not after ``@`` (``@ start()``).
+    """
+    found: list[tuple[str, str, int]] = []
+    contexts: list[str] = []
+    previous = ""
+    position = 0
+    while position < len(text):
+        char = text[position]
+        context = contexts[-1] if contexts else ""
+        if char.isspace():
+            position += 1
+        elif char == "#":
+            newline = text.find("\n", position)
+            position = len(text) if newline < 0 else newline
+        elif char in "\"'`":
+            end = _string_end(text, position) or len(text)
+            if context == "labels" or (context == "{" and previous not in _MATCH_OPERATORS):
+                found.append(("quoted name", text[position:end], position))
+            previous = "string"
+            position = end
+        elif char.isalpha() or char in "_:":
+            end = position
+            while end < len(text) and (text[end].isalnum() or text[end] in "_:"):
+                end += 1
+            word = text[position:end]
+            after = end
+            while after < len(text) and text[after].isspace():
+                after += 1
+            follows = _WORD.match(text, after)
+            if (
+                context not in ("{", "labels")
+                and previous != "@"
+                and (
+                    text.startswith("(", after)
+                    or (follows is not None and follows.group().lower() in ("by", "without"))
+                )
+            ):
+                found.append(("call", word, position))
+            previous = word.lower()
+            position = end
+        else:
+            if char in "{([":
+                contexts.append("labels" if char == "(" and previous in _GROUPING else char)
+            elif char in ")]}" and contexts:
+                contexts.pop()
+            operator = next(
+                (o for o in _TWO_CHARACTER_OPERATORS if text.startswith(o, position)), char
+            )
+            previous = operator
+            position += len(operator)
+    return found
 
 
 def _substitute(expr: str) -> tuple[str, list[int]]:

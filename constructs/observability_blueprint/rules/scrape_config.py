@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from typing import Final, Literal, get_args
 from urllib.parse import urlsplit
 
+import re2
+
 from observability_blueprint.rules import arns
 from observability_blueprint.rules.arns import is_unresolved
 from observability_blueprint.rules.errors import BlueprintError, Problem, cut
@@ -172,10 +174,21 @@ _TYPED_KEYS: Final = frozenset(
         "authorization",
     }
 )
+
+
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is reported as a problem, not logged
+    return options
+
+
+_RE2_OPTIONS: Final = _re2_options()
 _TARGET: Final = re.compile(
     r"\[(?P<ip6>[^\]]+)\](?::(?P<port6>[0-9]+))?|(?P<host>[^:\[\]/]+)(?::(?P<port>[0-9]+))?"
 )
 _TARGET_LABEL_WITH_VARS: Final = re.compile(r"(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+")
+_RELABEL_TEXT_KEYS: Final = ("separator", "regex", "target_label", "replacement")
+"""Relabel settings Prometheus reads as text."""
 
 
 @dataclass(frozen=True)
@@ -420,7 +433,13 @@ def check_target(target: str, *, managed_scraper: bool) -> str | None:
 
 
 def relabel_problems(rule: Mapping[str, object], where: str) -> list[Problem]:
-    """Return what Prometheus would refuse in one relabel rule (``model/relabel/relabel.go``)."""
+    """Return what Prometheus would refuse in one relabel rule (``model/relabel/relabel.go``).
+
+    Keys, the action (one of :data:`RELABEL_ACTIONS`, any case), the text of
+    ``regex``, ``separator``, ``replacement`` and ``target_label``, label names in
+    ``source_labels`` and ``target_label``, the fields each action needs or refuses,
+    and the ``regex`` compiled as Prometheus compiles it (:func:`check_relabel_regex`).
+    """
     problems: list[Problem] = []
     for key in rule:
         if key not in RELABEL_KEYS:
@@ -430,35 +449,60 @@ def relabel_problems(rule: Mapping[str, object], where: str) -> list[Problem]:
                     f"unknown key {cut(str(key))!r}; a relabel rule has " + ", ".join(RELABEL_KEYS),
                 )
             )
+    for key in _RELABEL_TEXT_KEYS:
+        if key in rule and not isinstance(rule[key], str):
+            problems.append(
+                Problem(
+                    f"{where}.{key}",
+                    f"{cut(repr(rule[key]))} is not text; {key} is a string (quote it in YAML: "
+                    f'{key}: "...")',
+                )
+            )
     raw_action = rule.get("action", "replace")
     action = raw_action.lower() if isinstance(raw_action, str) else ""
     if action not in RELABEL_ACTIONS:
         problems.append(
             Problem(
                 f"{where}.action",
-                f"{cut(str(raw_action))!r} is not a relabel action; use one of "
+                f"{cut(repr(raw_action))} is not a relabel action; use one of "
                 + ", ".join(RELABEL_ACTIONS),
             )
         )
         return problems
     sources = rule.get("source_labels", [])
     if not isinstance(sources, Sequence) or isinstance(sources, str):
-        problems.append(Problem(f"{where}.source_labels", "is a list of label names"))
+        problems.append(
+            Problem(
+                f"{where}.source_labels",
+                f"{cut(repr(sources))} is not a list; source_labels is a list of label names, "
+                "such as [__meta_kubernetes_pod_label_app]",
+            )
+        )
     else:
         for index, name in enumerate(sources):
             if not isinstance(name, str) or not LABEL_NAME_RE.fullmatch(name):
                 problems.append(
                     Problem(
                         f"{where}.source_labels[{index}]",
-                        f"{cut(str(name))!r} is not a label name; {LABEL_NAME_RULE}",
+                        f"{cut(repr(name))} is not a label name; {LABEL_NAME_RULE}",
                     )
                 )
+    regex = rule.get("regex")
+    if isinstance(regex, str) and (message := check_relabel_regex(regex)):
+        problems.append(Problem(f"{where}.regex", message))
     target = rule.get("target_label", "")
-    target = target if isinstance(target, str) else str(target)
+    target = target if isinstance(target, str) else ""
     needs_target = ("replace", "hashmod", "lowercase", "uppercase", "keepequal", "dropequal")
-    if action in needs_target and not target:
+    if action in needs_target and "target_label" not in rule:
         problems.append(
             Problem(where, f"the {action} action needs a target_label (the label it writes)")
+        )
+    elif action in needs_target and isinstance(rule.get("target_label"), str) and not target:
+        problems.append(
+            Problem(
+                f"{where}.target_label",
+                f"is empty; the {action} action writes a label: give its name ({LABEL_NAME_RULE})",
+            )
         )
     elif target and action == "replace" and not _TARGET_LABEL_WITH_VARS.fullmatch(target):
         problems.append(
@@ -472,6 +516,19 @@ def relabel_problems(rule: Mapping[str, object], where: str) -> list[Problem]:
         problems.append(
             Problem(
                 f"{where}.target_label", f"{cut(target)!r} is not a label name; {LABEL_NAME_RULE}"
+            )
+        )
+    replacement = rule.get("replacement")
+    if (
+        action == "labelmap"
+        and isinstance(replacement, str)
+        and not _TARGET_LABEL_WITH_VARS.fullmatch(replacement)
+    ):
+        problems.append(
+            Problem(
+                f"{where}.replacement",
+                f"{cut(replacement)!r} is not a label name (with $1 or ${{name}} groups); the "
+                f"labelmap action writes labels named by its replacement: {LABEL_NAME_RULE}",
             )
         )
     modulus = rule.get("modulus")
@@ -505,42 +562,109 @@ def relabel_problems(rule: Mapping[str, object], where: str) -> list[Problem]:
     return problems
 
 
+def check_relabel_regex(regex: str) -> str | None:
+    """Return why Prometheus would not compile a relabel ``regex``, or None.
+
+    Prometheus compiles it with Go's ``regexp`` (RE2 syntax), anchored at both ends:
+    ``^(?s:REGEX)$`` (``model/relabel/relabel.go`` ``NewRegexp``; ``^(?:REGEX)$``
+    before 3.0, which compiles alike). So Perl's lookarounds (``(?=``, ``(?!``,
+    ``(?<=``), backreferences (``\\1``), possessive and atomic forms are refused
+    (https://github.com/google/re2/wiki/Syntax). A pattern only RE2's memory bound
+    refuses passes: Go's compiler has other limits.
+    """
+    try:
+        re2.compile(f"^(?s:{regex})$", _RE2_OPTIONS)
+    except re2.error as error:
+        detail = error.args[0] if error.args else error
+        text = detail.decode() if isinstance(detail, bytes) else str(detail)
+        if "too large" in text:
+            return None
+        return (
+            f"{cut(regex)!r} is not a regular expression Prometheus compiles ({text}); "
+            "relabel regexes are RE2 syntax, anchored at both ends: no lookarounds such as "
+            "(?=...) or (?!...), no backreferences such as \\1 "
+            "(https://github.com/google/re2/wiki/Syntax)"
+        )
+    return None
+
+
 def _authorization_problems(job: ScrapeJob, where: str, *, managed_scraper: bool) -> list[Problem]:
+    """Check ``authorization`` as Prometheus' HTTP client settings do (prometheus/common
+    ``config/http_config.go`` ``Validate``), then the managed scraper's one form."""
     auth = job.authorization
     if auth is None:
         return []
+    at = f"{where}.authorization"
     problems: list[Problem] = []
     for key in auth:
         if key not in ("type", "credentials", "credentials_file"):
             problems.append(
                 Problem(
-                    f"{where}.authorization.{key}",
+                    f"{at}.{key}",
                     f"unknown key {cut(str(key))!r}; authorization has type, credentials, "
                     "credentials_file",
                 )
             )
-    if "credentials" in auth and "credentials_file" in auth:
+    for key in ("type", "credentials", "credentials_file"):
+        if key in auth and not isinstance(auth[key], str):
+            problems.append(
+                Problem(f"{at}.{key}", f"{cut(repr(auth[key]))} is not text; {key} is a string")
+            )
+    kind = auth.get("type", "Bearer")
+    kind = (kind.strip() or "Bearer") if isinstance(kind, str) else "Bearer"
+    if kind.lower() == "basic":
         problems.append(
             Problem(
-                f"{where}.authorization",
-                "give credentials or credentials_file, not both",
+                f"{at}.type",
+                f"{kind!r}: Prometheus refuses authorization of type Basic; use basic_auth "
+                "(username, password_file) instead",
             )
         )
-    if managed_scraper:
-        kind = auth.get("type", "Bearer")
-        if (
-            kind != "Bearer"
-            or auth.get("credentials_file") != SERVICE_ACCOUNT_TOKEN
-            or ("credentials" in auth)
-        ):
-            problems.append(
-                Problem(
-                    f"{where}.authorization",
-                    "the managed scraper takes authorization only as type: Bearer with "
-                    f"credentials_file: {SERVICE_ACCOUNT_TOKEN} (the scraper's service "
-                    "account token); remove authorization if the target needs none",
-                )
+    if "credentials" in auth and "credentials_file" in auth:
+        problems.append(Problem(at, "give credentials or credentials_file, not both"))
+    elif auth.get("credentials_file") == "":
+        problems.append(
+            Problem(f"{at}.credentials_file", "is empty; give the path of the credentials file")
+        )
+    clashing = [key for key in ("bearer_token", "bearer_token_file") if key in job.extra]
+    if clashing:
+        problems.append(
+            Problem(
+                at,
+                "Prometheus refuses authorization together with "
+                + " and ".join(clashing)
+                + "; keep authorization (type: Bearer, credentials_file) and remove "
+                + " and ".join(clashing),
             )
+        )
+    others = [key for key in ("basic_auth", "oauth2") if key in job.extra]
+    if others:
+        problems.append(
+            Problem(
+                at,
+                "Prometheus takes at most one of basic_auth, oauth2 and authorization; remove "
+                + " and ".join(others)
+                + " or authorization",
+            )
+        )
+    if managed_scraper and (
+        kind != "Bearer"
+        or "credentials" in auth
+        or auth.get("credentials_file") != SERVICE_ACCOUNT_TOKEN
+    ):
+        given = ", ".join(
+            f"{key} {cut(str(auth[key]))!r}" if key != "credentials" else "credentials"
+            for key in ("type", "credentials", "credentials_file")
+            if key in auth
+        )
+        problems.append(
+            Problem(
+                at,
+                f"{given or 'an empty mapping'}: the managed scraper takes authorization only as "
+                f"type: Bearer with credentials_file: {SERVICE_ACCOUNT_TOKEN} (the scraper's "
+                "service account token); remove authorization if the target needs none",
+            )
+        )
     return problems
 
 

@@ -129,6 +129,9 @@ class Exemption:
         return not wanted or all(a.lower() in wanted for a in actions)
 
 
+POD_IDENTITY_PRINCIPAL: Final = "pods.eks.amazonaws.com"
+"""The service principal EKS Pod Identity assumes roles as."""
+
 _SNS_ENCRYPTED_TOPICS: Final = (
     "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
     "#compatibility-with-aws-services"
@@ -147,15 +150,6 @@ EXEMPTIONS: Final[tuple[Exemption, ...]] = (
         "trust",
         "a function's execution role; the Lambda guide shows its trust policy without a condition",
         "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
-    ),
-    Exemption(
-        "pods.eks.amazonaws.com",
-        "trust",
-        "EKS Pod Identity binds the role to a cluster, namespace and service account through "
-        "the pod identity association; the EKS guide shows the trust policy without a "
-        "source condition",
-        "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html",
-        frozenset({"sts:AssumeRole", "sts:TagSession"}),
     ),
     Exemption(
         "cloudtrail.amazonaws.com",
@@ -230,6 +224,16 @@ DOCUMENTED: Final[Mapping[tuple[str, PolicyKind], tuple[str, ...]]] = {
     ("sns.amazonaws.com", "lambda-permission"): (
         "https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html",
     ),
+    # The EKS user guide's trust policy has no source key, but the EKS Best Practices
+    # Guide documents one: "EKS will pass in a value for aws:SourceOrgId ... when assuming
+    # a role with EKS Pod Identities" (Identity and Access Management, "Working with IAM
+    # roles for EKS Pod Identities"). The blueprint binds its roles with aws:SourceAccount
+    # (an account need not be in an organization) next to the session tags of the user
+    # guide; the value of aws:SourceArn is documented nowhere, so it is not used.
+    (POD_IDENTITY_PRINCIPAL, "trust"): (
+        "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html",
+        "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html",
+    ),
     ("vpc-flow-logs.amazonaws.com", "trust"): (
         "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
     ),
@@ -259,6 +263,28 @@ assumes or uses the resource for several purposes, each documented on its own pa
 """
 
 GENERAL_GUIDE: Final = "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"
+
+
+def pod_identity_conditions(
+    *, account: str, cluster_name: str, namespace: str, service_account: str
+) -> dict[str, dict[str, str]]:
+    """Return the trust conditions of a role one service account of one cluster gets
+    through EKS Pod Identity (the principal :data:`POD_IDENTITY_PRINCIPAL`, which also
+    needs ``sts:TagSession``).
+
+    The session tags EKS Pod Identity sets name the cluster, namespace and service
+    account (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html), the
+    cluster by name only; ``aws:SourceAccount`` binds the role to clusters of
+    ``account`` as well (see :data:`DOCUMENTED`).
+    """
+    return {
+        "StringEquals": {
+            "aws:SourceAccount": account,
+            "aws:RequestTag/eks-cluster-name": cluster_name,
+            "aws:RequestTag/kubernetes-namespace": namespace,
+            "aws:RequestTag/kubernetes-service-account": service_account,
+        }
+    }
 
 
 def normalize_principal(principal: str) -> str:

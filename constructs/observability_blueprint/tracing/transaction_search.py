@@ -98,4 +98,4 @@ class TransactionSearch(Construct):
         )
         """The ``AWS::XRay::TransactionSearchConfig``."""
         if self.resource_policy is not None:
-            self.config.add_dependency(self.resource_policy)
+            self.config.node.add_dependency(self.resource_policy)

@@ -50,6 +50,21 @@ def _good(stack: Stack) -> None:
         ),
     )
     iam.Role(stack, "InstanceRole", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    iam.Role(
+        stack,
+        "PodIdentityRole",
+        assumed_by=iam.SessionTagsPrincipal(
+            iam.ServicePrincipal(
+                "pods.eks.amazonaws.com",
+                conditions={
+                    "StringEquals": {
+                        "aws:SourceAccount": ACCOUNT,
+                        "aws:RequestTag/kubernetes-service-account": "collector",
+                    }
+                },
+            )
+        ),
+    )
     topic = sns.Topic(stack, "Topic")
     topic.add_to_resource_policy(
         iam.PolicyStatement(
@@ -96,6 +111,19 @@ def _good(stack: Stack) -> None:
 
 def _bad(stack: Stack) -> None:
     iam.Role(stack, "EventsOpen", assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
+    # The session tags alone (the EKS user guide's example) bind no source.
+    iam.Role(
+        stack,
+        "PodIdentityTagsOnly",
+        assumed_by=iam.SessionTagsPrincipal(
+            iam.ServicePrincipal(
+                "pods.eks.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:RequestTag/kubernetes-service-account": "collector"}
+                },
+            )
+        ),
+    )
     iam.Role(
         stack,
         "IfExists",
@@ -294,7 +322,22 @@ def test_a_policy_written_as_json_text_is_read(result: Synthesized) -> None:
         "Properties/PolicyDocument/Statement/0: 'delivery.logs.amazonaws.com' may "
         "logs:CreateLogStream, logs:PutLogEvents in this CloudWatch Logs resource policy"
     ) in message
-    assert len(_in("Bad", result)) == 5
+    assert len(_in("Bad", result)) == 6
+
+
+def test_a_pod_identity_trust_needs_a_source_account_beside_its_session_tags(
+    result: Synthesized,
+) -> None:
+    message = _by_path(result)["Bad/PodIdentityTagsOnly/Resource"]
+    assert (
+        "'pods.eks.amazonaws.com' may sts:AssumeRole, sts:TagSession in this role trust policy "
+        "with no aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition"
+    ) in message
+    assert (
+        "own source (https://docs.aws.amazon.com/eks/latest/best-practices/"
+        "identity-and-access-management.html or https://docs.aws.amazon.com/eks/latest/userguide/"
+        "pod-id-role.html)"
+    ) in message
 
 
 def test_an_acknowledged_finding_passes(make_app: Callable[[], App]) -> None:
@@ -306,7 +349,7 @@ def test_an_acknowledged_finding_passes(make_app: Callable[[], App]) -> None:
     result = synthesize(app)
 
     assert result.error is None
-    assert len(result.acknowledged) == 5
+    assert len(result.acknowledged) == 6
 
 
 # ------------------------------------------------------- resource policies of L2 constructs

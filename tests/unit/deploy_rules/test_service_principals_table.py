@@ -14,6 +14,7 @@ from observability_blueprint.rules.service_principals import (
     exemption_for,
     has_source_condition,
     normalize_principal,
+    pod_identity_conditions,
     unconditioned_principals,
 )
 
@@ -98,6 +99,27 @@ def test_systems_manager_trust_cites_automation_and_hybrid_activation_pages() ->
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/"
         "hybrid-multicloud-service-role.html",
+    )
+
+
+def test_pod_identity_is_no_longer_exempt_and_its_conditions_bind_a_source() -> None:
+    # The EKS Best Practices Guide documents a source key EKS Pod Identity passes.
+    assert exemption_for("pods.eks.amazonaws.com", "trust", ["sts:AssumeRole"]) is None
+    conditions = pod_identity_conditions(
+        account="111122223333", cluster_name="shop", namespace="adot", service_account="collector"
+    )
+    assert conditions == {
+        "StringEquals": {
+            "aws:SourceAccount": "111122223333",
+            "aws:RequestTag/eks-cluster-name": "shop",
+            "aws:RequestTag/kubernetes-namespace": "adot",
+            "aws:RequestTag/kubernetes-service-account": "collector",
+        }
+    }
+    assert has_source_condition(conditions, "trust")
+    assert condition_pages("pods.eks.amazonaws.com", "trust") == (
+        "https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html",
+        "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html",
     )
 
 
