@@ -66,7 +66,7 @@ RESOURCE_TYPES: Final[tuple[str, ...]] = (
     "autoscaling_group",
     "cloudfront_distribution",
 )
-"""The resource types issue 15 monitors, as the data file keys them."""
+"""The resource types the blueprint monitors, as the data file keys them."""
 
 Source = Literal["aws", "ours"]
 """Who recommends an alarm: AWS's page, or this project where the page has none."""
@@ -93,7 +93,7 @@ an extended one (p90, tm99, IQM ...), which CloudWatch computes only from raw va
 # Which metrics of each type have percentiles (and the other extended statistics).
 # CloudWatch "needs raw data points to calculate percentile statistics" (GetMetricStatistics,
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html);
-# a service publishes them only for some metrics. Sources (issue 15 brief, section 4.5):
+# a service publishes them only for some metrics. Sources:
 # - the page recommends p90 on Lambda Duration, API Gateway Latency and IntegrationLatency,
 #   CloudFront OriginLatency and RDS ReadLatency / WriteLatency (PAGE_URL);
 # - ALB TargetResponseTime: "The most useful statistics are Average and pNN.NN (percentiles)",
