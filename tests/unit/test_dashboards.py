@@ -581,3 +581,51 @@ def test_estimate_counts_insight_widgets() -> None:
     assert estimate_body_bytes(DashboardPlan("k", "n", ((insight,),))) > estimate_body_bytes(
         DashboardPlan("k", "n", ((plain,),))
     )
+
+
+def _fleet_graphs(config: Blueprint) -> dict[str, list[str]]:
+    """Each host section's graph titles, by the section's name (from its header)."""
+    [plan] = [p for p in plan_dashboards(config, region="eu-west-1") if p.key == "hosts"]
+    found: dict[str, list[str]] = {}
+    current = ""
+    for widget in plan.widgets:
+        if widget.kind == "text":
+            current = widget.title
+            found[current] = []
+        else:
+            found[current].append(widget.title)
+    return found
+
+
+def test_a_fleet_is_graphed_as_its_agent_collects_it(full: Synthesized) -> None:
+    graphs = _fleet_graphs(full.config)
+    # bastion collects memory and disk, reporting memory and CPU (examples/full.yaml):
+    # no empty TCP, disk I/O or network graphs.
+    assert graphs["bastion"] == ["Memory used %", "Disk used %"]
+    assert graphs["reporting"] == ["Memory used %", "CPU utilisation %"]
+    # web collects eleven metrics: the usual seven first, then the others it collects.
+    assert graphs["web"] == [
+        "Memory used %",
+        "CPU utilisation %",
+        "Disk I/O time",
+        "TCP connections established",
+        "Disk used %",
+        "Network in (bytes)",
+        "Network out (bytes)",
+        "CPU I/O wait %",
+        "Free inodes",
+        "TCP connections in TIME_WAIT",
+        "Processes",
+    ]
+    # An Auto Scaling group of dashboards.hosts has no agent config here: the usual seven.
+    assert len(graphs["workers"]) == 7
+
+
+def test_windows_graphs_say_what_its_counters_count(full: Synthesized) -> None:
+    # branch-servers is a Windows fleet collecting memory, CPU and disk: the memory
+    # counter is committed bytes (page file included), the logical disk one free space.
+    assert _fleet_graphs(full.config)["branch-servers"] == [
+        "Memory committed %",
+        "CPU utilisation %",
+        "Disk free %",
+    ]

@@ -25,7 +25,7 @@ CloudWatch's limits without synthesizing anything.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from observability_blueprint.config.alarms import Alarm, MetricRef, resolve_filter, statistic
@@ -122,7 +122,14 @@ def plan_dashboards(
         )
     fleets = blueprint.hosts.fleets if blueprint.hosts else []
     host_sections = [
-        host_section(f.name, f'Fleet="{f.name}"', f.os, settings.period) for f in fleets
+        host_section(
+            f.name,
+            f'Fleet="{f.name}"',
+            f.os,
+            settings.period,
+            collected=f.agent_config(name=blueprint.name, stage=blueprint.stage).metric_keys(),
+        )
+        for f in fleets
     ] + [
         host_section(
             g.name, f'AutoScalingGroupName="{g.auto_scaling_group}"', g.os, settings.period
@@ -520,12 +527,19 @@ def _status(title: str, alarms: list[str]) -> Widget:
 
 
 def host_section(
-    name: str, selector: str, os: agent_metrics.OperatingSystem, period: int
+    name: str,
+    selector: str,
+    os: agent_metrics.OperatingSystem,
+    period: int,
+    collected: Collection[str] | None = None,
 ) -> Section:
     """Return the agent-metric graphs of one fleet, as SEARCH expressions.
 
     ``selector`` is the search term that picks the fleet's metrics, such as
-    ``Fleet="web"`` or ``AutoScalingGroupName="web-asg"``.
+    ``Fleet="web"`` or ``AutoScalingGroupName="web-asg"``. ``collected`` are the
+    metric keys the fleet's agent collects: only those are graphed (the dashboard's
+    usual ones first, then the others it collects). Default: unknown, so the usual
+    ones. Each graph says what the number is on ``os`` (Windows' counters differ).
     """
     widgets = [
         Widget(
@@ -536,18 +550,22 @@ def host_section(
             markdown=f"# {name}\n{os.title()} hosts where {selector}",
         )
     ]
-    for key in agent_metrics.DASHBOARD_KEYS:
+    keys: list[str] = list(agent_metrics.DASHBOARD_KEYS)
+    if collected is not None:
+        keys = [k for k in keys if k in collected]
+        keys += [
+            m.key for m in agent_metrics.HOST_METRICS if m.key in collected and m.key not in keys
+        ]
+    for key in keys:
         host_metric = agent_metrics.metric(key)
-        collected = host_metric.on(os)
-        if collected is None:
+        on_os = host_metric.on(os)
+        if on_os is None:
             continue
         search = (
             f'SEARCH(\'Namespace="{agent_metrics.NAMESPACE}" '
-            f"MetricName=\"{collected.metric_name}\" {selector}', 'Average', {period})"
+            f"MetricName=\"{on_os.metric_name}\" {selector}', 'Average', {period})"
         )
-        title = host_metric.title
-        if os == "windows" and key == "disk_used_percent":
-            title = "Disk free %"  # Windows counts free space, not used space
+        title = host_metric.title_on(os)
         widgets.append(
             Widget(
                 kind="graph",

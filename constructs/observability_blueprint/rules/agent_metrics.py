@@ -45,6 +45,8 @@ class OsMetric:
     dimensions: tuple[str, ...] = ()
     instances: tuple[str, ...] = ()
     os: OperatingSystem = "linux"
+    title: str | None = None
+    """What the number is on this OS, when it differs from the metric's title."""
 
     @property
     def metric_name(self) -> str:
@@ -72,13 +74,24 @@ class AgentMetric:
         """Return how ``os`` collects this metric, or None when it has no equivalent."""
         return self.linux if os == "linux" else self.windows
 
+    def title_on(self, os: OperatingSystem) -> str:
+        """What a graph of this metric on ``os`` shows (Windows' counters differ)."""
+        collected = self.on(os)
+        return (collected.title if collected is not None else None) or self.title
+
 
 def _linux(section: str, measurement: str, *dims: str, instances: tuple[str, ...] = ()) -> OsMetric:
     return OsMetric(section, measurement, tuple(dims), instances, "linux")
 
 
-def _windows(obj: str, counter: str, *dims: str, instances: tuple[str, ...] = ()) -> OsMetric:
-    return OsMetric(obj, counter, tuple(dims), instances, "windows")
+def _windows(
+    obj: str,
+    counter: str,
+    *dims: str,
+    instances: tuple[str, ...] = (),
+    title: str | None = None,
+) -> OsMetric:
+    return OsMetric(obj, counter, tuple(dims), instances, "windows", title)
 
 
 HOST_METRICS: Final[tuple[AgentMetric, ...]] = (
@@ -87,7 +100,8 @@ HOST_METRICS: Final[tuple[AgentMetric, ...]] = (
         "Memory used %",
         "Percent",
         _linux("mem", "mem_used_percent"),
-        _windows("Memory", "% Committed Bytes In Use"),
+        # Committed bytes count the page file too: not the memory in use.
+        _windows("Memory", "% Committed Bytes In Use", title="Memory committed %"),
     ),
     AgentMetric(
         "cpu_active_percent",
@@ -108,7 +122,8 @@ HOST_METRICS: Final[tuple[AgentMetric, ...]] = (
         "Disk used %",
         "Percent",
         _linux("disk", "used_percent", "path", "device", "fstype", instances=("*",)),
-        _windows("LogicalDisk", "% Free Space", "instance", instances=("*",)),
+        # The logical disk counter is the free space, not the used space.
+        _windows("LogicalDisk", "% Free Space", "instance", instances=("*",), title="Disk free %"),
     ),
     AgentMetric(
         "disk_inodes_free",
@@ -122,21 +137,33 @@ HOST_METRICS: Final[tuple[AgentMetric, ...]] = (
         "Disk I/O time",
         "Milliseconds",
         _linux("diskio", "io_time", "name", instances=("*",)),
-        _windows("PhysicalDisk", "% Disk Time", "instance", instances=("*",)),
+        _windows("PhysicalDisk", "% Disk Time", "instance", instances=("*",), title="Disk busy %"),
     ),
     AgentMetric(
         "network_bytes_in",
         "Network in (bytes)",
         "Bytes",
         _linux("net", "bytes_recv", "interface", instances=("*",)),
-        _windows("Network Interface", "Bytes Received/sec", "instance", instances=("*",)),
+        _windows(
+            "Network Interface",
+            "Bytes Received/sec",
+            "instance",
+            instances=("*",),
+            title="Network in (bytes/s)",
+        ),
     ),
     AgentMetric(
         "network_bytes_out",
         "Network out (bytes)",
         "Bytes",
         _linux("net", "bytes_sent", "interface", instances=("*",)),
-        _windows("Network Interface", "Bytes Sent/sec", "instance", instances=("*",)),
+        _windows(
+            "Network Interface",
+            "Bytes Sent/sec",
+            "instance",
+            instances=("*",),
+            title="Network out (bytes/s)",
+        ),
     ),
     AgentMetric(
         "tcp_established",
