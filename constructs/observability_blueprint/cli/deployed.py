@@ -18,11 +18,13 @@ unreadable file, no stack, a bad argument).
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar, cast
 
@@ -47,9 +49,12 @@ __all__ = [
     "EXIT_OK",
     "AwsSession",
     "CommandError",
+    "CommandHelp",
     "DeployedStack",
     "HeldOutput",
     "SessionFactory",
+    "add_file_and_aws_arguments",
+    "add_subcommand",
     "aws_error",
     "boto3_session",
     "build_stacks",
@@ -58,6 +63,7 @@ __all__ = [
     "main_stack_name",
     "open_session",
     "read_blueprint",
+    "standalone_parser",
 ]
 
 NO_BOTO3: Final = (
@@ -401,3 +407,64 @@ def cdk_context(path: Path = Path("cdk.json")) -> dict[str, Any]:
     if not isinstance(context, dict):
         return {}
     return {key: value for key, value in context.items() if key != "blueprint"}
+
+
+# ------------------------------------------------------------ the command line
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    """What a subcommand's ``--help`` says."""
+
+    usage: str
+    description: str
+    epilog: str
+
+
+def add_subcommand(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    group: tuple[str, str],
+    command: tuple[str, str],
+    text: CommandHelp,
+    add_arguments: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Add ``obs-blueprint GROUP COMMAND`` (each a (name, help) pair) to the parser."""
+    parser = commands.add_parser(group[0], help=group[1])
+    actions = parser.add_subparsers(dest=f"{group[0]}_command", required=True, metavar=command[0])
+    add_arguments(
+        actions.add_parser(
+            command[0],
+            help=command[1],
+            usage=text.usage,
+            description=text.description,
+            epilog=text.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    )
+
+
+def standalone_parser(
+    prog: str, text: CommandHelp, add_arguments: Callable[[argparse.ArgumentParser], None]
+) -> argparse.ArgumentParser:
+    """A parser of the arguments that follow ``prog`` (for tests and scripts)."""
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        usage=text.usage,
+        description=text.description,
+        epilog=text.epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
+    return parser
+
+
+def add_file_and_aws_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the blueprint file, ``--profile`` and ``--region`` every deployed-stack command takes."""
+    parser.add_argument(
+        "file", nargs="?", default="blueprint.yaml", help="the blueprint file (./blueprint.yaml)"
+    )
+    parser.add_argument("--profile", help="the AWS profile (default: boto3's chain)")
+    parser.add_argument(
+        "--region", help="the AWS Region (default: the file's env.region, then the profile's)"
+    )

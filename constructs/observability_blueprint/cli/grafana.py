@@ -30,14 +30,18 @@ from observability_blueprint.cli.deployed import (
     EXIT_FAILED,
     EXIT_OK,
     CommandError,
+    CommandHelp,
     DeployedStack,
     SessionFactory,
+    add_file_and_aws_arguments,
+    add_subcommand,
     aws_error,
     boto3_session,
     call,
     main_stack_name,
     open_session,
     read_blueprint,
+    standalone_parser,
 )
 from observability_blueprint.rules.errors import cut
 
@@ -85,34 +89,27 @@ exit status:
 """
 
 
+HELP: Final = CommandHelp(USAGE, DESCRIPTION, EPILOG)
+
+
 def add_grafana_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``grafana`` (with its subcommand ``push``) to the ``obs-blueprint`` parser."""
-    grafana = commands.add_parser("grafana", help="Amazon Managed Grafana: push the dashboards")
-    actions = grafana.add_subparsers(dest="grafana_command", required=True, metavar="push")
-    push = actions.add_parser(
-        "push",
-        help="push the dashboards and data sources into the workspace",
-        usage=USAGE,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    add_subcommand(
+        commands,
+        group=("grafana", "Amazon Managed Grafana: push the dashboards"),
+        command=("push", "push the dashboards and data sources into the workspace"),
+        text=HELP,
+        add_arguments=add_push_arguments,
     )
-    add_push_arguments(push)
 
 
 def add_push_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``obs-blueprint grafana push`` to ``parser``."""
-    parser.add_argument(
-        "file", nargs="?", default="blueprint.yaml", help="the blueprint file (./blueprint.yaml)"
-    )
+    add_file_and_aws_arguments(parser)
     parser.add_argument(
         "--workspace-id",
         metavar="g-...",
         help="the Grafana workspace (default: the deployed stack's GrafanaWorkspaceId output)",
-    )
-    parser.add_argument("--profile", help="the AWS profile (default: boto3's chain)")
-    parser.add_argument(
-        "--region", help="the AWS Region (default: the file's env.region, then the profile's)"
     )
     parser.add_argument(
         "--prune",
@@ -124,15 +121,7 @@ def add_push_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_push_parser() -> argparse.ArgumentParser:
     """Return a parser of the arguments that follow ``obs-blueprint grafana push``."""
-    parser = argparse.ArgumentParser(
-        prog="obs-blueprint grafana push",
-        usage=USAGE,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_push_arguments(parser)
-    return parser
+    return standalone_parser("obs-blueprint grafana push", HELP, add_push_arguments)
 
 
 def push_main(argv: Sequence[str], **options: Any) -> int:

@@ -25,13 +25,17 @@ from observability_blueprint.cli.deployed import (
     EXIT_FAILED,
     EXIT_OK,
     CommandError,
+    CommandHelp,
     DeployedStack,
     SessionFactory,
+    add_file_and_aws_arguments,
+    add_subcommand,
     boto3_session,
     build_stacks,
     call,
     open_session,
     read_blueprint,
+    standalone_parser,
 )
 from observability_blueprint.rules.errors import cut
 
@@ -71,23 +75,18 @@ exit status:
 """
 
 
+HELP: Final = CommandHelp(USAGE, DESCRIPTION, EPILOG)
+
+
 def add_prometheus_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``prometheus`` (with its subcommand ``manifest``) to the ``obs-blueprint`` parser."""
-    prometheus = commands.add_parser(
-        "prometheus", help="Amazon Managed Service for Prometheus: the ADOT collector manifest"
+    add_subcommand(
+        commands,
+        group=("prometheus", "Amazon Managed Service for Prometheus: the ADOT collector manifest"),
+        command=("manifest", "print the Kubernetes manifest of an EKS cluster's ADOT collector"),
+        text=HELP,
+        add_arguments=add_manifest_arguments,
     )
-    actions = prometheus.add_subparsers(
-        dest="prometheus_command", required=True, metavar="manifest"
-    )
-    manifest = actions.add_parser(
-        "manifest",
-        help="print the Kubernetes manifest of an EKS cluster's ADOT collector",
-        usage=USAGE,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_manifest_arguments(manifest)
 
 
 def add_manifest_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,26 +94,12 @@ def add_manifest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cluster", required=True, metavar="NAME", help="an EKS cluster of prometheus.adot.eks"
     )
-    parser.add_argument(
-        "file", nargs="?", default="blueprint.yaml", help="the blueprint file (./blueprint.yaml)"
-    )
-    parser.add_argument("--profile", help="the AWS profile (default: boto3's chain)")
-    parser.add_argument(
-        "--region", help="the AWS Region (default: the file's env.region, then the profile's)"
-    )
+    add_file_and_aws_arguments(parser)
 
 
 def build_manifest_parser() -> argparse.ArgumentParser:
     """Return a parser of the arguments that follow ``obs-blueprint prometheus manifest``."""
-    parser = argparse.ArgumentParser(
-        prog="obs-blueprint prometheus manifest",
-        usage=USAGE,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_manifest_arguments(parser)
-    return parser
+    return standalone_parser("obs-blueprint prometheus manifest", HELP, add_manifest_arguments)
 
 
 def manifest_main(argv: Sequence[str], **options: Any) -> int:
