@@ -77,6 +77,7 @@ if TYPE_CHECKING:
     from observability_blueprint.hosts import (
         AgentAssociation,
         AgentMode,
+        EbsAutomationRule,
         HostIdentity,
         VpcEndpoints,
     )
@@ -93,6 +94,12 @@ if TYPE_CHECKING:
         SavedQueries,
         ScheduledLogQuery,
         StructuredLogMetrics,
+    )
+    from observability_blueprint.monitors import (
+        DiscoveredResource,
+        ResourceMonitor,
+        ScopeMonitoring,
+        ServiceHealth,
     )
     from observability_blueprint.network import RejectedRemoteAccessAlarm, VpcFlowLogs
     from observability_blueprint.notifications import NotificationTopic, TopicSubscriber
@@ -154,6 +161,8 @@ if TYPE_CHECKING:
         PatternExamples,
         TextPattern,
     )
+    from observability_blueprint.rules.resource_alarms import AlarmOverride, ResourceFacts
+    from observability_blueprint.rules.resource_refs import ResourceIdentity
     from observability_blueprint.rules.ssm_schedules import (
         AssociationTarget,
         CommandOutput,
@@ -203,6 +212,7 @@ _EXPORTS: dict[str, str] = {
     "AlarmKind": "rules.alarm_settings",
     "AlarmNaming": "rules.alarm_settings",
     "AlarmOptions": "alarms",
+    "AlarmOverride": "rules.resource_alarms",
     "AlarmRuleError": "rules.alarm_rules",
     "AlarmRunbook": "alarms",
     "AlarmState": "rules.alarm_settings",
@@ -235,6 +245,8 @@ _EXPORTS: dict[str, str] = {
     "DataProtectionSettings": "logs",
     "DeleteKeys": "rules.transformers",
     "DeployRulesPack": "deploy_rules",
+    "DiscoveredResource": "monitors",
+    "EbsAutomationRule": "hosts",
     "EcsContainerInsights": "containers",
     "EcsMode": "rules.containers",
     "EksObservability": "containers",
@@ -290,6 +302,9 @@ _EXPORTS: dict[str, str] = {
     "RejectedRemoteAccessAlarm": "network",
     "RenameKey": "rules.transformers",
     "RenameKeys": "rules.transformers",
+    "ResourceFacts": "rules.resource_alarms",
+    "ResourceIdentity": "rules.resource_refs",
+    "ResourceMonitor": "monitors",
     "RuleCompositeAlarm": "alarms",
     "RunbookAction": "rules.event_schedules",
     "SamplingRateBoost": "tracing",
@@ -298,7 +313,9 @@ _EXPORTS: dict[str, str] = {
     "ScheduledAction": "events",
     "ScheduledLogQuery": "logs",
     "ScheduledTask": "events",
+    "ScopeMonitoring": "monitors",
     "ScrapeJob": "prometheus",
+    "ServiceHealth": "monitors",
     "ServiceUnit": "blueprint.observability_blueprint",
     "SignInAlerts": "audit",
     "StaticAlarm": "alarms",
@@ -349,6 +366,7 @@ __all__ = [
     "AlarmKind",
     "AlarmNaming",
     "AlarmOptions",
+    "AlarmOverride",
     "AlarmRuleError",
     "AlarmRunbook",
     "AlarmState",
@@ -381,6 +399,8 @@ __all__ = [
     "DataProtectionSettings",
     "DeleteKeys",
     "DeployRulesPack",
+    "DiscoveredResource",
+    "EbsAutomationRule",
     "EcsContainerInsights",
     "EcsMode",
     "EksObservability",
@@ -436,6 +456,9 @@ __all__ = [
     "RejectedRemoteAccessAlarm",
     "RenameKey",
     "RenameKeys",
+    "ResourceFacts",
+    "ResourceIdentity",
+    "ResourceMonitor",
     "RuleCompositeAlarm",
     "RunbookAction",
     "SamplingRateBoost",
@@ -444,7 +467,9 @@ __all__ = [
     "ScheduledAction",
     "ScheduledLogQuery",
     "ScheduledTask",
+    "ScopeMonitoring",
     "ScrapeJob",
+    "ServiceHealth",
     "ServiceUnit",
     "SignInAlerts",
     "StaticAlarm",

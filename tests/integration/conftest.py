@@ -88,6 +88,7 @@ STRIPPED: Final[dict[Strip, str]] = {
     ("AWS::APS::RuleGroupsNamespace", None, None): "no moto CloudFormation model",
     ("AWS::APS::Scraper", None, None): "no moto CloudFormation model",
     ("AWS::Grafana::Workspace", None, None): "no moto CloudFormation model for Grafana",
+    ("AWS::ComputeOptimizer::AutomationRule", None, None): "no moto CloudFormation model",
     ("AWS::CloudWatch::OTelEnrichment", None, None): "no moto CloudFormation model",
     # Properties moto mishandles.
     ("AWS::KMS::Key", "Tags", None): (

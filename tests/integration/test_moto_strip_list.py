@@ -58,6 +58,7 @@ EXPECTED: set[Strip] = {
     ("AWS::APS::RuleGroupsNamespace", None, None),
     ("AWS::APS::Scraper", None, None),
     ("AWS::Grafana::Workspace", None, None),
+    ("AWS::ComputeOptimizer::AutomationRule", None, None),
     ("AWS::CloudWatch::OTelEnrichment", None, None),
     ("AWS::KMS::Key", "Tags", None),
     ("AWS::SSM::Parameter", "Tags", None),

@@ -192,7 +192,7 @@ def test_published_names_are_the_shared_tables() -> None:
     assert "mem_used_percent" in names
     assert "netstat_tcp_time_wait" in names
     assert AgentConfig(os="windows").published_metric_names() == tuple(
-        m.windows.metric_name for m in HOST_METRICS if m.windows
+        m.windows.metric_name for m in HOST_METRICS if m.windows and m.default
     )
 
 

@@ -59,6 +59,7 @@ hosts:
       metrics_collection_interval: 60
       append_dimensions: [InstanceId, AutoScalingGroupName, ImageId, InstanceType]
       aggregation_dimensions: [[InstanceId], [AutoScalingGroupName]]
+      compute_optimizer: true      # memory as Compute Optimizer reads it (enrol the account)
       ignore_file_system_types: [devtmpfs, overlay, squashfs, sysfs, tmpfs]
       run_as_user: cwagent
       log_files:
@@ -108,6 +109,16 @@ hosts:
           event_levels: [CRITICAL, ERROR]
           event_format: xml
           retention_days: 90
+  compute_optimizer_automation:  # AWS::ComputeOptimizer::AutomationRule, EBS volumes only
+    name: payments-prod-ebs
+    actions: [upgrade_volume_type]  # snapshot_and_delete_unattached_volumes DELETES volumes
+    schedule: "30 2 * * *"       # cron fields, at most daily; needs Automation enrollment
+    timezone: Europe/Paris
+    window_minutes: 120
+    regions: [eu-west-1]
+    tags: {environment: [prod]}
+    status: Active
+    description: Upgrade previous-generation EBS volumes
 """
 
 # The snippet for blueprint.yaml: no ids of the user's, servers opt in by tag.

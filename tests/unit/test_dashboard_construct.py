@@ -179,10 +179,10 @@ def test_name_and_time_settings(built: Built) -> None:
     assert (body["start"], body["periodOverride"]) == ("-PT6H", "inherit")
 
 
-def test_plan_defaults_are_three_hours_and_auto_period(built: Built) -> None:
+def test_plan_defaults_are_three_hours_and_each_graphs_own_period(built: Built) -> None:
     assert built.body("DefaultsE2ABB243") == {
         "start": "-PT3H",
-        "periodOverride": "auto",
+        "periodOverride": "inherit",
         "widgets": [
             {
                 "type": "text",
@@ -321,3 +321,63 @@ def test_a_name_of_255_characters_is_accepted() -> None:
     _, stack = new_stack()
     BlueprintDashboard(stack, "Dashboard", plan=DashboardPlan(key="k", name="a" * 255, rows=()))
     assert [c.node.id for c in stack.node.children] == ["Dashboard"]
+
+
+# ------------------------------------------------ axes, Regions, hidden inputs
+
+
+def test_axis_region_and_expression_inputs_in_the_body() -> None:
+    _, stack = new_stack(env=ENV)
+    dims = (("FunctionName", "checkout"),)
+    rate = Widget(
+        kind="graph",
+        title="Error rate (%)",
+        width=8,
+        height=6,
+        period=60,
+        y_min=0,
+        y_label="%",
+        region="us-east-1",
+        metrics=(
+            PlotExpression(
+                "100 * FILL(e, 0) / i",
+                "errors %",
+                inputs=(
+                    PlotMetric("AWS/Lambda", "Errors", dims, "Sum", id="e"),
+                    PlotMetric("AWS/Lambda", "Invocations", dims, "Sum", id="i"),
+                ),
+            ),
+        ),
+    )
+    BlueprintDashboard(
+        stack, "Rates", plan=DashboardPlan(key="rates", name="shop-dev-rates", rows=((rate,),))
+    )
+    [resource] = Template.from_stack(stack).find_resources("AWS::CloudWatch::Dashboard").values()
+    body = resource["Properties"]["DashboardBody"]
+    text = body if isinstance(body, str) else "".join(p for p in body["Fn::Join"][1])
+    [widget] = json.loads(text)["widgets"]
+    properties = widget["properties"]
+    assert properties["yAxis"] == {"left": {"min": 0, "label": "%"}}
+    assert properties["region"] == "us-east-1"
+    assert properties["metrics"] == [
+        [{"label": "errors %", "expression": "100 * FILL(e, 0) / i", "period": 60}],
+        [
+            "AWS/Lambda",
+            "Errors",
+            "FunctionName",
+            "checkout",
+            {"region": "us-east-1", "period": 60, "stat": "Sum", "visible": False, "id": "e"},
+        ],
+        [
+            "AWS/Lambda",
+            "Invocations",
+            "FunctionName",
+            "checkout",
+            {"region": "us-east-1", "period": 60, "stat": "Sum", "visible": False, "id": "i"},
+        ],
+    ]
+
+
+def test_a_graph_without_axis_settings_has_no_y_axis(built: Built) -> None:
+    errors = next(w for w in built.widgets() if w["properties"].get("title") == "Errors")
+    assert "yAxis" not in errors["properties"] or errors["properties"]["yAxis"] == {}

@@ -13,11 +13,15 @@ from aws_cdk.assertions import Template
 
 from observability_blueprint import Blueprint, BlueprintDashboard, BlueprintError, DashboardPlan
 from observability_blueprint.blueprint.dashboard_plan import (
+    alarm_sections,
     anomaly_detector_name,
+    area_alarms,
     insight_rules,
     plan_dashboards,
+    service_sections,
 )
 from observability_blueprint.config.blueprint import LogGroup
+from observability_blueprint.config.dashboards import Dashboards
 from observability_blueprint.rules import agent_metrics
 from observability_blueprint.rules.dashboard_model import (
     ALARMS_PER_STATUS_WIDGET_MAX,
@@ -35,6 +39,7 @@ from observability_blueprint.rules.dashboard_model import (
     pack,
     plan_dashboard,
 )
+from observability_blueprint.rules.recommended_alarms import RESOURCE_TYPES, alarms_for
 from support import ROOT, Synthesized, new_stack, resources
 
 
@@ -181,7 +186,7 @@ def test_service_dashboard_matches_the_plan(small: Synthesized) -> None:
         (p.x, p.y, p.widget.width, p.widget.height) for p in placed
     ]
     assert body["start"] == "-PT3H"
-    assert body["periodOverride"] == "auto"
+    assert body["periodOverride"] == "inherit"
 
 
 def test_error_graph_shows_the_alarm_threshold(small: Synthesized) -> None:
@@ -222,7 +227,7 @@ def test_latest_errors_query_shows_request_and_trace_ids(small: Synthesized) -> 
 
 
 def test_alarm_overview_groups_by_composite(small: Synthesized) -> None:
-    [status] = body_of(small, "alarms")["widgets"]
+    status, *others = body_of(small, "alarms")["widgets"]
     names = [a.rsplit(":", 1)[1] for a in status["properties"]["alarms"]]
     assert names == [
         "shop-dev-shop-unhealthy",
@@ -231,18 +236,169 @@ def test_alarm_overview_groups_by_composite(small: Synthesized) -> None:
         "shop-dev-worker-timeouts",
     ]
     assert status["properties"]["title"] == "shop-unhealthy (composite)"
+    # Then the alarms on the log groups' anomalies, by service.
+    assert [(w["properties"]["title"], len(w["properties"]["alarms"])) for w in others] == [
+        ("Service api", 1),
+        ("Service worker", 1),
+        ("Security (CIS)", 15),
+        ("Event delivery (dead-letter queues)", 1),
+    ]
 
 
 def test_nested_composites_and_loose_alarms(full: Synthesized) -> None:
     widgets = body_of(full, "alarms")["widgets"]
     titles = [w["properties"]["title"] for w in widgets]
-    assert titles == ["payments-down (composite)", "Alarms under no composite"]
+    assert titles[:2] == ["payments-down (composite)", "Alarms under no composite"]
+    assert {"Security (CIS)", "Network", "Event delivery (dead-letter queues)"} <= set(titles)
     tree = [a.rsplit(":", 1)[1] for a in widgets[0]["properties"]["alarms"]]
     assert tree[:2] == ["payments-prod-payments-down", "payments-prod-checkout-degraded"]
     assert "payments-prod-card-declines" in tree
     loose = [a.rsplit(":", 1)[1] for a in widgets[1]["properties"]["alarms"]]
     assert "payments-prod-workers-busy" in loose
     assert not set(tree) & set(loose)
+
+
+ALARM_TYPES = (
+    "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::CompositeAlarm",
+    "AWS::CloudWatch::LogAlarm",
+)
+
+
+def _alarm_names(template: dict[str, Any]) -> set[str]:
+    return {
+        r["Properties"]["AlarmName"]
+        for r in template["Resources"].values()
+        if r["Type"] in ALARM_TYPES
+    }
+
+
+@pytest.mark.parametrize("example", ["blueprint.yaml", "examples/full.yaml"])
+def test_alarm_overview_shows_every_alarm_of_its_region(
+    examples: dict[str, Synthesized], example: str
+) -> None:
+    """Every alarm the blueprint creates in the overview's Region, and nothing else."""
+    full = examples[example]
+    overview: list[str] = []
+    region = None
+
+    def text(value: Any) -> str:
+        return (
+            value
+            if isinstance(value, str)
+            else "".join(p if isinstance(p, str) else "REGION" for p in value["Fn::Join"][1])
+        )
+
+    for stack in full.stacks:
+        template = full.template_json(stack)
+        for resource in template["Resources"].values():
+            if resource["Type"] != "AWS::CloudWatch::Dashboard":
+                continue
+            name = text(resource["Properties"]["DashboardName"])
+            if not (name.endswith("-alarms") or "-alarms-" in name):
+                continue
+            region = stack.region
+            overview += [
+                arn.rsplit(":", 1)[1]
+                for widget in json.loads(text(resource["Properties"]["DashboardBody"]))["widgets"]
+                for arn in widget["properties"].get("alarms", [])
+            ]
+    assert region is not None
+    created = set().union(
+        *(_alarm_names(full.template_json(s)) for s in full.stacks if s.region == region)
+    )
+    assert len(created) > 20
+    assert sorted(overview) == sorted(created), "each alarm once, every alarm"
+
+
+def test_alarm_overview_groups_resource_alarms_by_service() -> None:
+    blueprint = Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [{"name": "api", "anomaly_detection": {"enabled": True}}],
+        }
+    )
+    sections = alarm_sections(
+        blueprint,
+        blueprint.alarm_naming(),
+        resource_alarms={"checkout": ["shop-dev-checkout-lambda-errors"]},
+    )
+    assert [(s.title, s.widgets[0].alarms) for s in sections] == [
+        ("Service checkout", ("shop-dev-checkout-lambda-errors",)),
+        ("Service api", ("shop-dev-api-log-anomalies",)),
+    ]
+
+
+def test_area_alarms_follow_each_areas_naming() -> None:
+    blueprint = Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [{"name": "api"}],
+            "notifications": [{"name": "ops"}],
+            "events": {
+                "alerts": [
+                    {"name": "health", "pattern": {"source": ["aws.health"]}, "topics": ["ops"]}
+                ],
+                "delivery": {"dead_letter_queues": "per_rule", "alarm_topic": "ops"},
+            },
+        }
+    )
+    areas = area_alarms(blueprint, blueprint.alarm_naming())
+    assert areas == {"Event delivery (dead-letter queues)": ["shop-dev-health-undelivered"]}
+
+
+def _resources() -> dict[str, Any]:
+    from observability_blueprint.rules.resource_refs import identify
+
+    function = identify("lambda_function", "checkout")
+    return {"api": [(function, ())], "ledger": [(identify("dynamodb_table", "ledger"), ())]}
+
+
+def test_resource_graphs_come_above_the_log_graphs() -> None:
+    blueprint = Blueprint.from_dict(
+        {"name": "shop", "stage": "dev", "log_groups": [{"name": "api", "structured_logs": {}}]}
+    )
+    [api, ledger] = service_sections(
+        blueprint, Dashboards(), region="eu-west-1", resources=_resources()
+    )
+    titles = [w.title for w in api.widgets]
+    assert titles[:3] == ["api", "Lambda function checkout", "Invocations per second"]
+    assert titles.index("Duration (ms)") < titles.index("Errors"), "resources first"
+    # A service with resources and no log group still gets its section.
+    assert ledger.title == "ledger"
+    assert ledger.widgets[0].markdown == "# ledger\nAWS resources"
+    assert ledger.widgets[1].title == "DynamoDB table ledger"
+
+
+def test_a_threshold_of_another_period_gets_a_graph_of_its_own() -> None:
+    blueprint = Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [{"name": "api", "structured_logs": {}}],
+            "alarms": [
+                {
+                    "name": "api-errors",
+                    "metric": {"filter": "errors", "dimensions": {"Service": "api"}},
+                    "threshold": 5,
+                    "comparison": ">=",
+                    "period": 60,
+                }
+            ],
+        }
+    )
+    [api] = service_sections(blueprint, Dashboards())
+    graphs = {w.title: w for w in api.widgets if w.kind == "graph"}
+    # The Errors graph sums 300 s: a 60 s threshold there would be five times too low.
+    assert graphs["Errors"].thresholds == ()
+    own = graphs["api-errors: Errors Sum per 60 s"]
+    assert own.period == 60
+    assert [(t.value, t.label) for t in own.thresholds] == [
+        (5.0, "api-errors threshold (Service=api)")
+    ]
+    assert own.y_min == 0
 
 
 def test_dashboard_names_carry_stage_and_region(full: Synthesized) -> None:
@@ -298,6 +454,8 @@ def _metric_names(plan_widgets: list[Widget]) -> set[tuple[str, str]]:
         for metric in widget.metrics:
             if isinstance(metric, PlotMetric):
                 found.add((metric.namespace, metric.name))
+            elif isinstance(metric, PlotExpression) and metric.inputs:
+                found.update((i.namespace, i.name) for i in metric.inputs)
             elif isinstance(metric, PlotExpression) and metric.expression.startswith("SEARCH"):
                 namespace = re.search(r"\{([^,}]+)|Namespace=\\?\"([^\"\\]+)", metric.expression)
                 name = re.search(r"MetricName=\"([^\"]+)\"", metric.expression)
@@ -320,6 +478,27 @@ def test_every_dashboard_metric_exists(examples: dict[str, Synthesized], example
     }
     # What AWS publishes: X-Ray group trace counts, log anomaly detectors' anomalies.
     aws = {("AWS/X-Ray", "ApproximateTraceCount"), ("AWS/Logs", "AnomalyCount")}
+    # What AWS publishes for the services' resources: the recommended alarms' metrics,
+    # and the traffic and saturation metrics only the dashboards graph (each named in
+    # its service's CloudWatch metrics page).
+    aws |= {
+        (namespace, metric)
+        for resource_type in RESOURCE_TYPES
+        for alarm in alarms_for(resource_type)
+        for namespace in alarm.namespace.split(" | ")
+        for metric in (alarm.metric, *(i.metric for i in alarm.inputs))
+        if metric is not None
+    }
+    aws |= {
+        ("AWS/ApplicationELB", "ActiveConnectionCount"),
+        ("AWS/DynamoDB", "ConsumedReadCapacityUnits"),
+        ("AWS/DynamoDB", "ConsumedWriteCapacityUnits"),
+        ("AWS/Kinesis", "GetRecords.Latency"),
+        ("AWS/Kinesis", "IncomingRecords"),
+        ("AWS/Kinesis", "PutRecords.Latency"),
+        ("AWS/Lambda", "Invocations"),
+        ("AWS/SQS", "NumberOfMessagesReceived"),
+    }
     widgets = [w for p in plan_dashboards(config, region="r") for w in p.widgets]
     used = _metric_names(widgets)
     assert used
@@ -383,7 +562,8 @@ def test_large_dashboards_move_to_a_stack_of_their_own() -> None:
         template = assembly.get_stack_by_name(stack_name).template
         return [r["Type"] for r in template["Resources"].values()]
 
-    assert types("big-prod-dashboards") == ["AWS::CloudWatch::Dashboard"]
+    # The services dashboard and the alarm overview (the log groups' anomaly alarms).
+    assert types("big-prod-dashboards") == ["AWS::CloudWatch::Dashboard"] * 2
     assert "AWS::CloudWatch::Dashboard" not in types("big-prod-observability")
     assert "AWS::Logs::LogGroup" in types("big-prod-observability")
 
@@ -629,3 +809,13 @@ def test_windows_graphs_say_what_its_counters_count(full: Synthesized) -> None:
         "CPU utilisation %",
         "Disk free %",
     ]
+
+
+def test_graphs_keep_their_period_so_threshold_lines_stay_true(
+    examples: dict[str, Synthesized],
+) -> None:
+    # "auto" would let every graph adapt its period to the time range, so a line drawn
+    # for a 60 s Sum would sit on 300 s or hourly sums: each graph keeps its own.
+    plans = plan_dashboards(examples["examples/full.yaml"].config, region="r")
+    assert plans
+    assert {plan.period_override for plan in plans} == {"inherit"}

@@ -34,6 +34,7 @@ AREAS = (
     "tracing",
     "grafana",
     "prometheus",
+    "monitors",
 )
 FLOORS = ("rules", "config", "core", *AREAS, "blueprint", "cli")
 """Every folder of the package; a new folder must be placed on a floor here."""

@@ -122,12 +122,37 @@ def _deploy_rules(names: dict[str, Any]) -> None:
     assert "Api/Logs/Filter5" in message
 
 
+def _discovered(names: dict[str, Any]) -> None:
+    template = Template.from_stack(names["shop"])
+    stack = names["shop"]
+    worker = stack.get_logical_id(names["worker"].node.default_child)
+    jobs = stack.get_logical_id(names["jobs"].node.default_child)
+    alarms = properties(template, "AWS::CloudWatch::Alarm")
+    errors = [a for a in alarms if a.get("MetricName") == "Errors"]
+    assert [e["Dimensions"] for e in errors] == [
+        [{"Name": "FunctionName", "Value": {"Ref": worker}}]
+    ]
+    ages = [a for a in alarms if a.get("MetricName") == "ApproximateAgeOfOldestMessage"]
+    assert ages[0]["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [jobs, "QueueName"]}}
+    ]
+    assert ages[0]["Threshold"] == 600
+    # 0.8 of the 30 s timeout, in milliseconds (AWS: "a percentage of the timeout").
+    [duration] = [a for a in alarms if a.get("MetricName") == "Duration"]
+    assert duration["Threshold"] == 24_000
+    [health] = properties(template, "AWS::CloudWatch::CompositeAlarm")
+    pager = stack.get_logical_id(names["pager"].node.default_child)
+    assert health["AlarmActions"] == [{"Ref": pager}]
+    assert all("AlarmActions" not in a for a in alarms)
+
+
 # A marker that names the block (a line only it has) and the check of its result.
 CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
     "RuleCompositeAlarm(": _alarms,
     "StructuredLogMetrics(stack": _logs,
     'Blueprint.from_yaml("blueprint.yaml")': _blueprint,
     "retention_days=42": _error,
+    "target=shop,": _discovered,
     'add_transformer(log_format="nginx_combined")': _transformed,
     "add_deploy_checks(app)": _deploy_rules,
 }

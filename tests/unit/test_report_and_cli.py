@@ -12,7 +12,12 @@ import pytest
 
 from observability_blueprint import Blueprint, BlueprintError
 from observability_blueprint.cli.main import main
-from observability_blueprint.cli.report import read_assembly, render
+from observability_blueprint.cli.report import (
+    StackReport,
+    compute_optimizer_reminders,
+    read_assembly,
+    render,
+)
 from support import ROOT, Synthesized
 
 
@@ -276,3 +281,42 @@ def test_report_says_when_compliance_checks_did_not_run(tmp_path: Path, small: S
     assert compliance_findings(outdir) is None
     text = render(read_assembly(outdir), findings=compliance_findings(outdir))
     assert "compliance (cdk-nag AwsSolutions): not run" in text
+
+
+def test_report_reminds_to_enrol_in_compute_optimizer() -> None:
+    """Given a fleet that opts in and a rule that deletes volumes, the report says what to run."""
+    parameter = {
+        "Type": "AWS::SSM::Parameter",
+        "Metadata": {"observability-blueprint:compute-optimizer": "linux"},
+    }
+    rule = {
+        "Type": "AWS::ComputeOptimizer::AutomationRule",
+        "Properties": {
+            "Name": "shop-dev-ebs",
+            "RecommendedActionTypes": [
+                "UpgradeEbsVolumeType",
+                "SnapshotAndDeleteUnattachedEbsVolume",
+            ],
+        },
+    }
+    report = StackReport(
+        name="shop-dev-observability",
+        environment="aws://unknown-account/unknown-region",
+        resources={},
+        template_bytes=100,
+        warnings=(),
+        cost_items=(("s/Param", parameter), ("s/Rule", rule)),
+    )
+    assert compute_optimizer_reminders([report]) == [
+        "compute optimizer: 1 fleet(s) publish memory for it; enrollment cannot be checked "
+        "offline: run `aws compute-optimizer update-enrollment-status --status Active` once per "
+        "account (add --include-member-accounts from the management account)",
+        "compute optimizer automation rule shop-dev-ebs: UpgradeEbsVolumeType, "
+        "SnapshotAndDeleteUnattachedEbsVolume; needs `aws compute-optimizer-automation "
+        "update-enrollment-configuration --status Active` (not checked offline)",
+        "  DESTRUCTIVE: it deletes unattached EBS volumes after taking a snapshot (no criteria: "
+        "every Region, any tags)",
+    ]
+    assert "update-enrollment-status --status Active" in render([report])
+    quiet = StackReport("s", "", {}, 1, (), (("s/Param", {"Type": "AWS::SSM::Parameter"}),))
+    assert compute_optimizer_reminders([quiet]) == []

@@ -25,13 +25,16 @@ CloudWatch's limits without synthesizing anything.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from observability_blueprint.blueprint.audit import SIGNIN_UNDELIVERED
+from observability_blueprint.blueprint.events import forwarded_alarm_topic
 from observability_blueprint.config.alarms import Alarm, MetricRef, resolve_filter, statistic
 from observability_blueprint.config.blueprint import Blueprint, LogGroup
 from observability_blueprint.config.dashboards import Dashboards
-from observability_blueprint.rules import agent_metrics, alarm_rules, xray
+from observability_blueprint.config.services import resource_alarm_names
+from observability_blueprint.rules import agent_metrics, alarm_rules, cis_controls, xray
 from observability_blueprint.rules import audit as audit_rules
 from observability_blueprint.rules import log_alarms as log_alarm_rules
 from observability_blueprint.rules.alarm_settings import AlarmNaming
@@ -41,13 +44,18 @@ from observability_blueprint.rules.dashboard_model import (
     PlotExpression,
     PlotMetric,
     Section,
+    Series,
     Threshold,
     Widget,
     logs_insights_link,
     plan_dashboard,
+    threshold_mismatch,
 )
 from observability_blueprint.rules.metric_filters import MetricFilterSpec
 from observability_blueprint.rules.regions import partition_of
+from observability_blueprint.rules.resource_alarms import ResolvedAlarm
+from observability_blueprint.rules.resource_dashboards import resource_section, type_title
+from observability_blueprint.rules.resource_refs import ResourceIdentity
 from observability_blueprint.rules.saved_queries import ONE_TRACE, TRACE_ID_PLACEHOLDER
 from observability_blueprint.rules.structured_logs import failed_requests_query
 
@@ -80,6 +88,15 @@ class _Watched:
     metric: str
     dimensions: tuple[tuple[str, str], ...]
     statistic: str
+    log_group: str | None
+    """The log group of the metric filter watched, or None for another metric."""
+
+    @property
+    def series(self) -> Series:
+        """The series the alarm evaluates."""
+        return Series(
+            self.namespace, self.metric, self.dimensions, self.statistic, self.alarm.period
+        )
 
 
 def dashboard_name(blueprint: Blueprint, region: str, key: str) -> str:
@@ -92,17 +109,36 @@ def dashboard_name(blueprint: Blueprint, region: str, key: str) -> str:
 
 
 def plan_dashboards(
-    blueprint: Blueprint, *, region: str, alarm_naming: AlarmNaming | None = None
+    blueprint: Blueprint,
+    *,
+    region: str,
+    alarm_naming: AlarmNaming | None = None,
+    resources: Mapping[str, Sequence[tuple[ResourceIdentity, Sequence[ResolvedAlarm]]]]
+    | None = None,
+    resource_alarms: Mapping[str, Sequence[str]] | None = None,
 ) -> list[DashboardPlan]:
     """Return every dashboard the blueprint asks for, split into parts where needed.
 
     ``alarm_naming`` must be the strategy the alarms were named with (default:
     ``<name>-<stage>-<alarm>``): the alarm overview finds alarms by name.
+    ``resources`` (see :func:`service_sections`) and ``resource_alarms`` (see
+    :func:`alarm_sections`) add the services' AWS resources. Default: those of the
+    file's ``services:``, named as the blueprint names them.
     """
+    naming = alarm_naming or blueprint.alarm_naming()
+    if resources is None or resource_alarms is None:
+        planned = blueprint.planned_resources()
+        if resources is None:
+            grouped: dict[str, list[tuple[ResourceIdentity, Sequence[ResolvedAlarm]]]] = {}
+            for item in planned:
+                grouped.setdefault(item.service, []).append((item.identity, item.alarms))
+            resources = grouped
+        if resource_alarms is None:
+            resource_alarms = resource_alarm_names(blueprint.services, planned, naming)
     settings = blueprint.dashboards or Dashboards()
     plans: list[DashboardPlan] = []
     if settings.services:
-        sections = service_sections(blueprint, settings, region=region)
+        sections = service_sections(blueprint, settings, region=region, resources=resources)
         rules = insight_rules(blueprint).get(TRAIL_INSIGHTS, ())
         if sections and rules:
             sections.append(_insight_section("Audit trail", rules, settings.period))
@@ -113,11 +149,20 @@ def plan_dashboards(
                 sections=sections,
                 start=settings.start,
             )
-    if settings.alarms and (blueprint.alarms or blueprint.log_alarm_names()):
+    overview = (
+        alarm_sections(
+            blueprint,
+            naming,
+            resource_alarms=resource_alarms,
+        )
+        if settings.alarms
+        else []
+    )
+    if overview:
         plans += plan_dashboard(
             key="alarms",
             name=dashboard_name(blueprint, region, "alarms"),
-            sections=alarm_sections(blueprint, alarm_naming or blueprint.alarm_naming()),
+            sections=overview,
             start=settings.start,
         )
     fleets = blueprint.hosts.fleets if blueprint.hosts else []
@@ -155,7 +200,7 @@ def _watched(blueprint: Blueprint) -> list[_Watched]:
     for alarm in blueprint.alarms:
         if alarm.metric is None:
             continue
-        namespace, name = _metric_identity(alarm.metric, filters)
+        namespace, name, group = _metric_identity(alarm.metric, filters)
         out.append(
             _Watched(
                 alarm,
@@ -163,6 +208,7 @@ def _watched(blueprint: Blueprint) -> list[_Watched]:
                 name,
                 tuple(sorted(alarm.metric.dimensions.items())),
                 statistic(alarm, alarm.metric),
+                group,
             )
         )
     return out
@@ -170,14 +216,14 @@ def _watched(blueprint: Blueprint) -> list[_Watched]:
 
 def _metric_identity(
     ref: MetricRef, filters: list[tuple[str, MetricFilterSpec]]
-) -> tuple[str, str]:
+) -> tuple[str, str, str | None]:
     if ref.filter is None:
         assert ref.namespace is not None
         assert ref.name is not None
-        return ref.namespace, ref.name
+        return ref.namespace, ref.name, None
     resolved = resolve_filter(ref, filters)
     assert not isinstance(resolved, str), resolved
-    return resolved[1].namespace, resolved[1].metric_name
+    return resolved[1].namespace, resolved[1].metric_name, resolved[0]
 
 
 def _search(namespace: str, metric: str, dims: Iterable[str], stat: str, period: int) -> str:
@@ -199,8 +245,15 @@ def _graph(
     watched: list[_Watched],
     *,
     label: str | None = None,
+    drawn: set[str] | None = None,
 ) -> Widget:
+    """A graph of a filter's metric; ``drawn`` collects the alarms whose line it carries.
+
+    A static alarm's threshold is drawn only when the graph's line is the alarm's
+    series (metric, dimensions, statistic and period: ``threshold_mismatch``).
+    """
     metrics: list[PlotMetric | PlotExpression] = []
+    graph: Series
     if spec.dimensions:
         metrics.append(
             PlotExpression(
@@ -208,16 +261,26 @@ def _graph(
                 label or spec.metric_name,
             )
         )
+        graph = Series(
+            spec.namespace,
+            spec.metric_name,
+            tuple(sorted((d, None) for d in spec.dimensions)),
+            stat,
+            period,
+        )
     else:
         metrics.append(PlotMetric(spec.namespace, spec.metric_name, (), stat, label))
+        graph = Series(spec.namespace, spec.metric_name, (), stat, period)
     thresholds: list[Threshold] = []
     for index, w in enumerate(watched):
         if (w.namespace, w.metric) != (spec.namespace, spec.metric_name):
             continue
         if w.alarm.type == "static" and w.alarm.threshold is not None:
-            where = ", ".join(f"{k}={v}" for k, v in w.dimensions)
-            label = f"{w.alarm.name} threshold" + (f" ({where})" if where else "")
-            thresholds.append(Threshold(float(w.alarm.threshold), label))
+            if threshold_mismatch(w.series, graph) is not None:
+                continue
+            thresholds.append(_threshold_line(w))
+            if drawn is not None:
+                drawn.add(w.alarm.name)
         elif w.alarm.type == "anomaly":
             metric_id = f"m{index}"
             metrics.append(
@@ -239,6 +302,30 @@ def _graph(
         metrics=tuple(metrics),
         thresholds=tuple(thresholds),
         period=period,
+    )
+
+
+def _threshold_line(w: _Watched) -> Threshold:
+    assert w.alarm.threshold is not None
+    where = ", ".join(f"{k}={v}" for k, v in w.dimensions)
+    return Threshold(
+        float(w.alarm.threshold),
+        f"{w.alarm.name} threshold" + (f" ({where})" if where else ""),
+    )
+
+
+def _alarm_graph(w: _Watched) -> Widget:
+    """A graph of exactly what a static alarm evaluates (its statistic and period),
+    for an alarm no graph of its service matches: on-call sees its line."""
+    return Widget(
+        kind="graph",
+        title=f"{w.alarm.name}: {w.metric} {w.statistic} per {w.alarm.period} s",
+        width=GRAPH_WIDTH,
+        height=GRAPH_HEIGHT,
+        metrics=(PlotMetric(w.namespace, w.metric, w.dimensions, w.statistic, w.metric),),
+        thresholds=(_threshold_line(w),),
+        period=w.alarm.period,
+        y_min=0,
     )
 
 
@@ -374,11 +461,20 @@ def _trace_links(blueprint: Blueprint, service: str, groups: list[LogGroup], hom
 
 
 def service_sections(
-    blueprint: Blueprint, settings: Dashboards, *, region: str = ""
+    blueprint: Blueprint,
+    settings: Dashboards,
+    *,
+    region: str = "",
+    resources: Mapping[str, Sequence[tuple[ResourceIdentity, Sequence[ResolvedAlarm]]]] = {},
 ) -> list[Section]:
     """Return one section per service, in the order services first appear.
 
     ``region`` makes the console links absolute (default: relative links).
+    ``resources`` are the AWS resources each service runs on, with the alarms
+    created on them, by service name: their graphs (traffic, errors, latency,
+    saturation: :func:`~observability_blueprint.rules.resource_dashboards.resource_section`)
+    come first in the service's section, above the log-derived graphs. A service
+    with resources and no log group gets a section too (after the others).
     """
     watched = _watched(blueprint)
     tracing = blueprint.tracing is not None and blueprint.tracing.groups is not None
@@ -387,32 +483,63 @@ def service_sections(
     units: dict[str, list[LogGroup]] = {}
     for group in blueprint.log_groups:
         units.setdefault(group.unit(), []).append(group)
+    for service in resources:
+        units.setdefault(service, [])
     sections = []
     for unit, groups in units.items():
         title = settings.titles.get(unit, unit)
+        logs_line = (
+            "Log groups: " + ", ".join(f"`{g.physical_name(blueprint)}`" for g in groups)
+            if groups
+            else "AWS resources"
+        )
         widgets = [
             Widget(
                 kind="text",
                 title=title,
                 width=GRID_WIDTH,
                 height=HEADER_HEIGHT,
-                markdown=f"# {title}\nLog groups: "
-                + ", ".join(f"`{g.physical_name(blueprint)}`" for g in groups),
+                markdown=f"# {title}\n{logs_line}",
             )
         ]
-        if tracing:
+        for index, (identity, alarms) in enumerate(resources.get(unit, ())):
+            section = resource_section(
+                identity,
+                alarms,
+                period=settings.period,
+                region=region,
+                title=f"{type_title(identity.resource_type)} {identity.name}",
+                prefix=f"r{index}",
+            )
+            widgets += section.widgets
+        if tracing and groups:
             widgets.append(_trace_links(blueprint, unit, groups, home))
         numbers: list[Widget] = []
         graphs: list[Widget] = []
         logs: list[Widget] = []
+        drawn: set[str] = set()
         for group in groups:
             specs = {s.name: s for s in blueprint.filter_specs(group)}
             period = settings.period
             if group.structured_logs:
-                graphs.append(_graph("Errors", specs["errors"], "Sum", period, watched))
-                graphs.append(_graph("5xx responses", specs["status-5xx"], "Sum", period, watched))
                 graphs.append(
-                    _graph("Latency p99", specs["latency"], "p99", period, watched, label="p99")
+                    _graph("Errors", specs["errors"], "Sum", period, watched, drawn=drawn)
+                )
+                graphs.append(
+                    _graph(
+                        "5xx responses", specs["status-5xx"], "Sum", period, watched, drawn=drawn
+                    )
+                )
+                graphs.append(
+                    _graph(
+                        "Latency p99",
+                        specs["latency"],
+                        "p99",
+                        period,
+                        watched,
+                        label="p99",
+                        drawn=drawn,
+                    )
                 )
                 numbers += [
                     _number("Errors", specs["errors"], "Sum", period),
@@ -435,11 +562,29 @@ def service_sections(
             for metric_filter in group.metric_filters:
                 spec = specs[metric_filter.name]
                 graphs.append(
-                    _graph(metric_filter.name, spec, "Sum", period, watched, label=spec.metric_name)
+                    _graph(
+                        metric_filter.name,
+                        spec,
+                        "Sum",
+                        period,
+                        watched,
+                        label=spec.metric_name,
+                        drawn=drawn,
+                    )
                 )
             if detector := anomaly_detector_name(blueprint, group):
                 graphs.append(_anomaly_graph(detector, group.name, settings.period))
-        if tracing:
+        # A static alarm on this service's filters that no graph matched gets its own graph.
+        names = {g.name for g in groups}
+        graphs += [
+            _alarm_graph(w)
+            for w in watched
+            if w.log_group in names
+            and w.alarm.type == "static"
+            and w.alarm.threshold is not None
+            and w.alarm.name not in drawn
+        ]
+        if tracing and groups:
             graphs.append(_trace_graph(f"{blueprint.prefix}-{unit}", settings.period))
         graphs += [_insight_widget(rule, settings.period) for rule in rules.get(unit, ())]
         widgets += numbers + graphs + logs
@@ -468,18 +613,92 @@ def _number(title: str, spec: MetricFilterSpec, stat: str, period: int) -> Widge
 # ------------------------------------------------------------------ alarms
 
 
-def alarm_sections(blueprint: Blueprint, naming: AlarmNaming) -> list[Section]:
-    """Return a section per top-level composite (with its tree), then the rest.
+AREA_SECURITY = "Security (CIS)"
+AREA_NETWORK = "Network"
+AREA_DELIVERY = "Event delivery (dead-letter queues)"
 
-    The log groups' log alarms are shown with the others (in their composite's
-    tree when a composite names them).
+
+def area_alarms(blueprint: Blueprint, naming: AlarmNaming) -> dict[str, list[str]]:
+    """Return the physical names of the alarms the areas create, by area title.
+
+    Those are the alarms besides ``alarms:``, log alarms and log anomaly alarms:
+    the CIS alarms of the audit trail, the flow logs' rejected SSH/RDP alarms, and
+    the dead-letter-queue alarms of every event delivery (``events:`` rules,
+    sign-in alerts, X-Ray Insights notifications, forwarded us-east-1 alarms),
+    named as each area names them. Only alarms in the blueprint's own stack and
+    Region: the us-east-1 forwarding stack's alarm is not on this Region's dashboard.
     """
+    out: dict[str, list[str]] = {}
+    audit = blueprint.audit_trail
+    cis = audit.cis if audit else None
+    if cis is not None:
+        selection = cis_controls.select_controls(
+            cis.standard,
+            disabled=cis.disabled,
+            overrides={k: v.to_override() for k, v in cis.overrides.items()},
+            claim_compliance=cis.claim_compliance,
+        )
+        out[AREA_SECURITY] = [naming.name(f"cis-{c.slug}") for c in selection.controls]
+    network = [
+        naming.name(entry.alarm_key())
+        for entry in blueprint.flow_logs
+        if entry.rejected_ssh_rdp_alarm is not None
+    ]
+    if network:
+        out[AREA_NETWORK] = network
+    delivery: list[str] = []
+    signin = audit is not None and audit.signin_alerts is not None
+    if signin:
+        delivery.append(naming.name(SIGNIN_UNDELIVERED))
+    events = blueprint.events
+    has_events = events is not None and bool(events.alerts or events.responses or events.schedules)
+    if events is not None and has_events:
+        if events.delivery.dead_letter_queues == "shared":
+            delivery.append(naming.name("events-undelivered"))
+        else:
+            delivery += [
+                naming.name(f"{item.name}-undelivered")
+                for kind in (events.alerts, events.responses, events.schedules)
+                for item in kind
+            ]
+    groups = blueprint.tracing.groups if blueprint.tracing else None
+    if groups is not None and groups.notify is not None and blueprint.service_names():
+        delivery.append(naming.name("tracing-insights-undelivered"))
+    forwarded = blueprint.needs_us_east_1_stack() and forwarded_alarm_topic(blueprint) is not None
+    if forwarded and not signin and not has_events:
+        # The forwarded alarms' notifications reuse a delivery when there is one.
+        delivery.append(naming.name("forwarded-alarms-undelivered"))
+    if delivery:
+        out[AREA_DELIVERY] = delivery
+    return out
+
+
+def alarm_sections(
+    blueprint: Blueprint,
+    naming: AlarmNaming,
+    *,
+    resource_alarms: Mapping[str, Sequence[str]] = {},
+) -> list[Section]:
+    """Return the sections of the alarm overview: every alarm the blueprint creates.
+
+    First a section per top-level composite of ``alarms:`` (with its tree), then the
+    alarms of ``alarms:`` and the log alarms under no composite, then a section per
+    service with its resources' alarms (``resource_alarms``: physical names by
+    service) and its log groups' anomaly alarms, then one per area
+    (:func:`area_alarms`: security / CIS, network, event delivery).
+    """
+    anomalies = {
+        key: group.unit()
+        for group in blueprint.log_groups
+        if (key := blueprint.log_anomaly_alarm_key(group)) is not None
+    }
     names = [a.name for a in blueprint.alarms] + blueprint.log_alarm_names()
+    known = {*names, *anomalies}
     children: dict[str, list[str]] = {}
     for alarm in blueprint.alarms:
         if alarm.type == "composite" and alarm.rule:
             refs = alarm_rules.references(alarm_rules.parse(alarm.rule))
-            children[alarm.name] = [r for r in refs if r in names]
+            children[alarm.name] = [r for r in refs if r in known]
     nested = {c for kids in children.values() for c in kids}
     sections: list[Section] = []
     covered: set[str] = set()
@@ -495,6 +714,18 @@ def alarm_sections(blueprint: Blueprint, naming: AlarmNaming) -> list[Section]:
     if rest:
         title = "Alarms under no composite" if sections else "Alarms"
         sections.append(Section(title, (_status(title, [naming.name(n) for n in rest]),)))
+    by_service: dict[str, list[str]] = {}
+    for service, physical in resource_alarms.items():
+        by_service.setdefault(service, []).extend(physical)
+    for key, service in anomalies.items():
+        if key not in covered:
+            by_service.setdefault(service, []).append(naming.name(key))
+    for service, physical in by_service.items():
+        if physical:
+            title = f"Service {service}"
+            sections.append(Section(title, (_status(title, physical),)))
+    for area, physical in area_alarms(blueprint, naming).items():
+        sections.append(Section(area, (_status(area, physical),)))
     return sections
 
 

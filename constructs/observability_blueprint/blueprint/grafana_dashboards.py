@@ -55,7 +55,7 @@ def grafana_dashboards(
     if settings.services:
         sections = service_sections(config, settings, region=region)
         dashboards += service_dashboards(
-            dict(zip(config.services(), sections, strict=True)),
+            dict(zip(config.service_names(), sections, strict=True)),
             names=names,
             start=settings.start,
             prometheus=prometheus_queries(config) if prometheus else None,
@@ -82,7 +82,7 @@ def prometheus_queries(config: Blueprint) -> dict[str, PrometheusQueries]:
         return {}
     return {
         service: service_queries(service, service_label=section.rules.service_label)
-        for service in config.services()
+        for service in config.service_names()
     }
 
 

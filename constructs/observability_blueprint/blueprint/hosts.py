@@ -12,6 +12,7 @@ from observability_blueprint.config.hosts import (
     Hosts,
 )
 from observability_blueprint.hosts.agent_association import AgentAssociation
+from observability_blueprint.hosts.compute_optimizer import EbsAutomationRule
 from observability_blueprint.hosts.host_identity import HostIdentity
 from observability_blueprint.hosts.vpc_endpoints import VpcEndpoints
 from observability_blueprint.logs.managed_log_group import ManagedLogGroup
@@ -34,6 +35,8 @@ class BuiltHosts:
     """Each fleet's agent parameter, document and association, by fleet name."""
     log_groups: dict[str, dict[str, ManagedLogGroup]] = field(default_factory=dict)
     """Each fleet's log groups, by fleet name, then source name."""
+    automation: EbsAutomationRule | None = None
+    """The Compute Optimizer automation rule on EBS volumes, when asked for."""
 
 
 def build_hosts(
@@ -122,6 +125,20 @@ def build_hosts(
             else None,
             agent_version=fleet.agent_version,
             log_groups=list(groups.values()),
+        )
+    if (automation := section.compute_optimizer_automation) is not None:
+        built.automation = EbsAutomationRule(
+            hosts,
+            "ComputeOptimizerAutomation",
+            schedule=automation.schedule,
+            actions=tuple(automation.actions),
+            rule_name=automation.rule_name(f"{name}-{stage}"),
+            timezone=automation.timezone,
+            window_minutes=automation.window_minutes,
+            regions=automation.regions,
+            tags=automation.tags,
+            status=automation.status,
+            description=automation.description,
         )
     return built
 

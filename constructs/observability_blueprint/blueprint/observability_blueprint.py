@@ -37,6 +37,7 @@ from observability_blueprint.blueprint.prometheus import (
     build_grafana,
     build_prometheus,
 )
+from observability_blueprint.blueprint.resources import BuiltService, build_resource_monitors
 from observability_blueprint.blueprint.tracing import BuiltTracing, build_tracing
 from observability_blueprint.config import alarms as cfg_alarms
 from observability_blueprint.config import blueprint as cfg
@@ -91,6 +92,8 @@ class ServiceUnit(Construct):
         self.insights: dict[str, LogGroupInsights] = {}
         """Field indexes, log alarms, scheduled queries and Contributor Insights rules,
         by log group name."""
+        self.resources: BuiltService | None = None
+        """The monitors of the AWS resources it runs on and its health alarm (``services:``)."""
 
 
 class ObservabilityBlueprint(Construct):
@@ -196,6 +199,20 @@ class ObservabilityBlueprint(Construct):
         if config.alarms:
             self._build_alarms()
 
+        if config.services:
+            for service in config.services:
+                if service.name not in self.services:
+                    self.services[service.name] = ServiceUnit(services, service.name)
+            built = build_resource_monitors(
+                self.services,
+                config,
+                naming=self.alarm_naming,
+                default_actions=self.default_actions("composite"),
+                topics={name: topic.topic for name, topic in self.topics.items()},
+            )
+            for name, result in built.items():
+                self.services[name].resources = result
+
         self.flow_logs: dict[str, VpcFlowLogs] = {}
         """VPC flow logs, by entry name."""
         if config.flow_logs:
@@ -278,7 +295,7 @@ class ObservabilityBlueprint(Construct):
             self.tracing = build_tracing(
                 self,
                 config.tracing,
-                services=config.services(),
+                services=config.service_names(),
                 prefix=config.prefix,
                 topics={name: topic.topic for name, topic in self.topics.items()},
                 alarm_naming=self.alarm_naming,
@@ -301,7 +318,7 @@ class ObservabilityBlueprint(Construct):
                 self,
                 config.prometheus,
                 prefix=config.prefix,
-                services=config.services(),
+                services=config.service_names(),
                 topics={name: topic.topic for name, topic in self.topics.items()},
                 encryption_key=self.key if config.prometheus.workspace.encrypted else None,
                 topic_key=self.key,

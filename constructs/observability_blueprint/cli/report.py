@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from observability_blueprint.rules import limits, prices
+from observability_blueprint.rules import compute_optimizer, limits, prices
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,7 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
             else "compliance (cdk-nag AwsSolutions): no unacknowledged findings"
         )
         lines.extend(f"  {f}" for f in findings)
+    lines.extend(compute_optimizer_reminders(reports))
     largest = max(reports, key=lambda r: r.template_bytes, default=None)
     if largest:
         lines.append(
@@ -158,3 +159,45 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
 
 def _percent(value: int, limit: int) -> str:
     return f"{100 * value / limit:.1f}%"
+
+
+def compute_optimizer_reminders(reports: list[StackReport]) -> list[str]:
+    """Return what to do outside CloudFormation for Compute Optimizer, and what its rules delete.
+
+    Enrollment is an API call that synthesis cannot check offline; an automation
+    rule needs Automation's own enrollment, and one that deletes volumes says so.
+    """
+    fleets = [
+        path
+        for r in reports
+        for path, resource in r.cost_items
+        if compute_optimizer.FLEET_METADATA in resource.get("Metadata", {})
+    ]
+    rules = [
+        (path, resource)
+        for r in reports
+        for path, resource in r.cost_items
+        if resource.get("Type") == "AWS::ComputeOptimizer::AutomationRule"
+    ]
+    lines: list[str] = []
+    if fleets:
+        lines.append(
+            f"compute optimizer: {len(fleets)} fleet(s) publish memory for it; enrollment cannot "
+            f"be checked offline: run `{compute_optimizer.ENROLLMENT_COMMAND}` once per account "
+            f"(add {compute_optimizer.ORGANIZATION_FLAG} from the management account)"
+        )
+    for path, resource in rules:
+        properties = resource.get("Properties", {})
+        lines.append(
+            f"compute optimizer automation rule {properties.get('Name', path)}: "
+            f"{', '.join(properties.get('RecommendedActionTypes', []))}; needs "
+            f"`{compute_optimizer.AUTOMATION_ENROLLMENT_COMMAND}` (not checked offline)"
+        )
+        if compute_optimizer.DELETES_VOLUMES_METADATA in resource.get("Metadata", {}) or (
+            "SnapshotAndDeleteUnattachedEbsVolume" in properties.get("RecommendedActionTypes", [])
+        ):
+            scope = "" if properties.get("Criteria") else " (no criteria: every Region, any tags)"
+            lines.append(
+                f"  DESTRUCTIVE: it deletes unattached EBS volumes after taking a snapshot{scope}"
+            )
+    return lines

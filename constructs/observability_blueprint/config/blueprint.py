@@ -59,6 +59,12 @@ from observability_blueprint.config.network import (
     network_problems,
 )
 from observability_blueprint.config.prometheus import Prometheus, prometheus_problems
+from observability_blueprint.config.services import (
+    PlannedResource,
+    Service,
+    plan_resources,
+    service_problems,
+)
 from observability_blueprint.config.tracing import Tracing, tracing_problems
 from observability_blueprint.rules import arns, cis_controls, limits, names
 from observability_blueprint.rules import log_alarms as log_alarm_rules
@@ -471,6 +477,10 @@ class Blueprint(StrictModel):
     managed scraper and ADOT collectors. Default: none."""
     grafana: Grafana | None = None
     """An Amazon Managed Grafana workspace. Default: none."""
+    services: list[Service] = []
+    """The AWS resources each service runs on (Lambda functions, queues, tables, APIs,
+    load balancers ...): AWS's recommended alarms on each, joined into the service's
+    health alarm. Default: none."""
 
     @field_validator("tags")
     @classmethod
@@ -742,7 +752,7 @@ class Blueprint(StrictModel):
         )
         if self.insights is not None:
             yield from log_intelligence.insights_section_problems(
-                self.insights, prefix=self.prefix, services=self.services()
+                self.insights, prefix=self.prefix, services=self.service_names()
             )
         yield from self._lambda_region_problems()
         if self.prometheus is not None:
@@ -756,7 +766,7 @@ class Blueprint(StrictModel):
                 ),
                 region=self.home_region,
                 account=self.env.account if self.env else None,
-                services=self.services(),
+                services=self.service_names(),
             )
         if self.grafana is not None:
             yield from grafana_problems(
@@ -767,7 +777,7 @@ class Blueprint(StrictModel):
         if self.tracing is not None:
             yield from tracing_problems(
                 self.tracing,
-                services=self.services(),
+                services=self.service_names(),
                 prefix=self.prefix,
                 topics=[t.name for t in self.notifications],
             )
@@ -784,7 +794,7 @@ class Blueprint(StrictModel):
         if self.dashboards is not None:
             yield from dashboard_problems(
                 self.dashboards,
-                services=self.services(),
+                services=self.service_names(),
                 fleets=[f.name for f in self.hosts.fleets] if self.hosts else [],
             )
         if self.events is not None:
@@ -797,6 +807,17 @@ class Blueprint(StrictModel):
         if self.hosts is not None:
             yield from hosts_problems(self.hosts, name=self.name, stage=self.stage)
         yield from self._physical_name_problems()
+        if self.services:
+            planned, found = plan_resources(self.services, region=self.home_region)
+            yield from found
+            yield from service_problems(
+                self.services,
+                planned=planned,
+                topics=[t.name for t in self.notifications],
+                naming=self.alarm_naming(),
+                region=self.home_region,
+                account=self.env.account if self.env else None,
+            )
         if self.audit_trail is not None:
             yield from audit_problems(self.audit_trail, topics=[t.name for t in self.notifications])
         yield from network_problems(
@@ -963,9 +984,20 @@ class Blueprint(StrictModel):
             if alerts.failures:
                 yield "audit_trail.signin_alerts.failures", f"{self.prefix}-sign-in-failures"
 
-    def services(self) -> list[str]:
-        """Return the service (unit) names, in the order they first appear."""
-        return list(dict.fromkeys(g.unit() for g in self.log_groups))
+    def service_names(self) -> list[str]:
+        """Return the service (unit) names, in the order they first appear: log groups'
+        first, then those only ``services:`` names."""
+        return list(
+            dict.fromkeys([*(g.unit() for g in self.log_groups), *(s.name for s in self.services)])
+        )
+
+    def planned_resources(self) -> list[PlannedResource]:
+        """Return every resource of ``services:`` with its identity and alarms.
+
+        Valid files only (the checks ran when the file was read).
+        """
+        planned, _ = plan_resources(self.services, region=self.home_region)
+        return planned
 
     def all_filters(self) -> list[tuple[str, MetricFilterSpec]]:
         """Return every metric filter of the blueprint with its log group's name."""

@@ -31,6 +31,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
+from observability_blueprint.rules import compute_optimizer as co
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules import names
 from observability_blueprint.rules import ssm_schedules as rules
@@ -59,6 +60,7 @@ from observability_blueprint.rules.host_defaults import (
     EndpointService,
 )
 from observability_blueprint.rules.log_groups import DEFAULT_RETENTION_DAYS
+from observability_blueprint.rules.time_zones import check_timezone
 
 ON_PREMISES_LOG_STREAM_NAME = "{hostname}"
 """Servers outside AWS have no instance id: their streams are named after the host."""
@@ -268,6 +270,11 @@ class Fleet(StrictModel):
     """Log files to collect, each into its own log group."""
     windows_events: list[HostEventLog] = []
     """Windows event logs to collect (Windows fleets)."""
+    compute_optimizer: bool = False
+    """Publish memory the way AWS Compute Optimizer reads it (Linux mem_used_percent;
+    Windows Memory Available MBytes and % Committed Bytes In Use; CWAgent namespace,
+    InstanceId dimension). Enrol the account separately: aws compute-optimizer
+    update-enrollment-status --status Active. Default: false."""
 
     def default_log_stream_name(self) -> str:
         """Return the stream name used when a log source names none."""
@@ -315,6 +322,7 @@ class Fleet(StrictModel):
             ),
             run_as_user=self.run_as_user,
             region=self.region,
+            compute_optimizer=self.compute_optimizer,
         )
 
     def physical_association_name(self, prefix: str) -> str:
@@ -348,6 +356,42 @@ class VpcEndpointSettings(StrictModel):
     """Create the S3 gateway endpoint (agent packages and command output)."""
 
 
+class EbsAutomation(StrictModel):
+    """A Compute Optimizer automation rule over EBS volumes (AWS::ComputeOptimizer::AutomationRule).
+
+    Acts in every Region where Compute Optimizer Automation runs unless ``regions``
+    narrows it, and needs Automation's own enrollment (see the README).
+    """
+
+    name: Annotated[str, checked(co.check_rule_name)] | None = None
+    """Rule name. Default: <name>-<stage>-ebs."""
+    actions: list[Literal["upgrade_volume_type", "snapshot_and_delete_unattached_volumes"]] = Field(
+        default=list(co.DEFAULT_ACTIONS), min_length=1
+    )
+    """upgrade_volume_type (previous-generation volumes become gp3 / io2) and, only when
+    listed, snapshot_and_delete_unattached_volumes, which DELETES volumes unattached for
+    32 days after a snapshot. Default: [upgrade_volume_type]."""
+    schedule: Annotated[str, checked(co.check_schedule)]
+    """Cron fields, at most once a day: minutes hours day_of_month month day_of_week
+    [year], such as '30 12 * * *'."""
+    timezone: Annotated[str, checked(check_timezone)] | None = None
+    """IANA time zone of the schedule. Default: UTC."""
+    window_minutes: Annotated[int, checked(co.check_window)] = co.DEFAULT_WINDOW_MINUTES
+    """Minutes in which a run may start actions, 60 to 1440. Default: 60."""
+    regions: list[str] = []
+    """Only volumes in these Regions. Default: every Region."""
+    tags: dict[str, list[str]] = {}
+    """Only volumes with one of these values of each tag key. Default: any volume."""
+    status: Literal["Active", "Inactive"] = "Active"
+    """Inactive keeps the rule without running it. Default: Active."""
+    description: Annotated[str, checked(co.check_description)] | None = None
+    """What the rule is for. Default: none."""
+
+    def rule_name(self, prefix: str) -> str:
+        """Return the rule's name: given, or ``<prefix>-ebs``."""
+        return self.name or f"{prefix}-ebs"
+
+
 class Hosts(StrictModel):
     """The CloudWatch agent on servers: fleets, their identity and network access."""
 
@@ -359,6 +403,8 @@ class Hosts(StrictModel):
     """Reach Systems Manager and CloudWatch from private subnets. Default: none."""
     fleets: list[Fleet] = []
     """Groups of servers sharing an agent configuration."""
+    compute_optimizer_automation: EbsAutomation | None = None
+    """A Compute Optimizer automation rule for EBS volumes. Default: none."""
 
 
 def hosts_problems(hosts: Hosts, *, name: str, stage: str) -> Iterator[Problem]:
@@ -389,6 +435,12 @@ def hosts_problems(hosts: Hosts, *, name: str, stage: str) -> Iterator[Problem]:
             [t.to_target() for t in fleet.targets], describe=_in_file_words
         ):
             yield Problem(f"{where}.{problem.location}", problem.message)
+        if fleet.compute_optimizer and fleet.mode == "onPremise":
+            yield Problem(
+                f"{where}.compute_optimizer",
+                "Compute Optimizer analyses EC2 instances only, and servers outside AWS have no "
+                "InstanceId: set compute_optimizer: false, or mode: ec2 or auto",
+            )
         if fleet.os == "linux" and fleet.windows_events:
             yield Problem(
                 f"{where}.windows_events",
@@ -428,6 +480,28 @@ def hosts_problems(hosts: Hosts, *, name: str, stage: str) -> Iterator[Problem]:
                         "blueprint creates one log group per source",
                     )
                 log_groups.setdefault(physical, at)
+    automation = hosts.compute_optimizer_automation
+    if automation is not None:
+        # The fields check themselves; what is left: the default name, Regions, tags and
+        # actions listed twice.
+        field_checked = {"schedule", "timezone", "window_minutes", "status", "description"}
+        if automation.name is not None:
+            field_checked.add("name")
+        for problem in co.rule_problems(
+            name=automation.rule_name(prefix),
+            actions=automation.actions,
+            schedule=automation.schedule,
+            timezone=automation.timezone,
+            window_minutes=automation.window_minutes,
+            status=automation.status,
+            regions=automation.regions,
+            tags=automation.tags,
+            description=automation.description,
+        ):
+            if problem.location not in field_checked:
+                yield Problem(
+                    f"hosts.compute_optimizer_automation.{problem.location}", problem.message
+                )
     endpoints = hosts.vpc_endpoints
     if endpoints is not None:
         if endpoints.s3_gateway and not endpoints.route_table_ids:

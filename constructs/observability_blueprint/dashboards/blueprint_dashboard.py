@@ -97,6 +97,11 @@ class BlueprintDashboard(Construct):
             return cloudwatch.SingleValueWidget(
                 title=widget.title, metrics=metrics, period=period, width=width, height=height
             )
+        axis = (
+            cloudwatch.YAxisProps(min=widget.y_min, label=widget.y_label or None)
+            if widget.y_min is not None or widget.y_label
+            else None
+        )
         return cloudwatch.GraphWidget(
             title=widget.title,
             left=metrics,
@@ -105,6 +110,8 @@ class BlueprintDashboard(Construct):
                 for t in widget.thresholds
             ]
             or None,
+            left_y_axis=axis,
+            region=widget.region,
             period=period,
             width=width,
             height=height,
@@ -164,26 +171,36 @@ def _metrics(widget: Widget) -> list[cloudwatch.IMetric]:
     period = Duration.seconds(widget.period) if widget.period else None
     for plotted in widget.metrics:
         if isinstance(plotted, PlotMetric):
-            metric = cloudwatch.Metric(
-                namespace=plotted.namespace,
-                metric_name=plotted.name,
-                dimensions_map=dict(plotted.dimensions) or None,
-                statistic=plotted.statistic,
-                label=plotted.label,
-                period=period,
-            )
+            metric = _metric(plotted, period, widget.region)
             if plotted.id is not None:
                 by_id[plotted.id] = metric
             out.append(metric)
             continue
         assert isinstance(plotted, PlotExpression)
         used = {i: m for i, m in by_id.items() if re.search(rf"\b{i}\b", plotted.expression)}
+        # Inputs of the expression alone: aws-cdk-lib lists them hidden ("visible": false).
+        used.update(
+            {m.id: _metric(m, period, widget.region) for m in plotted.inputs if m.id is not None}
+        )
         out.append(
             cloudwatch.MathExpression(
                 expression=plotted.expression,
                 label=plotted.label,
                 using_metrics=used,
                 period=period,
+                search_region=widget.region if "SEARCH(" in plotted.expression else None,
             )
         )
     return out
+
+
+def _metric(plotted: PlotMetric, period: Duration | None, region: str | None) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace=plotted.namespace,
+        metric_name=plotted.name,
+        dimensions_map=dict(plotted.dimensions) or None,
+        statistic=plotted.statistic,
+        label=plotted.label,
+        period=period,
+        region=region,
+    )

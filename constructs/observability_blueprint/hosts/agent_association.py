@@ -31,6 +31,7 @@ from observability_blueprint.rules.agent_config import (
     hashed_parameter_name,
     parameter_tier,
 )
+from observability_blueprint.rules.compute_optimizer import FLEET_METADATA
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.host_defaults import (
     DEFAULT_COMPLIANCE_SEVERITY,
@@ -222,6 +223,12 @@ class AgentAssociation(Construct):
                 if mode in AGENT_MODES
                 else f"{mode!r} is not a mode; use {', '.join(AGENT_MODES)}"
             ),
+            "config.compute_optimizer": (
+                "Compute Optimizer analyses EC2 instances only, and servers outside AWS have no "
+                "InstanceId: set compute_optimizer=False, or mode 'ec2' or 'auto'"
+                if config.compute_optimizer and mode == "onPremise"
+                else None
+            ),
         }
         # Values only known at deploy time (tokens) are left to CloudFormation.
         literal = {
@@ -267,6 +274,10 @@ class AgentAssociation(Construct):
             description=f"CloudWatch agent configuration ({config.os}), made by {at}",
         )
         """The SSM parameter holding the configuration."""
+        if config.compute_optimizer:
+            parameter = self.parameter.node.default_child
+            assert isinstance(parameter, ssm.CfnParameter)
+            parameter.add_metadata(FLEET_METADATA, config.os)
         parameters: dict[str, list[str]] = {
             "mode": [mode],
             "optionalConfigurationSource": ["ssm"],

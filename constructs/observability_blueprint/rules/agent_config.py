@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from observability_blueprint.rules import compute_optimizer as co
 from observability_blueprint.rules import limits
 from observability_blueprint.rules import log_groups as log_group_rules
 from observability_blueprint.rules.agent_metrics import (
@@ -299,6 +300,13 @@ class AgentConfig:
     fleet
         Adds the dimension ``Fleet=<this>`` to every metric, so the host dashboard
         finds a tagged fleet's instances with a SEARCH expression. Default: none.
+    compute_optimizer
+        Publish memory the way AWS Compute Optimizer reads it: the memory metrics
+        it reads on this OS are collected whatever ``metrics`` says (Linux
+        ``mem_used_percent``; Windows ``Memory Available MBytes`` and ``Memory %
+        Committed Bytes In Use``), and a setting that would hide them from it
+        (no ``InstanceId`` appended, no ``[InstanceId]`` aggregation) is a
+        problem. Default: False.
     """
 
     os: OperatingSystem = "linux"
@@ -313,14 +321,20 @@ class AgentConfig:
     run_as_user: str | None = None
     region: str | None = None
     fleet: str | None = None
+    compute_optimizer: bool = False
 
     # ------------------------------------------------------------- metrics
 
     def metric_keys(self) -> tuple[str, ...]:
         """Return the known metrics chosen, as table keys in table order."""
         if self.metrics is None:
-            return default_metrics(self.os)
-        chosen = {resolve_metric(name, self.os) for name in self.metrics}
+            chosen = set(default_metrics(self.os))
+        else:
+            chosen = {resolve_metric(name, self.os) for name in self.metrics}
+        if self.compute_optimizer:
+            # Opting in is asking for memory: added, not a problem, so a fleet that
+            # lists only CPU still gives Compute Optimizer what it needs.
+            chosen |= set(COMPUTE_OPTIMIZER_METRICS[self.os])
         return tuple(m.key for m in HOST_METRICS if m.key in chosen and m.on(self.os))
 
     def published_metric_names(self) -> tuple[str, ...]:
@@ -359,6 +373,8 @@ class AgentConfig:
                     )
                 )
         problems += self._aggregation_problems()
+        if self.compute_optimizer:
+            problems += self._compute_optimizer_problems()
         if self.os == "windows" and self.run_as_user is not None:
             problems.append(
                 Problem("run_as_user", "run_as_user applies to Linux only; remove it on Windows")
@@ -406,6 +422,28 @@ class AgentConfig:
                         + (f"; did you mean {hint!r}?" if hint else "")
                         + f" Known: {', '.join(allowed)}",
                     )
+
+    def _compute_optimizer_problems(self) -> Iterator[Problem]:
+        # The namespace (CWAgent) and the metric names are not settings of a fleet,
+        # so only the dimensions can hide memory from Compute Optimizer. Settings the
+        # user wrote that contradict it are problems rather than silently changed, so
+        # the file says what the agent publishes; the defaults satisfy it.
+        # https://docs.aws.amazon.com/compute-optimizer/latest/ug/ec2-metrics-analyzed.html
+        instance = co.INSTANCE_DIMENSION
+        if instance not in self.append_dimensions:
+            yield Problem(
+                "append_dimensions",
+                f"{list(self.append_dimensions)!r} leaves out {instance}; Compute Optimizer "
+                f"reads memory only from {co.MEMORY_NAMESPACE} metrics with the {instance} "
+                f"dimension (compute_optimizer: true): add {instance}",
+            )
+        if (instance,) not in self.aggregation_dimensions:
+            yield Problem(
+                "aggregation_dimensions",
+                f"{[list(s) for s in self.aggregation_dimensions]!r} has no [{instance}] set; "
+                f"Compute Optimizer reads memory per instance, as AWS's example configuration "
+                f"publishes it ({instance} as the only dimension): add [{instance}]",
+            )
 
     def warnings(self) -> list[Problem]:
         """Return what the agent would do although it accepts it: log files that hold
@@ -565,6 +603,12 @@ class AgentConfig:
 
 _WINDOWS_SECTIONS: Final = frozenset(m.windows.section for m in HOST_METRICS if m.windows)
 
+COMPUTE_OPTIMIZER_METRICS: Final[Mapping[OperatingSystem, tuple[str, ...]]] = {
+    "linux": ("memory_used_percent",),
+    "windows": ("memory_available_mb", "memory_used_percent"),
+}
+"""Table keys of the memory metrics Compute Optimizer reads, per OS (its order of preference)."""
+
 
 def _on(metric: AgentMetric, os: OperatingSystem) -> OsMetric:
     os_metric = metric.on(os)
@@ -573,6 +617,11 @@ def _on(metric: AgentMetric, os: OperatingSystem) -> OsMetric:
 
 
 def default_metrics(os: OperatingSystem) -> tuple[str, ...]:
+    """Return the metrics collected on ``os`` when a fleet names none, in table order."""
+    return tuple(m.key for m in HOST_METRICS if m.on(os) is not None and m.default)
+
+
+def known_metrics(os: OperatingSystem) -> tuple[str, ...]:
     """Return every metric the shared table has for ``os``, in table order."""
     return tuple(m.key for m in HOST_METRICS if m.on(os) is not None)
 
@@ -604,12 +653,12 @@ def check_metric(name: str, os: OperatingSystem) -> str | None:
         return (
             f"{cut(name)!r} is not a metric the blueprint's agent table knows"
             + (f"; did you mean {hint!r}?" if hint else ";")
-            + f" Known on {os.capitalize()}: {', '.join(default_metrics(os))}"
+            + f" Known on {os.capitalize()}: {', '.join(known_metrics(os))}"
         )
     if BY_KEY[key].on(os) is None:
         return (
             f"{cut(name)!r} has no {os.capitalize()} equivalent in the agent table; remove it or "
-            f"use one of {', '.join(default_metrics(os))}"
+            f"use one of {', '.join(known_metrics(os))}"
         )
     return None
 

@@ -69,6 +69,9 @@ class AgentMetric:
     linux: OsMetric | None
     windows: OsMetric | None
     aliases: tuple[str, ...] = field(default=())
+    default: bool = True
+    """Collected when a fleet names no metrics; False: only when asked for (or needed,
+    such as Compute Optimizer's Windows memory counter)."""
 
     def on(self, os: OperatingSystem) -> OsMetric | None:
         """Return how ``os`` collects this metric, or None when it has no equivalent."""
@@ -102,6 +105,15 @@ HOST_METRICS: Final[tuple[AgentMetric, ...]] = (
         _linux("mem", "mem_used_percent"),
         # Committed bytes count the page file too: not the memory in use.
         _windows("Memory", "% Committed Bytes In Use", title="Memory committed %"),
+    ),
+    AgentMetric(
+        "memory_available_mb",
+        "Memory available (MB)",
+        "Megabytes",
+        None,
+        # What Compute Optimizer prefers on Windows (compute_optimizer: true adds it).
+        _windows("Memory", "Available MBytes"),
+        default=False,
     ),
     AgentMetric(
         "cpu_active_percent",

@@ -43,11 +43,17 @@ class PlotMetric:
 
 @dataclass(frozen=True)
 class PlotExpression:
-    """A metric-math or SEARCH expression on a graph."""
+    """A metric-math or SEARCH expression on a graph.
+
+    ``inputs`` are metrics only the expression uses (named by their ``id``): they
+    are not drawn themselves. An expression may also name a :class:`PlotMetric`
+    drawn on the same graph by its ``id`` (an anomaly band does).
+    """
 
     expression: str
     label: str
     id: str | None = None
+    inputs: tuple[PlotMetric, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,71 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Series:
+    """What one line of a graph, or one alarm, measures.
+
+    ``dimensions`` are (name, value) pairs sorted by name; a value of None stands
+    for every value of that dimension (a SEARCH expression over it draws one line
+    per value). ``period`` is in seconds.
+    """
+
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str | None], ...]
+    statistic: str
+    period: int
+
+
+def normal_statistic(statistic: str) -> str:
+    """Return a statistic as CloudWatch means it: ``P99.0`` and ``p99`` are one statistic."""
+    head, _, rest = statistic.partition("(")
+    if len(head) > 1 and head[0] in "pP" and head[1:].replace(".", "", 1).isdigit():
+        number = float(head[1:])
+        return f"p{number:g}" + (f"({rest}" if rest else "")
+    return statistic
+
+
+def threshold_mismatch(alarm: Series, graph: Series) -> str | None:
+    """Return why an alarm's threshold must not be drawn on a graph line, or None.
+
+    A threshold is a value of the alarm's series: of its metric, with its dimension
+    values, its statistic and its period. On a line of another statistic (p50 against
+    p99) or another period (a Sum over 60 s against a Sum over 300 s, five times
+    larger) it is a line at the wrong height, so it is drawn only where all five are
+    equal. A SEARCH line (a dimension without value) matches any value of it.
+    """
+    if (alarm.namespace, alarm.metric) != (graph.namespace, graph.metric):
+        return (
+            f"metric {alarm.namespace} {alarm.metric} is not the graph's "
+            f"{graph.namespace} {graph.metric}"
+        )
+    names = [name for name, _ in alarm.dimensions]
+    if sorted(names) != sorted(name for name, _ in graph.dimensions) or any(
+        value is not None and dict(alarm.dimensions).get(name) != value
+        for name, value in graph.dimensions
+    ):
+        return f"dimensions {_dims(alarm.dimensions)} are not the graph's {_dims(graph.dimensions)}"
+    if normal_statistic(alarm.statistic) != normal_statistic(graph.statistic):
+        return f"statistic {alarm.statistic} is not the graph's {graph.statistic}"
+    if alarm.period != graph.period:
+        return f"period {alarm.period} s is not the graph's {graph.period} s"
+    return None
+
+
+def _dims(dimensions: Sequence[tuple[str, str | None]]) -> str:
+    if not dimensions:
+        return "(none)"
+    return ", ".join(f"{name}={'*' if value is None else value}" for name, value in dimensions)
+
+
+@dataclass(frozen=True)
 class Widget:
     """One widget of a planned dashboard.
 
     Only the fields of its kind are used: ``markdown`` for text, ``metrics`` and
-    ``thresholds`` for graphs and single values, ``alarms`` (alarm names) for alarm
+    ``thresholds`` for graphs and single values (a graph's left y-axis starts at
+    ``y_min`` when set, zero for counts, and is labelled ``y_label``; ``region``
+    draws metrics of another Region than the dashboard's), ``alarms`` (alarm names) for alarm
     status, ``log_groups`` and ``query`` for Logs Insights, ``insight_rule`` (a
     Contributor Insights rule name) and ``contributors`` for an insight widget: a
     metric widget whose properties name the rule (``"insightRule": {"ruleName": ...,
@@ -84,14 +150,19 @@ class Widget:
     period: int | None = None
     insight_rule: str = ""
     contributors: int = INSIGHT_CONTRIBUTORS_DEFAULT
+    y_min: float | None = None
+    y_label: str = ""
+    region: str | None = None
 
     @property
     def metric_count(self) -> int:
         """Metrics the widget counts towards the dashboard's limit.
 
-        An insight widget counts as one: its rule's series are drawn like a metric's.
+        An insight widget counts as one: its rule's series are drawn like a metric's;
+        an expression's inputs count, as the dashboard body lists them.
         """
-        return len(self.metrics) + (1 if self.kind == "insight" else 0)
+        inputs = sum(len(m.inputs) for m in self.metrics if isinstance(m, PlotExpression))
+        return len(self.metrics) + inputs + (1 if self.kind == "insight" else 0)
 
 
 @dataclass(frozen=True)
@@ -111,7 +182,7 @@ class DashboardPlan:
     name: str
     rows: tuple[tuple[Widget, ...], ...]
     start: str = "-PT3H"
-    period_override: Literal["auto", "inherit"] = "auto"
+    period_override: Literal["auto", "inherit"] = "inherit"
     links: tuple[str, ...] = field(default=())
 
     @property
@@ -286,6 +357,8 @@ def estimate_body_bytes(plan: DashboardPlan) -> int:
         total += 240 + 2 * (len(widget.title) + len(widget.markdown) + len(widget.query))
         total += 120 + len(widget.insight_rule) if widget.kind == "insight" else 0
         total += sum(60 + 2 * len(repr(metric)) for metric in widget.metrics)
+        total += 40 + len(widget.y_label) if widget.y_min is not None or widget.y_label else 0
+        total += 30 if widget.region else 0
         total += sum(90 + len(alarm) for alarm in widget.alarms)
         total += sum(40 + len(group) for group in widget.log_groups)
         total += 60 * len(widget.thresholds)
