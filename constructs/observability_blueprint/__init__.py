@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         ObservabilityBlueprint,
         ServiceUnit,
     )
+    from observability_blueprint.blueprint.regional import RegionalMonitorsStack
     from observability_blueprint.blueprint.stacks import (
         BlueprintStack,
         DashboardsStack,
@@ -140,7 +141,7 @@ if TYPE_CHECKING:
         dynamodb_contributor_insights_command,
         json_access_log_rules,
     )
-    from observability_blueprint.rules.dashboard_model import DashboardPlan
+    from observability_blueprint.rules.dashboard_model import DashboardPlan, PatternVariable
     from observability_blueprint.rules.errors import BlueprintError, Problem
     from observability_blueprint.rules.event_patterns import EventExamples
     from observability_blueprint.rules.event_schedules import (
@@ -289,6 +290,7 @@ _EXPORTS: dict[str, str] = {
     "ParseKeyValue": "rules.transformers",
     "ParseToOCSF": "rules.transformers",
     "PatternExamples": "rules.metric_filters",
+    "PatternVariable": "rules.dashboard_model",
     "Permission": "rules.event_schedules",
     "PrefixNaming": "rules.alarm_settings",
     "Problem": "rules.errors",
@@ -299,6 +301,7 @@ _EXPORTS: dict[str, str] = {
     "PrometheusSource": "grafana",
     "PrometheusWorkspace": "prometheus",
     "PushResult": "grafana",
+    "RegionalMonitorsStack": "blueprint.regional",
     "RejectedRemoteAccessAlarm": "network",
     "RenameKey": "rules.transformers",
     "RenameKeys": "rules.transformers",
@@ -443,6 +446,7 @@ __all__ = [
     "ParseKeyValue",
     "ParseToOCSF",
     "PatternExamples",
+    "PatternVariable",
     "Permission",
     "PrefixNaming",
     "Problem",
@@ -453,6 +457,7 @@ __all__ = [
     "PrometheusSource",
     "PrometheusWorkspace",
     "PushResult",
+    "RegionalMonitorsStack",
     "RejectedRemoteAccessAlarm",
     "RenameKey",
     "RenameKeys",

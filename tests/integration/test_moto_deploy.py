@@ -71,6 +71,7 @@ def _log_groups(region: str) -> dict[str, dict[str, Any]]:
 
 def test_every_stack_is_created_with_every_resource_it_keeps(deployment: Any) -> None:
     assert sorted(s.name for s in deployment.stacks) == [
+        "payments-prod-monitors-us-east-1",
         "payments-prod-observability",
         "payments-prod-observability-us-east-1",
         "shop-dev-observability",
@@ -261,11 +262,11 @@ def test_lambda_targets_let_their_rules_invoke_them(deployment: Any) -> None:
 # receives them; the rest in eu-west-1.
 
 
-def _alarm_event(alarm: str, region: str = "eu-west-1") -> dict[str, Any]:
+def _alarm_event(alarm: str, region: str = "eu-west-1", state: str = "ALARM") -> dict[str, Any]:
     return event_entry(
         "aws.cloudwatch",
         "CloudWatch Alarm State Change",
-        {"alarmName": alarm, "state": {"value": "ALARM", "reason": "Threshold Crossed"}},
+        {"alarmName": alarm, "state": {"value": state, "reason": "Threshold Crossed"}},
         Resources=[f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:{alarm}"],
     )
 
@@ -297,6 +298,18 @@ EXTRA_EVENTS: dict[str, dict[str, Any]] = {
     ),
     "forwarding-alarm-arrived": _alarm_event(
         "payments-prod-us-east-1-forwarding-undelivered", region="us-east-1"
+    ),
+    # The web service's health alarm in the us-east-1 monitors stack (its CloudFront
+    # distribution): forwarded home, where a rule per state notifies the web topics.
+    "web-health-alarm": _alarm_event("payments-prod-web-health-us-east-1", region="us-east-1"),
+    "web-health-alarm-arrived": _alarm_event(
+        "payments-prod-web-health-us-east-1", region="us-east-1"
+    ),
+    "web-health-ok-arrived": _alarm_event(
+        "payments-prod-web-health-us-east-1", region="us-east-1", state="OK"
+    ),
+    "web-health-insufficient-data-arrived": _alarm_event(
+        "payments-prod-web-health-us-east-1", region="us-east-1", state="INSUFFICIENT_DATA"
     ),
     "asg-launch-failed": event_entry(
         "aws.autoscaling",
@@ -484,6 +497,7 @@ def test_events_reach_the_deployed_rules_as_the_offline_matcher_and_the_files_sa
     assert sorted((r.region, r.name, bus) for r, bus in forwarders) == [
         ("us-east-1", "payments-prod-forward-alarms", "eu-west-1"),
         ("us-east-1", "payments-prod-forward-signin", "eu-west-1"),
+        ("us-east-1", "payments-prod-monitors-forward-health", "eu-west-1"),
     ]
     examples = _example_events(deployment)
     events = _labelled({**EXTRA_EVENTS, **{k: v[1] for k, v in examples.items()}})
@@ -526,6 +540,12 @@ def test_events_reach_the_deployed_rules_as_the_offline_matcher_and_the_files_sa
     # The us-east-1 alarm's state change reaches the home rule that notifies the topic.
     assert arrived[("us-east-1", "payments-prod-forward-alarms")] == {"forwarding-alarm"}
     assert arrived[("eu-west-1", "payments-prod-forwarded-alarm")] == {"forwarding-alarm-arrived"}
+    # So does the health alarm of the web service's CloudFront distribution, per state.
+    assert arrived[("us-east-1", "payments-prod-monitors-forward-health")] == {"web-health-alarm"}
+    for state in ("alarm", "ok", "insufficient-data"):
+        assert arrived[("eu-west-1", f"payments-prod-web-health-{state}")] == {
+            f"web-health-{state}-arrived"
+        }
     # The alarm response matches its alarm by the ARN CloudWatch gives it.
     response = ("eu-west-1", "payments-prod-ledger-restart-on-failure")
     assert arrived[response] == {"ledger-host-status-alarm"}

@@ -87,6 +87,8 @@ def test_only_the_listed_attributes_of_stripped_resources_are_read(
     used = set().union(*(s.stand_ins for s in stripped_examples.values()))
     assert used == {
         ("AWS::Events::Rule", "AWS::CloudWatch::Alarm", "Arn"),  # on_alarm responses, runbooks
+        # A regional stack forwards its health alarms' state changes home.
+        ("AWS::Events::Rule", "AWS::CloudWatch::CompositeAlarm", "Arn"),
         ("AWS::Lambda::Permission", "AWS::CloudWatch::Alarm", "Arn"),  # alarm -> Lambda
         ("AWS::Lambda::Permission", "AWS::CloudWatch::CompositeAlarm", "Arn"),
         # The Prometheus workspace: remote-write and query grants, the collectors'

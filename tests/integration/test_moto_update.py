@@ -45,6 +45,8 @@ ACCOUNT = "111122223333"
 REGIONS = ("eu-west-1", "us-east-1")
 SMALL, FULL = "shop-dev-observability", "payments-prod-observability"
 US_EAST_1 = "payments-prod-observability-us-east-1"
+MONITORS = "payments-prod-monitors-us-east-1"
+"""The CloudFront distribution's alarms: its metrics are in us-east-1 only."""
 
 
 def _change_small(data: dict[str, Any]) -> None:
@@ -258,17 +260,19 @@ def _alarm_names(template: dict[str, Any]) -> set[str]:
 def test_the_changed_stacks_are_updated_and_the_other_one_is_left_alone(
     created: World, updated: Updated
 ) -> None:
-    assert created.stacks == dict.fromkeys([SMALL, FULL, US_EAST_1], "CREATE_COMPLETE")
+    assert created.stacks == dict.fromkeys([SMALL, FULL, US_EAST_1, MONITORS], "CREATE_COMPLETE")
     assert updated.world.stacks == {
         SMALL: "UPDATE_COMPLETE",
         FULL: "UPDATE_COMPLETE",
-        # Nothing it holds changed: the template is the same, and `cdk deploy` skips it.
+        # Nothing they hold changed: the template is the same, and `cdk deploy` skips it.
         US_EAST_1: "CREATE_COMPLETE",
+        MONITORS: "CREATE_COMPLETE",
     }
     assert {name: u.updated for name, u in updated.stacks.items()} == {
         SMALL: True,
         FULL: True,
         US_EAST_1: False,
+        MONITORS: False,
     }
     for name, update in updated.stacks.items():
         # What the stack holds now is what the changed template has (less what is stripped).
@@ -426,7 +430,7 @@ def test_alarm_dashboards_drop_the_removed_alarm_and_show_the_added_one(
 def test_deleting_the_updated_stacks_keeps_what_the_files_retain(
     updated: Updated, deleted: World
 ) -> None:
-    assert deleted.stacks == dict.fromkeys([SMALL, FULL, US_EAST_1], "DELETE_COMPLETE")
+    assert deleted.stacks == dict.fromkeys([SMALL, FULL, US_EAST_1, MONITORS], "DELETE_COMPLETE")
     # What the templates retain: log groups (but one), keys, queues, buckets.
     retained = {
         (resource["Type"], resource.get("DeletionPolicy"))

@@ -250,6 +250,7 @@ EXPECTED_FILTERS = {
             "LogMetrics": 15,  # audit_trail.cis, nothing disabled
         },
         "payments-prod-observability-us-east-1": {},
+        "payments-prod-monitors-us-east-1": {},
     },
 }
 

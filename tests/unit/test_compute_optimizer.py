@@ -272,6 +272,11 @@ def test_the_destructive_action_is_named_and_marked() -> None:
             "Stack/Ebs.regions[0]: 'Ireland' is not an AWS Region; use a name such as eu-west-1",
         ),
         (
+            {"regions": ["eu-west-1", "eu-west-1"]},
+            "Stack/Ebs.regions[1]: 'eu-west-1' is listed already at regions[0]; list each "
+            "Region once",
+        ),
+        (
             {"actions": ("delete_volumes",)},
             "Stack/Ebs.actions[0]: 'delete_volumes' is not an EBS action; use "
             "upgrade_volume_type, snapshot_and_delete_unattached_volumes",

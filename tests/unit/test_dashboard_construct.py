@@ -16,6 +16,7 @@ from aws_cdk.assertions import Template
 
 from observability_blueprint import BlueprintDashboard, BlueprintError, DashboardPlan
 from observability_blueprint.rules.dashboard_model import (
+    PatternVariable,
     PlotExpression,
     PlotMetric,
     Threshold,
@@ -381,3 +382,149 @@ def test_axis_region_and_expression_inputs_in_the_body() -> None:
 def test_a_graph_without_axis_settings_has_no_y_axis(built: Built) -> None:
     errors = next(w for w in built.widgets() if w["properties"].get("title") == "Errors")
     assert "yAxis" not in errors["properties"] or errors["properties"]["yAxis"] == {}
+
+
+# ------------------------------------------------------------- variables
+
+
+def _variable(**changes: Any) -> PatternVariable:
+    fields: dict[str, Any] = {
+        "id": "service",
+        "pattern": "__service__",
+        "values": ("api", "orders"),
+        "label": "Service",
+    }
+    return PatternVariable(**{**fields, **changes})
+
+
+SWITCHED = Widget(
+    kind="graph",
+    title="Errors",
+    width=24,
+    height=6,
+    period=300,
+    metrics=(
+        PlotExpression(
+            "SEARCH('{shop-dev/__service__,Service} MetricName=\"Errors\"', 'Sum', 300)", "Errors"
+        ),
+    ),
+)
+
+
+def test_a_pattern_variable_in_the_body() -> None:
+    _, stack = new_stack(env=ENV)
+    plan = DashboardPlan(
+        key="service",
+        name="shop-dev-service",
+        rows=((SWITCHED,),),
+        variables=(_variable(values=("api", "orders", "billing"), default="orders"),),
+    )
+    BlueprintDashboard(stack, "Service", plan=plan)
+    [resource] = Template.from_stack(stack).find_resources("AWS::CloudWatch::Dashboard").values()
+    parts = resource["Properties"]["DashboardBody"]["Fn::Join"][1]
+    body = json.loads("".join(p if isinstance(p, str) else "REGION" for p in parts))
+    assert "__service__" in body["widgets"][0]["properties"]["metrics"][0][0]["expression"]
+    assert body["variables"] == [
+        {
+            "type": "pattern",
+            "pattern": "__service__",
+            "inputType": "select",
+            "id": "service",
+            "label": "Service",
+            "defaultValue": "orders",
+            "values": [{"value": "api"}, {"value": "orders"}, {"value": "billing"}],
+        }
+    ]
+
+
+def test_the_default_is_the_first_value_and_the_label_optional() -> None:
+    _, stack = new_stack(env=ENV)
+    plan = DashboardPlan(
+        key="service", name="shop-dev-service", rows=(), variables=(_variable(label=""),)
+    )
+    BlueprintDashboard(stack, "Service", plan=plan)
+    [resource] = Template.from_stack(stack).find_resources("AWS::CloudWatch::Dashboard").values()
+    [variable] = json.loads(resource["Properties"]["DashboardBody"])["variables"]
+    assert variable["defaultValue"] == "api"
+    assert "label" not in variable
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            (_variable(id="the service"),),
+            "Test/Dashboard.variables[0].id: 'the service' is not a variable id; use 1 to 32 "
+            "letters, digits, '-' and '_'",
+        ),
+        (
+            (_variable(id="s" * 33),),
+            f"Test/Dashboard.variables[0].id: '{'s' * 33}' is not a variable id; use 1 to 32 "
+            "letters, digits, '-' and '_'",
+        ),
+        (
+            (_variable(), _variable()),
+            "Test/Dashboard.variables[1].id: 'service' is the id of another variable; use another",
+        ),
+        (
+            (_variable(label="The service whose graphs to show"),),
+            "Test/Dashboard.variables[0].label: 'The service whose graphs to show' is 32 "
+            "characters; a variable label takes at most 30",
+        ),
+        (
+            (_variable(pattern=""),),
+            "Test/Dashboard.variables[0].pattern: '' replaces nothing; give the text to replace",
+        ),
+        (
+            (_variable(values=()),),
+            "Test/Dashboard.variables[0].values: 0 values; a variable takes 1 to 500",
+        ),
+        (
+            (_variable(values=tuple(f"s{i}" for i in range(501))),),
+            "Test/Dashboard.variables[0].values: 501 values; a variable takes 1 to 500",
+        ),
+        (
+            (_variable(values=("api", "x" * 256)),),
+            f"Test/Dashboard.variables[0].values[1]: '{'x' * 77}...' is 256 characters; a value "
+            "takes 1 to 255",
+        ),
+        (
+            (_variable(default="billing"),),
+            "Test/Dashboard.variables[0].default: 'billing' is not one of the values; choose one "
+            "of: api, orders",
+        ),
+        (
+            tuple(_variable(id=f"v{i}") for i in range(26)),
+            "Test/Dashboard.variables: 26 variables; a dashboard takes at most 25",
+        ),
+    ],
+    ids=[
+        "id with a space",
+        "id of 33",
+        "same id twice",
+        "label of 32",
+        "empty pattern",
+        "no values",
+        "501 values",
+        "value of 256",
+        "default not a value",
+        "26 variables",
+    ],
+)
+def test_bad_variables_are_refused(variables: tuple[PatternVariable, ...], message: str) -> None:
+    _, stack = new_stack()
+    plan = DashboardPlan(key="k", name="shop-dev-k", rows=(), variables=variables)
+    with pytest.raises(BlueprintError, match=f"^{re.escape(message)}$"):
+        BlueprintDashboard(stack, "Dashboard", plan=plan)
+
+
+def test_limits_of_variables_are_accepted() -> None:
+    _, stack = new_stack()
+    variables = (
+        _variable(id="s" * 32, label="L" * 30, values=tuple(f"{i:0255}" for i in range(500))),
+        *(_variable(id=f"v{i}") for i in range(24)),
+    )
+    plan = DashboardPlan(key="k", name="shop-dev-k", rows=(), variables=variables)
+    BlueprintDashboard(stack, "Dashboard", plan=plan)
+    [resource] = Template.from_stack(stack).find_resources("AWS::CloudWatch::Dashboard").values()
+    assert len(json.loads(resource["Properties"]["DashboardBody"])["variables"]) == 25

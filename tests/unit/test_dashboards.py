@@ -491,6 +491,8 @@ def test_every_dashboard_metric_exists(examples: dict[str, Synthesized], example
     }
     aws |= {
         ("AWS/ApplicationELB", "ActiveConnectionCount"),
+        ("AWS/CloudFront", "CacheHitRate"),
+        ("AWS/CloudFront", "Requests"),
         ("AWS/DynamoDB", "ConsumedReadCapacityUnits"),
         ("AWS/DynamoDB", "ConsumedWriteCapacityUnits"),
         ("AWS/Kinesis", "GetRecords.Latency"),
@@ -819,3 +821,320 @@ def test_graphs_keep_their_period_so_threshold_lines_stay_true(
     plans = plan_dashboards(examples["examples/full.yaml"].config, region="r")
     assert plans
     assert {plan.period_override for plan in plans} == {"inherit"}
+
+
+# ------------------------------------------------------ one service at a time
+
+
+def _switchable(**extra: Any) -> Blueprint:
+    """Two services in the default namespace, one in its own, one without structured logs."""
+    return Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [
+                {"name": "api", "structured_logs": {}},
+                {"name": "orders", "structured_logs": {}},
+                {"name": "legacy", "structured_logs": {"namespace": "Shop/Legacy"}},
+                {"name": "worker"},
+            ],
+            **extra,
+        }
+    )
+
+
+def _one_service(
+    blueprint: Blueprint, resource_alarms: dict[str, list[str]] | None = None
+) -> DashboardPlan:
+    plans = plan_dashboards(
+        blueprint, region="eu-west-1", resources={}, resource_alarms=resource_alarms or {}
+    )
+    [plan] = [p for p in plans if p.key == "service"]
+    return plan
+
+
+def _texts(widget: Widget) -> list[str]:
+    """Every text of a widget the dashboard's JSON carries (a pattern variable reaches all)."""
+    expressions = [m.expression for m in widget.metrics if isinstance(m, PlotExpression)]
+    return [widget.title, widget.markdown, *expressions, *widget.alarms, *widget.log_groups]
+
+
+def test_services_in_the_default_namespace_are_offered() -> None:
+    from observability_blueprint.blueprint.dashboard_plan import switchable_services
+
+    # legacy publishes into Shop/Legacy: no pattern on shop-dev/<service> reaches it;
+    # worker has no structured logs at all.
+    assert switchable_services(_switchable()) == (["api", "orders"], ["legacy"])
+
+
+def test_an_explicit_default_namespace_is_offered_too() -> None:
+    from observability_blueprint.blueprint.dashboard_plan import switchable_services
+
+    blueprint = Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [
+                {"name": "api", "structured_logs": {"namespace": "shop-dev/api"}},
+                {"name": "orders", "structured_logs": {"namespace": "shop-dev/api"}},
+            ],
+        }
+    )
+    # orders writes into api's namespace: switching to "orders" would find nothing.
+    assert switchable_services(blueprint) == (["api"], ["orders"])
+
+
+def test_the_one_service_dashboard_and_its_variable() -> None:
+    from observability_blueprint.rules.dashboard_model import PatternVariable
+
+    plan = _one_service(_switchable())
+    assert plan.name == "shop-dev-eu-west-1-service"
+    assert plan.variables == (
+        PatternVariable(
+            id="service",
+            pattern="__service__",
+            values=("api", "orders"),
+            label="Service",
+            default="api",
+        ),
+    )
+
+
+def test_the_placeholder_is_in_every_switched_widget() -> None:
+    plan = _one_service(_switchable())
+    assert [w.kind for w in plan.widgets] == [
+        "text",
+        *["single_value"] * 4,
+        *["graph"] * 3,
+        "log_query",
+    ]
+    for widget in plan.widgets:
+        assert any("__service__" in text for text in _texts(widget)), widget.title
+    searches = [
+        m.expression for w in plan.widgets for m in w.metrics if isinstance(m, PlotExpression)
+    ]
+    assert set(searches) == {
+        "SEARCH('{shop-dev/__service__,Service} MetricName=\"Errors\"', 'Sum', 300)",
+        "SEARCH('{shop-dev/__service__,Service} MetricName=\"ServerErrors\"', 'Sum', 300)",
+        "SEARCH('{shop-dev/__service__,Service} MetricName=\"ClientErrors\"', 'Sum', 300)",
+        "SEARCH('{shop-dev/__service__,Service} MetricName=\"Latency\"', 'p99', 300)",
+    }
+    [logs] = [w for w in plan.widgets if w.kind == "log_query"]
+    assert logs.log_groups == ("/shop/dev/__service__",)
+    # No threshold lines: each service's alarms are its own.
+    assert all(w.thresholds == () for w in plan.widgets)
+
+
+def test_switching_to_a_service_shows_what_its_section_shows() -> None:
+    blueprint = _switchable()
+    plan = _one_service(blueprint)
+    [api] = [s for s in service_sections(blueprint, Dashboards()) if s.title == "api"]
+    section = {(w.kind, e) for w in api.widgets for e in _texts(w)[2:]}
+    for widget in plan.widgets[1:]:
+        for text in _texts(widget)[2:]:
+            assert (widget.kind, text.replace("__service__", "api")) in section, text
+
+
+def test_a_custom_namespace_service_is_named_not_offered() -> None:
+    plan = _one_service(_switchable())
+    header = plan.widgets[0].markdown
+    assert "Not switchable: custom namespace: `legacy`" in header
+    assert "legacy" not in plan.variables[0].values
+    assert "[shop-dev-eu-west-1-services](#dashboards:name=shop-dev-eu-west-1-services)" in header
+
+
+@pytest.mark.parametrize(
+    "log_groups",
+    [
+        [{"name": "api", "structured_logs": {}}, {"name": "worker"}],
+        [
+            {"name": "api", "structured_logs": {}},
+            {"name": "orders", "structured_logs": {"namespace": "Shop/Orders"}},
+        ],
+    ],
+    ids=["one service", "one in the default namespace"],
+)
+def test_no_one_service_dashboard_below_two_services(log_groups: list[dict[str, Any]]) -> None:
+    blueprint = Blueprint.from_dict({"name": "shop", "stage": "dev", "log_groups": log_groups})
+    keys = [p.key for p in plan_dashboards(blueprint, region="eu-west-1")]
+    assert "services" in keys
+    assert "service" not in keys
+
+
+def test_no_one_service_dashboard_without_the_services_dashboard() -> None:
+    blueprint = _switchable(dashboards={"services": False})
+    assert "service" not in [p.key for p in plan_dashboards(blueprint, region="eu-west-1")]
+
+
+def test_the_health_alarm_when_every_service_offered_has_one() -> None:
+    alarms = {"api": ["shop-dev-api-lambda-errors", "shop-dev-api-health"]}
+    every = _one_service(_switchable(), {**alarms, "orders": ["shop-dev-orders-health"]})
+    [health] = [w for w in every.widgets if w.kind == "alarm_status"]
+    assert health.alarms == ("shop-dev-__service__-health",)
+    assert "its health alarm `shop-dev-__service__-health`" in every.widgets[0].markdown
+    # orders has no health alarm: a widget naming one would show a missing alarm for it.
+    some = _one_service(_switchable(), alarms)
+    assert [w for w in some.widgets if w.kind == "alarm_status"] == []
+    assert "No health alarm widget: none in this Region for `orders`" in some.widgets[0].markdown
+    # None has one (no services: section): nothing to say.
+    none = _one_service(_switchable())
+    assert "health" not in none.widgets[0].markdown
+
+
+def test_the_health_alarm_follows_the_alarm_naming() -> None:
+    from observability_blueprint.blueprint.dashboard_plan import service_switch_plan
+
+    class Upper:
+        def name(self, alarm: str) -> str:
+            return f"SHOP-{alarm.upper()}"
+
+    alarms = {"api": ["SHOP-API-HEALTH"], "orders": ["SHOP-ORDERS-HEALTH"]}
+    plan = service_switch_plan(
+        _switchable(),
+        Dashboards(),
+        region="eu-west-1",
+        naming=Upper(),
+        resource_alarms=alarms,
+        services_dashboard="s",
+    )
+    assert plan is not None
+    # "SHOP-__SERVICE__-HEALTH" would never become SHOP-API-HEALTH: no widget.
+    assert [w for w in plan.widgets if w.kind == "alarm_status"] == []
+
+
+def test_no_latest_errors_when_log_group_names_follow_no_pattern() -> None:
+    blueprint = Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [
+                {"name": "api", "structured_logs": {}},
+                {
+                    "name": "orders",
+                    "log_group_name": "/aws/lambda/orders",
+                    "structured_logs": {},
+                },
+            ],
+        }
+    )
+    plan = _one_service(blueprint)
+    assert "log_query" not in [w.kind for w in plan.widgets]
+    assert (
+        "No latest-errors table: the services' structured logs are not each one log group "
+        "`/shop/dev/<service>` with one query"
+    ) in plan.widgets[0].markdown
+
+
+def test_no_latest_errors_when_the_queries_differ() -> None:
+    blueprint = Blueprint.from_dict(
+        {
+            "name": "shop",
+            "stage": "dev",
+            "log_groups": [
+                {"name": "api", "structured_logs": {}},
+                {"name": "orders", "structured_logs": {"fields": {"level": "severity"}}},
+            ],
+        }
+    )
+    assert "log_query" not in [w.kind for w in _one_service(blueprint).widgets]
+
+
+def test_a_variable_offers_at_most_500_services() -> None:
+    from observability_blueprint.blueprint.dashboard_plan import service_switch_plan
+
+    data = {
+        "name": "big",
+        "stage": "prod",
+        "log_groups": [{"name": f"svc{i:04}", "structured_logs": {}} for i in range(503)],
+    }
+    plan = service_switch_plan(
+        Blueprint.from_dict(data),
+        Dashboards(),
+        region="eu-west-1",
+        naming=Blueprint.from_dict(data).alarm_naming(),
+        resource_alarms={},
+        services_dashboard="big-prod-eu-west-1-services-1",
+    )
+    assert plan is not None
+    [variable] = plan.variables
+    assert len(variable.values) == 500
+    assert variable.values[-1] == "svc0499"
+    assert (
+        "Not offered (a variable takes 500 values): `svc0500`, `svc0501`, `svc0502`"
+        in plan.widgets[0].markdown
+    )
+
+
+def _text(body: Any) -> str:
+    """A body with its pseudo parameters spelt ``aws``, ``REGION`` and ``ACCOUNT``."""
+    if isinstance(body, str):
+        return body
+    spelt = {"AWS::Partition": "aws", "AWS::Region": "REGION", "AWS::AccountId": "ACCOUNT"}
+    return "".join(p if isinstance(p, str) else spelt[p["Ref"]] for p in body["Fn::Join"][1])
+
+
+def test_the_synthesized_body_has_the_variable() -> None:
+    from observability_blueprint.blueprint.dashboards import BlueprintDashboards
+    from support import new_stack
+
+    _, stack = new_stack(env=Environment(account="111122223333", region="eu-west-1"))
+    BlueprintDashboards(stack, "Dashboards", config=_switchable())
+    [resource] = [
+        r
+        for r in resources(Template.from_stack(stack), "AWS::CloudWatch::Dashboard").values()
+        if r["Properties"]["DashboardName"] == "shop-dev-eu-west-1-service"
+    ]
+    body = json.loads(_text(resource["Properties"]["DashboardBody"]))
+    assert body["variables"] == [
+        {
+            "type": "pattern",
+            "pattern": "__service__",
+            "inputType": "select",
+            "id": "service",
+            "label": "Service",
+            "defaultValue": "api",
+            "values": [{"value": "api"}, {"value": "orders"}],
+        }
+    ]
+    [logs] = [w for w in body["widgets"] if w["type"] == "log"]
+    assert logs["properties"]["query"].startswith("SOURCE '/shop/dev/__service__' | ")
+    # The services dashboard has no variables.
+    [services] = [
+        r
+        for r in resources(Template.from_stack(stack), "AWS::CloudWatch::Dashboard").values()
+        if r["Properties"]["DashboardName"] == "shop-dev-eu-west-1-services"
+    ]
+    assert "variables" not in json.loads(_text(services["Properties"]["DashboardBody"]))
+
+
+def test_the_health_alarm_arn_carries_the_placeholder() -> None:
+    from observability_blueprint.dashboards.blueprint_dashboard import BlueprintDashboard
+    from support import new_stack
+
+    alarms = {"api": ["shop-dev-api-health"], "orders": ["shop-dev-orders-health"]}
+    plan = _one_service(_switchable(), alarms)
+    _, stack = new_stack()
+    BlueprintDashboard(stack, "Service", plan=plan)
+    [resource] = resources(Template.from_stack(stack), "AWS::CloudWatch::Dashboard").values()
+    text = _text(resource["Properties"]["DashboardBody"])
+    body = json.loads(text)
+    [health] = [w for w in body["widgets"] if w["type"] == "alarm"]
+    # A pattern variable changes text inside ARNs too (AWS's Region tutorial relies on it).
+    assert health["properties"]["alarms"] == [
+        "arn:aws:cloudwatch:REGION:ACCOUNT:alarm:shop-dev-__service__-health"
+    ]
+    from observability_blueprint.rules.dashboard_model import estimate_body_bytes
+
+    assert estimate_body_bytes(plan) >= len(text)
+
+
+def test_grafana_gets_no_template_dashboard() -> None:
+    """Grafana has a dashboard per service already: the placeholder must not reach it."""
+    import json
+
+    from observability_blueprint.blueprint.grafana_dashboards import grafana_dashboards
+
+    blueprint = _switchable()
+    assert any(p.key == "service" for p in plan_dashboards(blueprint, region="eu-west-1"))
+    rendered = json.dumps(grafana_dashboards(blueprint, region="eu-west-1"), default=str)
+    assert "__service__" not in rendered

@@ -17,6 +17,7 @@ from support import Synthesized
 
 MAIN = "payments-prod-observability"
 US_EAST_1 = "payments-prod-observability-us-east-1"
+MONITORS_US_EAST_1 = "payments-prod-monitors-us-east-1"
 ACCOUNT = "111122223333"
 KEY = {"Fn::GetAtt": ["BlueprintKeyEAC8D5C0", "Arn"]}
 TAGS = [
@@ -39,7 +40,7 @@ def untagged(full: Synthesized, logical_id: str) -> dict[str, Any]:
 
 
 def test_the_stacks_of_the_example(full: Synthesized) -> None:
-    assert [stack.artifact_id for stack in full.stacks] == [MAIN, US_EAST_1]
+    assert [stack.artifact_id for stack in full.stacks] == [MAIN, US_EAST_1, MONITORS_US_EAST_1]
 
 
 # --------------------------------------------------------------- flow logs
@@ -826,6 +827,12 @@ MAIN_LOGICAL_IDS = (
     "BlueprintServicesedgeedgeaccessSubscription16D527A25",
     "BlueprintServicesedgeedgeaccessedge5xx65B88BD0",
     "BlueprintServicesedgeedgeaccessedgebytesC779FB22",
+    "BlueprintServiceswebForwardedHealthActionsAlarm410C7E68",
+    "BlueprintServiceswebForwardedHealthActionsInsufficientData30284B47",
+    "BlueprintServiceswebForwardedHealthActionsOk65C93B62",
+    "BlueprintServiceswebForwardedHealthDeliveryAlarm8A8710BE",
+    "BlueprintServiceswebForwardedHealthDeliveryQueue639BEC2D",
+    "BlueprintServiceswebForwardedHealthDeliveryQueuePolicy83D4C92C",
     "BlueprintServiceswebHealthA05DE28C",
     "BlueprintServiceswebResourcesalbapppaymentsweb50dc6c495c0c9188elb5xxrate7B2382AA",
     "BlueprintServiceswebResourcesalbapppaymentsweb50dc6c495c0c9188rejectedconnections66D57462",
@@ -872,10 +879,25 @@ US_EAST_1_LOGICAL_IDS = (
     "ForwarderforwardalarmsB9CB5FB8",
     "Forwarderforwardsignin3D4FFFCC",
 )
+MONITORS_US_EAST_1_LOGICAL_IDS = (
+    "DeliveryAlarm81E35BD4",
+    "DeliveryQueue6A0D8ED9",
+    "DeliveryQueuePolicy7346FE3E",
+    "ForwarderRoleDD76EF76",
+    "ForwarderRoleDefaultPolicy29B080A0",
+    "Forwarderforwardhealth318C3923",
+    "ServiceswebHealth0E2A9016",
+    "ServiceswebResourcescloudfrontE2QWRUHAPOMQZL5xxerrorrate9FBB7537",
+)
 
 
 @pytest.mark.parametrize(
-    ("stack", "expected"), [(MAIN, MAIN_LOGICAL_IDS), (US_EAST_1, US_EAST_1_LOGICAL_IDS)]
+    ("stack", "expected"),
+    [
+        (MAIN, MAIN_LOGICAL_IDS),
+        (US_EAST_1, US_EAST_1_LOGICAL_IDS),
+        (MONITORS_US_EAST_1, MONITORS_US_EAST_1_LOGICAL_IDS),
+    ],
 )
 def test_logical_ids_of_the_full_example_are_stable(
     full: Synthesized, stack: str, expected: tuple[str, ...]

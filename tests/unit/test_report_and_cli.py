@@ -60,6 +60,7 @@ def test_report_states_the_compliance_result(small: Synthesized) -> None:
 def test_report_lists_warnings_and_environment(full: Synthesized) -> None:
     reports = {r.name: r for r in read_assembly(full.outdir)}
     assert sorted(reports) == [
+        "payments-prod-monitors-us-east-1",
         "payments-prod-observability",
         "payments-prod-observability-us-east-1",
     ]
@@ -320,3 +321,32 @@ def test_report_reminds_to_enrol_in_compute_optimizer() -> None:
     assert "update-enrollment-status --status Active" in render([report])
     quiet = StackReport("s", "", {}, 1, (), (("s/Param", {"Type": "AWS::SSM::Parameter"}),))
     assert compute_optimizer_reminders([quiet]) == []
+
+
+def test_report_counts_resource_alarms_and_names_derived_thresholds(tmp_path: Path) -> None:
+    """A function with a 30 s timeout: its duration threshold is derived (0.8 x 30,000 ms)."""
+    from aws_cdk import App, Stack
+
+    from observability_blueprint import AlarmOverride, ResourceFacts, ResourceMonitor
+    from observability_blueprint.cli.report import resource_alarm_lines
+
+    app = App(outdir=str(tmp_path / "assembly"))
+    stack = Stack(app, "Shop")
+    ResourceMonitor(
+        stack,
+        "Fn",
+        resource_type="lambda_function",
+        resource="orders-api",
+        facts=ResourceFacts(timeout_seconds=30),
+        alarms={
+            "errors": AlarmOverride(threshold=1),
+            "throttles": AlarmOverride(threshold=1),
+            "claimed_account_concurrency": AlarmOverride(enabled=False),
+        },
+    )
+    app.synth()
+    assert resource_alarm_lines(read_assembly(tmp_path / "assembly")) == [
+        "resource alarms: 3 on 1 resource(s), AWS's recommended 3, ours 0; thresholds as AWS "
+        "states 0, from the file 2, derived 1",
+        "  derived: lambda.duration on orders-api: 24000",
+    ]

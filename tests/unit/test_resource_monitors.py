@@ -253,3 +253,30 @@ def test_a_health_rule_is_split_into_parts_that_fit_a_composite() -> None:
     for group in groups_for(long_names, arn_length=lambda n: 80 + len(n)):
         rule_length = sum(len('ALARM("")') + 80 + len(n) for n in group) + 4 * (len(group) - 1)
         assert rule_length <= 10_240
+
+
+def test_container_insights_of_the_file_turns_on_the_alarms_that_need_it() -> None:
+    from observability_blueprint import Blueprint
+
+    def planned(containers: dict[str, Any]) -> set[str]:
+        blueprint = Blueprint.from_dict(
+            {
+                "name": "shop",
+                "stage": "dev",
+                "env": {"account": "111122223333", "region": "eu-west-1"},
+                **containers,
+                "services": [{"name": "batch", "resources": [{"ecs_service": "jobs/settlement"}]}],
+            }
+        )
+        (resource,) = blueprint.planned_resources()
+        return {a.alarm_id for a in resource.alarms}
+
+    plain = planned({})
+    enhanced = planned({"containers": {"ecs": [{"cluster": "jobs", "mode": "enhanced"}]}})
+    other_cluster = planned({"containers": {"ecs": [{"cluster": "other"}]}})
+    # AWS/ECS alarms always; Container Insights' and the enhanced ones only when on.
+    assert "ecs.cpu_utilization" in plain
+    assert not any(a.startswith(("ecs_ci.", "ecs_ci_enh.")) for a in plain)
+    assert "ecs_ci.running_task_count" in enhanced
+    assert "ecs_ci_enh.task_cpu_utilization" in enhanced
+    assert other_cluster == plain

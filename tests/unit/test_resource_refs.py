@@ -914,9 +914,9 @@ def test_a_resource_in_another_region_must_say_so() -> None:
     message = region_problem(queue("eu-west-1"), stack_region="us-east-1", said_region=None)
     assert message == (
         f"'arn:aws:sqs:eu-west-1:{ACCOUNT}:jobs' is in the Region eu-west-1 and this stack in "
-        "us-east-1; CloudWatch alarms only watch metrics of their own Region: list it in a "
-        "blueprint homed in eu-west-1 (env.region: eu-west-1), or say region: eu-west-1 in a "
-        "blueprint without a Region"
+        "us-east-1; CloudWatch alarms only watch metrics of their own Region: say region: "
+        "eu-west-1 (its alarms then go to a stack in eu-west-1 that notifies through "
+        "us-east-1), or list it in a blueprint homed in eu-west-1"
     )
 
 
@@ -943,7 +943,8 @@ def test_a_cloudfront_distribution_outside_us_east_1_must_say_so() -> None:
     assert "'E1234ABCDEF567' publishes its metrics only in us-east-1" in message
     assert "this stack is in eu-west-1" in message
     assert "CloudWatch alarms only watch metrics of their own Region" in message
-    assert "list it in a blueprint homed in us-east-1 (env.region: us-east-1)" in message
+    assert "say region: us-east-1 (its alarms then go to a stack in us-east-1" in message
+    assert "that notifies through eu-west-1)" in message
     assert region_problem(identity, stack_region="eu-west-1", said_region="us-east-1") is None
     assert region_problem(identity, stack_region="us-east-1", said_region=None) is None
 

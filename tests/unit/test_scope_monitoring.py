@@ -318,3 +318,32 @@ def test_discover_again_takes_the_late_resources() -> None:
     made = monitoring.discover()
     assert [m.node.id for m in made] == ["Late"]
     app.synth()  # no validation error
+
+
+def test_deep_construct_paths_still_give_alarm_names_cloudwatch_takes() -> None:
+    stack = Stack(App(), "S")
+    scope: Construct = stack
+    for level in range(8):
+        scope = Construct(scope, f"AVeryLongConstructNameForLevel{level}OfTheApp")
+    sqs.CfnQueue(scope, "Jobs")
+    monitoring = ScopeMonitoring(
+        stack,
+        "Monitoring",
+        target=stack,
+        alarm_name_prefix="shop-prod",
+        alarms={
+            "sqs_queue": {
+                "approximate_age_of_oldest_message": AlarmOverride(threshold=600),
+                "approximate_number_of_messages_visible": AlarmOverride(threshold=100),
+            }
+        },
+    )
+    names = [
+        props["Properties"]["AlarmName"]
+        for props in Template.from_stack(stack).find_resources("AWS::CloudWatch::Alarm").values()
+    ]
+    assert names
+    assert all(len(name) <= 255 for name in names), max(map(len, names))
+    assert all(name.startswith("shop-prod-AVeryLongConstructNameForLevel0") for name in names)
+    (monitor_id,) = monitoring.monitors
+    assert len(monitor_id) > 255  # the id keeps the whole path; only names are shortened

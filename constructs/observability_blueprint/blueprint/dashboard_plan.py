@@ -15,6 +15,9 @@ CloudWatch's limits without synthesizing anything.
   anomalies its detector found, and each Contributor Insights rule of the
   service (:func:`insight_rules`) its top contributors. The audit trail's rules
   get a section of their own.
+- The **service** dashboard shows one service at a time: a template section whose
+  widgets name the service by :data:`SERVICE_PLACEHOLDER`, and a pattern variable
+  that replaces it with the service picked from a menu (:func:`service_switch_plan`).
 - The **alarms** dashboard shows every alarm's state, a section per composite
   alarm holding it and its descendants, then the alarms under no composite.
 - The **hosts** dashboard graphs the CloudWatch agent's metrics per Auto
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from observability_blueprint.blueprint.audit import SIGNIN_UNDELIVERED
 from observability_blueprint.blueprint.events import forwarded_alarm_topic
@@ -34,13 +37,15 @@ from observability_blueprint.config.alarms import Alarm, MetricRef, resolve_filt
 from observability_blueprint.config.blueprint import Blueprint, LogGroup
 from observability_blueprint.config.dashboards import Dashboards
 from observability_blueprint.config.services import resource_alarm_names
-from observability_blueprint.rules import agent_metrics, alarm_rules, cis_controls, xray
+from observability_blueprint.rules import agent_metrics, alarm_rules, cis_controls, names, xray
 from observability_blueprint.rules import audit as audit_rules
 from observability_blueprint.rules import log_alarms as log_alarm_rules
 from observability_blueprint.rules.alarm_settings import AlarmNaming
 from observability_blueprint.rules.dashboard_model import (
     GRID_WIDTH,
+    VARIABLE_VALUES_MAX,
     DashboardPlan,
+    PatternVariable,
     PlotExpression,
     PlotMetric,
     Section,
@@ -57,7 +62,11 @@ from observability_blueprint.rules.resource_alarms import ResolvedAlarm
 from observability_blueprint.rules.resource_dashboards import resource_section, type_title
 from observability_blueprint.rules.resource_refs import ResourceIdentity
 from observability_blueprint.rules.saved_queries import ONE_TRACE, TRACE_ID_PLACEHOLDER
-from observability_blueprint.rules.structured_logs import failed_requests_query
+from observability_blueprint.rules.service_health import HEALTH_SUFFIX
+from observability_blueprint.rules.structured_logs import (
+    failed_requests_query,
+    structured_log_filters,
+)
 
 GRAPH_WIDTH = 8
 GRAPH_HEIGHT = 6
@@ -143,12 +152,23 @@ def plan_dashboards(
         if sections and rules:
             sections.append(_insight_section("Audit trail", rules, settings.period))
         if sections:
-            plans += plan_dashboard(
+            services = plan_dashboard(
                 key="services",
                 name=dashboard_name(blueprint, region, "services"),
                 sections=sections,
                 start=settings.start,
             )
+            plans += services
+            switch = service_switch_plan(
+                blueprint,
+                settings,
+                region=region,
+                naming=naming,
+                resource_alarms=resource_alarms,
+                services_dashboard=services[0].name,
+            )
+            if switch is not None:
+                plans.append(switch)
     overview = (
         alarm_sections(
             blueprint,
@@ -547,8 +567,6 @@ def service_sections(
                     _number("4xx", specs["status-4xx"], "Sum", period),
                     _number("Latency p99 (ms)", specs["latency"], "p99", period),
                 ]
-                fields = group.structured_logs.to_fields()
-                query = failed_requests_query(fields, tuple(group.structured_logs.error_levels))
                 logs.append(
                     Widget(
                         kind="log_query",
@@ -556,7 +574,7 @@ def service_sections(
                         width=GRID_WIDTH,
                         height=LOG_HEIGHT,
                         log_groups=(group.physical_name(blueprint),),
-                        query=query.render().replace("| limit 100", "| limit 20"),
+                        query=_latest_errors_query(group),
                     )
                 )
             for metric_filter in group.metric_filters:
@@ -592,6 +610,14 @@ def service_sections(
     return sections
 
 
+def _latest_errors_query(group: LogGroup) -> str:
+    """The Logs Insights query of a structured-log group's latest failed requests."""
+    assert group.structured_logs is not None
+    fields = group.structured_logs.to_fields()
+    query = failed_requests_query(fields, tuple(group.structured_logs.error_levels))
+    return query.render().replace("| limit 100", "| limit 20")
+
+
 def _number(title: str, spec: MetricFilterSpec, stat: str, period: int) -> Widget:
     metric: PlotMetric | PlotExpression
     if spec.dimensions:
@@ -608,6 +634,187 @@ def _number(title: str, spec: MetricFilterSpec, stat: str, period: int) -> Widge
         metrics=(metric,),
         period=period,
     )
+
+
+# ---------------------------------------------------------- one service at a time
+
+
+SERVICE_PLACEHOLDER = "__service__"
+"""What the one-service dashboard's pattern variable replaces by the service picked.
+
+A pattern variable's pattern is a regular expression; this one has no special
+character, so it matches itself and nothing else. No blueprint prefix can hold it
+(names and stages take no ``_``); a service whose name holds it is not offered."""
+SERVICE_VARIABLE = "service"
+"""The id of the one-service dashboard's variable (``?~service=...`` in its address)."""
+LISTED_NAMES_MAX = 20
+"""Services named in the one-service dashboard's header, per list (then "and N more")."""
+
+
+def switchable_services(blueprint: Blueprint) -> tuple[list[str], list[str]]:
+    """Return the services the one-service dashboard switches between, and the others.
+
+    A service is offered when it has structured logs and each of its structured-log
+    groups publishes into the default namespace ``<name>-<stage>/<service>``
+    (:meth:`Blueprint.metric_namespace`): the namespace then carries the service, so
+    one SEARCH with the service in place of :data:`SERVICE_PLACEHOLDER` finds its
+    metrics, whatever its applications write in the ``Service`` dimension. The second
+    list names the services with structured logs in a namespace of their own
+    (``structured_logs.namespace``): a pattern cannot switch to those. Both in the
+    order services first appear.
+    """
+    groups: dict[str, list[LogGroup]] = {}
+    for group in blueprint.log_groups:
+        if group.structured_logs is not None:
+            groups.setdefault(group.unit(), []).append(group)
+    offered: list[str] = []
+    custom: list[str] = []
+    for service, structured in groups.items():
+        if SERVICE_PLACEHOLDER in service:
+            continue
+        default = f"{blueprint.prefix}/{service}"
+        if all(blueprint.metric_namespace(g) == default for g in structured):
+            offered.append(service)
+        else:
+            custom.append(service)
+    return offered, custom
+
+
+def service_switch_plan(
+    blueprint: Blueprint,
+    settings: Dashboards,
+    *,
+    region: str,
+    naming: AlarmNaming,
+    resource_alarms: Mapping[str, Sequence[str]],
+    services_dashboard: str,
+) -> DashboardPlan | None:
+    """Return the dashboard that shows one service at a time, or None below two services.
+
+    One template section names the service by :data:`SERVICE_PLACEHOLDER` wherever it
+    appears, and a pattern variable (a menu of the services of
+    :func:`switchable_services`, the first shown by default) replaces it everywhere in
+    the dashboard's JSON:
+
+    - the structured-log numbers and graphs as SEARCH expressions over the namespace
+      ``<name>-<stage>/__service__`` (no threshold lines: each service's alarms differ);
+    - the health alarm ``<name>-<stage>-__service__-health`` (an alarm widget holds
+      alarm ARNs, which a pattern variable changes too), when every service offered
+      has one in this Region and ``naming`` names them all alike;
+    - the latest errors of the log group ``/<name>/<stage>/__service__`` when every
+      service offered has exactly that one structured-log group and one query.
+
+    The header names what is left out and why; the services dashboard
+    (``services_dashboard``) keeps each service's resource graphs and custom filters.
+    A variable takes at most 500 values: services past the 500th are named, not offered.
+    """
+    offered, custom = switchable_services(blueprint)
+    if len(offered) < 2:
+        return None
+    offered, beyond = offered[:VARIABLE_VALUES_MAX], offered[VARIABLE_VALUES_MAX:]
+    service = SERVICE_PLACEHOLDER
+    period = settings.period
+    namespace = f"{blueprint.prefix}/{service}"
+    specs = {s.name: s for s in structured_log_filters(namespace=namespace)}
+    shown = [f"its structured-log metrics in `{namespace}`"]
+    notes: list[str] = []
+    widgets: list[Widget] = []
+    health = naming.name(f"{service}-{HEALTH_SUFFIX}")
+    without = [
+        s
+        for s in offered
+        if naming.name(f"{s}-{HEALTH_SUFFIX}") not in resource_alarms.get(s, ())
+        or health.replace(service, s) != naming.name(f"{s}-{HEALTH_SUFFIX}")
+    ]
+    if not without:
+        shown.append(f"its health alarm `{health}`")
+        widgets.append(
+            Widget(
+                kind="alarm_status",
+                title=f"{service} health",
+                width=GRID_WIDTH,
+                height=HEADER_HEIGHT,
+                alarms=(health,),
+            )
+        )
+    elif len(without) < len(offered):
+        notes.append(f"No health alarm widget: none in this Region for {_listed(without)}")
+    widgets += [
+        _number("Errors", specs["errors"], "Sum", period),
+        _number("5xx", specs["status-5xx"], "Sum", period),
+        _number("4xx", specs["status-4xx"], "Sum", period),
+        _number("Latency p99 (ms)", specs["latency"], "p99", period),
+        _graph("Errors", specs["errors"], "Sum", period, []),
+        _graph("5xx responses", specs["status-5xx"], "Sum", period, []),
+        _graph("Latency p99", specs["latency"], "p99", period, [], label="p99"),
+    ]
+    log_group = names.default_log_group_name(blueprint.name, blueprint.stage, service)
+    queries: set[str] = set()
+    for s in offered:
+        structured = [g for g in blueprint.log_groups if g.unit() == s and g.structured_logs]
+        expected = names.default_log_group_name(blueprint.name, blueprint.stage, s)
+        if len(structured) != 1 or structured[0].physical_name(blueprint) != expected:
+            break
+        queries.add(_latest_errors_query(structured[0]))
+    else:
+        if len(queries) == 1:
+            shown.append(f"its latest errors in `{log_group}`")
+            widgets.append(
+                Widget(
+                    kind="log_query",
+                    title=f"Latest errors: {log_group}",
+                    width=GRID_WIDTH,
+                    height=LOG_HEIGHT,
+                    log_groups=(log_group,),
+                    query=queries.pop(),
+                )
+            )
+    if not any(w.kind == "log_query" for w in widgets):
+        notes.append(
+            "No latest-errors table: the services' structured logs are not each one log "
+            f"group `/{blueprint.name}/{blueprint.stage}/<service>` with one query"
+        )
+    if custom:
+        notes.append(f"Not switchable: custom namespace: {_listed(custom)}")
+    if beyond:
+        notes.append(
+            f"Not offered (a variable takes {VARIABLE_VALUES_MAX} values): {_listed(beyond)}"
+        )
+    lines = [
+        f"# Service {service}",
+        "Pick the service in the **Service** menu above: "
+        + ", ".join(shown)
+        + f". Its resources and custom metric filters are on the services dashboard "
+        f"[{services_dashboard}](#dashboards:name={services_dashboard}).",
+        *notes,
+    ]
+    header = Widget(
+        kind="text",
+        title="Service",
+        width=GRID_WIDTH,
+        height=HEADER_HEIGHT + 1 + len(notes),
+        markdown="\n\n".join(lines),
+    )
+    [plan] = plan_dashboard(
+        key="service",
+        name=dashboard_name(blueprint, region, "service"),
+        sections=[Section("Service", (header, *widgets))],
+        start=settings.start,
+    )
+    variable = PatternVariable(
+        id=SERVICE_VARIABLE,
+        pattern=service,
+        values=tuple(offered),
+        label="Service",
+        default=offered[0],
+    )
+    return replace(plan, variables=(variable,))
+
+
+def _listed(services: Sequence[str]) -> str:
+    named = ", ".join(f"`{s}`" for s in services[:LISTED_NAMES_MAX])
+    rest = len(services) - LISTED_NAMES_MAX
+    return named + (f" and {rest} more" if rest > 0 else "")
 
 
 # ------------------------------------------------------------------ alarms

@@ -12,7 +12,7 @@ from observability_blueprint.rules.alarm_settings import AlarmNaming
 
 
 class BlueprintDashboards(Construct):
-    """The services, alarms and hosts dashboards of a blueprint, by plan key.
+    """The services, one-service, alarms and hosts dashboards of a blueprint, by plan key.
 
     The dashboards reference alarms and log groups by name only, so this
     construct can live in the blueprint's stack or in a stack of its own (which

@@ -64,7 +64,7 @@ def grafana_dashboards(
     dashboards += [
         overview_dashboard(plan, names=names, console_home=home)
         for plan in plan_dashboards(config, region=region)
-        if plan.key != "services" and not plan.key.startswith("services-")
+        if plan.key != "services" and not plan.key.startswith("services-") and not plan.variables
     ]
     return dashboards
 

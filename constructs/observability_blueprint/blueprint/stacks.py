@@ -11,6 +11,11 @@ from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
 from observability_blueprint.blueprint.dashboards import BlueprintDashboards
 from observability_blueprint.blueprint.events import FORWARDING_UNDELIVERED, forwarded_patterns
 from observability_blueprint.blueprint.observability_blueprint import ObservabilityBlueprint
+from observability_blueprint.blueprint.regional import (
+    RegionalMonitorsStack,
+    monitored_regions,
+    regional_stack_id,
+)
 from observability_blueprint.config.blueprint import Blueprint
 from observability_blueprint.deploy_rules import add_deploy_checks
 from observability_blueprint.events import EventDelivery, EventForwarder
@@ -137,7 +142,9 @@ def build(
     """Add the blueprint's stacks to ``app`` and return them.
 
     The dashboards move to a stack of their own when their bodies would add more
-    than ``dashboard_budget`` bytes to the blueprint's template.
+    than ``dashboard_budget`` bytes to the blueprint's template. Resources that
+    ``services:`` lists in another Region (``region:``) get their alarms in a stack
+    per Region (:class:`RegionalMonitorsStack`, ``<prefix>-monitors-<Region>``).
     """
     separate = dashboards_size(config) > dashboard_budget
     stacks: list[Stack] = [
@@ -153,6 +160,16 @@ def build(
         stacks.append(
             GlobalEventsStack(
                 app, f"{config.prefix}-observability-us-east-1", config=config, **stack_kwargs
+            )
+        )
+    for region in monitored_regions(config):
+        stacks.append(
+            RegionalMonitorsStack(
+                app,
+                regional_stack_id(config, region),
+                config=config,
+                region=region,
+                **stack_kwargs,
             )
         )
     for stack in stacks[1:]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from observability_blueprint.rules import compute_optimizer, limits, prices
+from observability_blueprint.rules.service_health import RECOMMENDED_ALARM_METADATA
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
             else "compliance (cdk-nag AwsSolutions): no unacknowledged findings"
         )
         lines.extend(f"  {f}" for f in findings)
+    lines.extend(resource_alarm_lines(reports))
     lines.extend(compute_optimizer_reminders(reports))
     largest = max(reports, key=lambda r: r.template_bytes, default=None)
     if largest:
@@ -159,6 +161,34 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
 
 def _percent(value: int, limit: int) -> str:
     return f"{100 * value / limit:.1f}%"
+
+
+def resource_alarm_lines(reports: list[StackReport]) -> list[str]:
+    """Return how many recommended alarms the resources got, whose they are, and the
+    thresholds the blueprint derived (ours: worth a look before the first page)."""
+    marked = [
+        (path, resource["Metadata"][RECOMMENDED_ALARM_METADATA])
+        for r in reports
+        for path, resource in r.cost_items
+        if RECOMMENDED_ALARM_METADATA in resource.get("Metadata", {})
+    ]
+    if not marked:
+        return []
+    sources = Counter(str(m.get("source")) for _, m in marked)
+    origins = Counter(str(m.get("threshold_from")) for _, m in marked)
+    resources = {str(m.get("resource")) for _, m in marked} - {"shared by the stack"}
+    lines = [
+        f"resource alarms: {len(marked)} on {len(resources)} resource(s), AWS's recommended "
+        f"{sources.get('aws', 0)}, ours {sources.get('ours', 0)}; thresholds as AWS states "
+        f"{origins.get('aws', 0)}, from the file {origins.get('file', 0)}, derived "
+        f"{origins.get('derived', 0)}"
+    ]
+    lines += [
+        f"  derived: {m.get('alarm')} on {m.get('resource')}: {m.get('threshold'):g}"
+        for _, m in marked
+        if m.get("threshold_from") == "derived"
+    ]
+    return lines
 
 
 def compute_optimizer_reminders(reports: list[StackReport]) -> list[str]:

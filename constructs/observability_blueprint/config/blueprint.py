@@ -808,7 +808,9 @@ class Blueprint(StrictModel):
             yield from hosts_problems(self.hosts, name=self.name, stage=self.stage)
         yield from self._physical_name_problems()
         if self.services:
-            planned, found = plan_resources(self.services, region=self.home_region)
+            planned, found = plan_resources(
+                self.services, region=self.home_region, cluster_features=self.cluster_features()
+            )
             yield from found
             yield from service_problems(
                 self.services,
@@ -817,6 +819,7 @@ class Blueprint(StrictModel):
                 naming=self.alarm_naming(),
                 region=self.home_region,
                 account=self.env.account if self.env else None,
+                default_actions=self.default_actions.to_set() if self.default_actions else None,
             )
         if self.audit_trail is not None:
             yield from audit_problems(self.audit_trail, topics=[t.name for t in self.notifications])
@@ -991,12 +994,33 @@ class Blueprint(StrictModel):
             dict.fromkeys([*(g.unit() for g in self.log_groups), *(s.name for s in self.services)])
         )
 
+    def cluster_features(self) -> dict[tuple[str, str], frozenset[str]]:
+        """Return the features ``containers:`` turns on, by (resource type, cluster name).
+
+        Container Insights on an ECS cluster (``enhanced`` adds enhanced observability)
+        applies to every ECS service of it that ``services:`` lists; the EKS
+        observability add-on is Container Insights on the cluster.
+        """
+        out: dict[tuple[str, str], frozenset[str]] = {}
+        if self.containers is None:
+            return out
+        for ecs in self.containers.ecs:
+            features = {"container_insights"}
+            if ecs.mode == "enhanced":
+                features.add("enhanced_observability")
+            out[("ecs_service", ecs.cluster)] = frozenset(features)
+        for eks in self.containers.eks:
+            out[("eks_cluster", eks.cluster)] = frozenset({"container_insights"})
+        return out
+
     def planned_resources(self) -> list[PlannedResource]:
         """Return every resource of ``services:`` with its identity and alarms.
 
         Valid files only (the checks ran when the file was read).
         """
-        planned, _ = plan_resources(self.services, region=self.home_region)
+        planned, _ = plan_resources(
+            self.services, region=self.home_region, cluster_features=self.cluster_features()
+        )
         return planned
 
     def all_filters(self) -> list[tuple[str, MetricFilterSpec]]:

@@ -22,14 +22,15 @@ the whole file are in :func:`service_problems`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Annotated, Literal, Self
+from dataclasses import dataclass, replace
+from typing import Annotated, Final, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
 from observability_blueprint.config.alarms import Actions
 from observability_blueprint.config.base import LogicalName, StrictModel, checked, fail
 from observability_blueprint.rules import alarm_settings, arns, resource_alarms
+from observability_blueprint.rules.alarm_settings import ActionSet, action_kind
 from observability_blueprint.rules.arns import is_unresolved
 from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.recommended_alarms import RESOURCE_TYPES
@@ -272,11 +273,34 @@ class PlannedResource:
     entry: Resource
     identity: ResourceIdentity
     alarms: tuple[ResolvedAlarm, ...]
+    home_region: str | None = None
+    """The Region of the blueprint's stack (``env.region``)."""
+    facts: ResourceFacts | None = None
+    """What is known of it: the entry's facts, and features the file turns on elsewhere
+    (Container Insights of ``containers:``). Default: the entry's facts."""
+
+    @property
+    def known(self) -> ResourceFacts:
+        """The facts the alarms were resolved with."""
+        return self.facts if self.facts is not None else self.entry.facts()
 
     @property
     def label(self) -> str:
         """A stable label: ``<type>-<name>`` with characters names take."""
         return resource_label(self.identity)
+
+    @property
+    def elsewhere(self) -> str | None:
+        """The Region whose stack holds this resource's alarms, when it is not the home one.
+
+        None for the home stack: the resource is in the home Region, or its Region or
+        the home Region is unknown (plan_resources refused a said Region without
+        ``env.region``).
+        """
+        where, home = self.identity.region, self.home_region
+        if home is None or where is None or where == home:
+            return None
+        return where
 
 
 def resource_label(identity: ResourceIdentity) -> str:
@@ -313,11 +337,17 @@ SHORT_TYPES: Mapping[str, str] = {
 
 
 def plan_resources(
-    services: Sequence[Service], *, region: str | None = None
+    services: Sequence[Service],
+    *,
+    region: str | None = None,
+    cluster_features: Mapping[tuple[str, str], frozenset[str]] | None = None,
 ) -> tuple[list[PlannedResource], list[Problem]]:
     """Resolve every listed resource and its alarms; return them and the problems found.
 
     ``region`` is the stack's (``env.region``): a resource elsewhere must say so.
+    ``cluster_features`` are features the file turns on for a cluster, by (resource
+    type, ClusterName): Container Insights of ``containers.ecs`` / ``containers.eks``
+    make the alarms that need it on the cluster's ECS services and on the EKS cluster.
     """
     planned: list[PlannedResource] = []
     problems: list[Problem] = []
@@ -341,15 +371,13 @@ def plan_resources(
             if message := region_problem(identity, stack_region=region, said_region=entry.region):
                 problems.append(Problem(f"{where}.{entry.resource_type}", message))
                 continue
-            elsewhere = identity.region or entry.region
-            if region is not None and elsewhere is not None and elsewhere != region:
+            if entry.region is not None and region is None:
                 problems.append(
                     Problem(
                         f"{where}.region",
-                        f"{elsewhere!r} is not the stack's Region ({region}); CloudWatch alarms "
-                        "watch their own Region's metrics only and this blueprint alarms in "
-                        f"{region} only: list the resource in a blueprint homed in {elsewhere} "
-                        "(env.region)",
+                        f"{entry.region!r}: resources in another Region need env.region: the "
+                        "alarms there notify through the home Region; set env.region (the "
+                        "Region this blueprint's stack is deployed in)",
                     )
                 )
                 continue
@@ -363,15 +391,22 @@ def plan_resources(
                     )
                 )
                 continue
+            facts = entry.facts()
+            cluster = identity.dimensions.get("ClusterName")
+            extra = (cluster_features or {}).get((entry.resource_type, cluster or ""))
+            if extra:
+                facts = replace(facts, features=facts.features | extra)
             alarms, found = resolve_alarms(
                 entry.resource_type,
                 dimensions=identity.dimensions,
                 overrides=entry.overrides(),
-                facts=entry.facts(),
+                facts=facts,
                 where=where,
             )
             problems += found
-            planned.append(PlannedResource(service.name, j, entry, identity, tuple(alarms)))
+            planned.append(
+                PlannedResource(service.name, j, entry, identity, tuple(alarms), region, facts)
+            )
     return planned, problems
 
 
@@ -383,8 +418,11 @@ def service_problems(
     naming: alarm_settings.AlarmNaming,
     region: str | None = None,
     account: str | None = None,
+    default_actions: ActionSet | None = None,
 ) -> Iterator[Problem]:
-    """Return what needs the whole file: unique names, resources listed once, alarm names."""
+    """Return what needs the whole file: unique names, resources listed once, alarm names,
+    and actions a health alarm in another Region can take (``default_actions``: the
+    file's, for services that give none)."""
     place = arns.Place.of(region=region, account=account)
     seen: dict[str, int] = {}
     for i, service in enumerate(services):
@@ -433,6 +471,76 @@ def service_problems(
             if message := alarm_settings.check_alarm_name(name):
                 yield Problem(f"{where}.{resource.identity.resource_type}", message)
                 break
+    yield from forwarding_action_problems(
+        services, planned=planned, default_actions=default_actions
+    )
+
+
+def by_region(planned: Sequence[PlannedResource]) -> dict[str, list[PlannedResource]]:
+    """Return the resources whose alarms live in another Region's stack, by that Region
+    (sorted), each Region's in the file's order."""
+    out: dict[str, list[PlannedResource]] = {}
+    for resource in planned:
+        if (where := resource.elsewhere) is not None:
+            out.setdefault(where, []).append(resource)
+    return dict(sorted(out.items()))
+
+
+FORWARDABLE_ACTIONS: Final = ("topic",)
+"""What a health alarm in another Region can do: its state changes are forwarded to the
+home Region's default event bus, where rules notify the home topics (an SNS action must
+be in the alarm's own Region; see :mod:`observability_blueprint.blueprint.regional`)."""
+
+
+def forwarding_action_problems(
+    services: Sequence[Service],
+    *,
+    planned: Sequence[PlannedResource],
+    default_actions: ActionSet | None = None,
+) -> Iterator[Problem]:
+    """Refuse actions a forwarded health alarm cannot take, at ``services[i].actions``.
+
+    A service with resources in another Region notifies, from the home Region, what its
+    health alarm there enters; only topics can be notified that way (EventBridge rules
+    on the forwarded state changes). ``default_actions`` are the file's, for services
+    that give none.
+    """
+    regions: dict[str, set[str]] = {}
+    home = ""
+    for resource in planned:
+        if (where := resource.elsewhere) is not None:
+            regions.setdefault(resource.service, set()).add(where)
+            home = resource.home_region or home
+    for i, service in enumerate(services):
+        if service.name not in regions or not service.health_alarm:
+            continue
+        given = service.actions.to_set() if service.actions is not None else default_actions
+        found = next(
+            (
+                (state, j, kind)
+                for state, actions in (given.by_state().items() if given else ())
+                for j, action in enumerate(actions)
+                if (kind := action_kind(action)) not in FORWARDABLE_ACTIONS
+            ),
+            None,
+        )
+        if found is None:
+            continue
+        state, j, kind = found
+        place = (
+            f"services[{i}].actions.{state}[{j}]"
+            if service.actions is not None
+            else f"services[{i}].actions"
+        )
+        source = "" if service.actions is not None else f" (default_actions.{state}[{j}])"
+        yield Problem(
+            place,
+            f"{kind or 'an unknown'} action{source}: {service.name!r} has resources in "
+            f"{', '.join(sorted(regions[service.name]))}, whose health alarm there reaches "
+            f"{home} as forwarded events, and only topic actions can be taken on those; give "
+            f"services[{i}].actions with topic actions only (or list the resources in a "
+            "blueprint homed in their Region)",
+        )
 
 
 def region_alarms(planned: Sequence[PlannedResource]) -> dict[str, ResolvedAlarm]:
@@ -445,26 +553,68 @@ def region_alarms(planned: Sequence[PlannedResource]) -> dict[str, ResolvedAlarm
     return out
 
 
+def health_alarm_name(naming: alarm_settings.AlarmNaming, service: str, region: str | None) -> str:
+    """The physical name of a service's health alarm: ``<name>-<stage>-<service>-health``,
+    with ``-<Region>`` for the one in another Region's stack."""
+    suffix = f"-{region}" if region else ""
+    return naming.name(f"{service}-{HEALTH_SUFFIX}{suffix}")
+
+
+def forwarded_undelivered_alarm_name(naming: alarm_settings.AlarmNaming, service: str) -> str:
+    """The home stack's alarm on notifications of a service's health alarms in other
+    Regions that could not be delivered:
+    ``<name>-<stage>-<service>-health-forwarded-undelivered``."""
+    return naming.name(f"{service}-{HEALTH_SUFFIX}-forwarded-undelivered")
+
+
+def shared_alarm_prefix(naming: alarm_settings.AlarmNaming, region: str | None) -> str:
+    """The name prefix of alarms made once per stack: ``<name>-<stage>-shared``, with
+    ``-<Region>`` in another Region's stack (alarm names stay unique across stacks)."""
+    suffix = f"-{region}" if region else ""
+    return naming.name(f"{SHARED_ALARMS}{suffix}")
+
+
 def resource_alarm_names(
     services: Sequence[Service],
     planned: Sequence[PlannedResource],
     naming: alarm_settings.AlarmNaming,
 ) -> dict[str, list[str]]:
-    """Return the physical names of every alarm ``services:`` makes, by service.
+    """Return the physical names of every alarm ``services:`` makes in the home stack,
+    by service.
 
     The names the blueprint gives them (see ``blueprint.resources``): a resource's
     alarms ``<name>-<stage>-<service>-<label>-<alarm>``, alarms on Region-wide
     metrics ``<name>-<stage>-shared-<alarm>`` (listed with the first service that
-    has them), and the health alarm ``<name>-<stage>-<service>-health``.
+    has them), and the health alarm ``<name>-<stage>-<service>-health``. Resources
+    in another Region (``region:``) have theirs in that Region's stack (shared
+    alarms ``<name>-<stage>-shared-<Region>-<alarm>``, the health alarm
+    ``<name>-<stage>-<service>-health-<Region>``: :func:`regional_alarm_names`), so
+    they are not listed here: the home Region's alarm overview shows its own, and
+    ``<name>-<stage>-<service>-health-forwarded-undelivered`` (notifications of those
+    health alarms that could not be delivered).
     """
+    return regional_alarm_names(services, planned, naming, region=None)
+
+
+def regional_alarm_names(
+    services: Sequence[Service],
+    planned: Sequence[PlannedResource],
+    naming: alarm_settings.AlarmNaming,
+    *,
+    region: str | None,
+) -> dict[str, list[str]]:
+    """Return the physical names of the alarms ``services:`` makes in the stack of
+    ``region`` (None: the home stack), by service."""
     out: dict[str, list[str]] = {}
     seen: set[str] = set()
     for resource in planned:
+        if resource.elsewhere != region:
+            continue
         names = out.setdefault(resource.service, [])
         for alarm in resource.alarms:
             shared = shared_alarm_id(alarm)
             if shared is not None:
-                name = f"{naming.name(SHARED_ALARMS)}-{shared}"
+                name = f"{shared_alarm_prefix(naming, region)}-{shared}"
             else:
                 name = f"{naming.name(f'{resource.service}-{resource.label}')}-{alarm.short_name}"
             if name not in seen:
@@ -472,5 +622,12 @@ def resource_alarm_names(
                 names.append(name)
     for service in services:
         if service.health_alarm and out.get(service.name):
-            out[service.name].append(naming.name(f"{service.name}-{HEALTH_SUFFIX}"))
+            out[service.name].append(health_alarm_name(naming, service.name, region))
+    if region is None:
+        elsewhere = {r.service for r in planned if r.elsewhere is not None}
+        for service in services:
+            if service.health_alarm and service.name in elsewhere:
+                out.setdefault(service.name, []).append(
+                    forwarded_undelivered_alarm_name(naming, service.name)
+                )
     return out

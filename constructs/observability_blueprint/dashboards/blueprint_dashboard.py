@@ -15,8 +15,9 @@ from observability_blueprint.rules.dashboard_model import (
     PlotMetric,
     Widget,
     check_dashboard_name,
+    variable_problems,
 )
-from observability_blueprint.rules.errors import BlueprintError
+from observability_blueprint.rules.errors import BlueprintError, Problem
 
 
 class BlueprintDashboard(Construct):
@@ -25,7 +26,10 @@ class BlueprintDashboard(Construct):
     Each planned row becomes one ``add_widgets`` call, so aws-cdk-lib places the
     widgets exactly where the plan computed them. Alarms are referenced by name
     (their ARNs are built, not looked up), so a dashboard can live in another
-    stack than its alarms.
+    stack than its alarms. The plan's variables become pattern variables with a
+    menu of their values (``DashboardVariable``, ``VariableType.PATTERN``,
+    ``VariableInputType.SELECT``), checked against the dashboard body's limits
+    (at most 25 variables, 1 to 500 values of up to 255 characters each).
 
     Parameters
     ----------
@@ -37,6 +41,10 @@ class BlueprintDashboard(Construct):
         super().__init__(scope, id)
         if not Token.is_unresolved(plan.name) and (message := check_dashboard_name(plan.name)):
             raise BlueprintError.at(f"{self.node.path}.name", message)
+        if problems := variable_problems(plan.variables):
+            raise BlueprintError(
+                [Problem(f"{self.node.path}.{place}", message) for place, message in problems]
+            )
         self.plan = plan
         self.dashboard = cloudwatch.Dashboard(
             self,
@@ -48,6 +56,21 @@ class BlueprintDashboard(Construct):
                 if plan.period_override == "auto"
                 else cloudwatch.PeriodOverride.INHERIT
             ),
+            variables=[
+                cloudwatch.DashboardVariable(
+                    id=v.id,
+                    type=cloudwatch.VariableType.PATTERN,
+                    input_type=cloudwatch.VariableInputType.SELECT,
+                    value=v.pattern,
+                    label=v.label or None,
+                    values=cloudwatch.Values.from_values(
+                        *(cloudwatch.VariableValue(value=value) for value in v.values)
+                    ),
+                    default_value=cloudwatch.DefaultValue.value(v.default_value),
+                )
+                for v in plan.variables
+            ]
+            or None,
         )
         """The underlying aws-cdk-lib dashboard."""
         self._alarms: dict[str, cloudwatch.IAlarm] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import cast
 
-from aws_cdk import Duration, Stack
+from aws_cdk import CfnResource, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -24,7 +24,12 @@ from observability_blueprint.rules.resource_refs import (
     ResourceRefError,
     identify,
 )
-from observability_blueprint.rules.service_health import construct_id, shared_alarm_id
+from observability_blueprint.rules.service_health import (
+    RECOMMENDED_ALARM_METADATA,
+    alarm_metadata,
+    construct_id,
+    shared_alarm_id,
+)
 
 SHARED_ID = "SharedResourceAlarms"
 """The stack-level construct holding the alarms monitors share (Region-wide, per cluster)."""
@@ -180,6 +185,7 @@ class ResourceMonitor(Construct):
                 actions=actions,
                 named_topics=named_topics,
             )
+            _mark(self.alarms[alarm.short_name], alarm, identity.name)
 
     def _shared(self, key: str, alarm: ResolvedAlarm, prefix: str | None) -> StaticAlarm:
         stack = Stack.of(self)
@@ -190,7 +196,7 @@ class ResourceMonitor(Construct):
         existing = holder.node.try_find_child(key)
         if isinstance(existing, StaticAlarm):
             return existing
-        return StaticAlarm(
+        shared = StaticAlarm(
             holder,
             key,
             metric=metric_of(alarm),
@@ -202,8 +208,17 @@ class ResourceMonitor(Construct):
             alarm_name=f"{prefix}-{key}" if prefix else None,
             description=alarm.description,
         )
+        _mark(shared, alarm, "shared by the stack")
+        return shared
 
     @property
     def alarm_list(self) -> Sequence[StaticAlarm]:
         """The alarms, in the data file's order."""
         return list(self.alarms.values())
+
+
+def _mark(static: StaticAlarm, alarm: ResolvedAlarm, resource: str) -> None:
+    """Say in the template's metadata which recommended alarm this is (for the report)."""
+    resource_node = static.alarm.node.default_child
+    assert isinstance(resource_node, CfnResource)
+    resource_node.add_metadata(RECOMMENDED_ALARM_METADATA, alarm_metadata(alarm, resource))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -322,7 +323,11 @@ class ScopeMonitoring(Construct):
                 resource=resource.identity,
                 alarms=kept,
                 facts=resource.facts,
-                alarm_name_prefix=f"{self._prefix}-{monitor_id}" if self._prefix else None,
+                alarm_name_prefix=(
+                    f"{self._prefix}-{_fitted(monitor_id, len(self._prefix))}"
+                    if self._prefix
+                    else None
+                ),
                 shared_name_prefix=f"{self._prefix}-shared" if self._prefix else None,
             )
             self.resources[monitor_id] = resource
@@ -1241,3 +1246,17 @@ _FACT_READERS: Final[Mapping[str, _FactReader]] = {
     "autoscaling_group": _asg_facts,
     "cloudfront_distribution": _distribution_facts,
 }
+
+
+_ALARM_NAME_MAX = 255  # PutMetricAlarm AlarmName, botocore cloudwatch model
+_SHORT_NAME_ROOM = 64  # the alarm's short name after the resource part
+
+
+def _fitted(monitor_id: str, prefix_length: int) -> str:
+    """Return ``monitor_id``, or its start and a stable hash when a deep construct path
+    would make alarm names longer than CloudWatch takes (as CDK's unique ids do)."""
+    room = _ALARM_NAME_MAX - prefix_length - 2 - _SHORT_NAME_ROOM
+    if len(monitor_id) <= room:
+        return monitor_id
+    digest = hashlib.sha256(monitor_id.encode("utf-8")).hexdigest()[:8]
+    return f"{monitor_id[: max(room - 9, 1)]}-{digest}"

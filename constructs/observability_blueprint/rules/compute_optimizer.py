@@ -225,6 +225,12 @@ def rule_problems(
                 f"regions[{index}]",
                 f"{cut(region)!r} is not an AWS Region; use a name such as eu-west-1",
             )
+        elif region in regions[:index]:
+            yield Problem(
+                f"regions[{index}]",
+                f"{region!r} is listed already at regions[{list(regions).index(region)}]; "
+                "list each Region once",
+            )
     if len(tags) > CRITERIA_VALUES_MAX:
         yield Problem("tags", f"{len(tags)} tag keys; a rule takes at most 20")
     for key, values in tags.items():

@@ -10,6 +10,7 @@ positions in the template are the ones computed here (a test checks that).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
@@ -24,6 +25,17 @@ ALARMS_PER_STATUS_WIDGET_MAX: Final = 100
 DASHBOARD_NAME_MAX: Final = 255
 
 WidgetKind = Literal["text", "graph", "single_value", "alarm_status", "log_query", "insight"]
+
+VARIABLES_PER_DASHBOARD_MAX: Final = 25
+VARIABLE_ID_RE: Final = re.compile(r"[0-9A-Za-z_-]{1,32}")
+VARIABLE_LABEL_MAX: Final = 30
+VARIABLE_VALUES_MAX: Final = 500
+VARIABLE_VALUE_MAX: Final = 255
+"""Limits of a dashboard body's ``variables`` array ("Variables Array Structure",
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html):
+0 to 25 variables; an id of up to 32 characters ``0-9A-Za-z-_``; a label of up to 30
+characters; a ``values`` array of 1 to 500 items, each value up to 255 characters; a
+``select`` input's default must be one of its values."""
 
 INSIGHT_CONTRIBUTORS_DEFAULT: Final = 10
 """Contributors a Contributor Insights widget shows (the console's default)."""
@@ -175,8 +187,100 @@ class Placed:
 
 
 @dataclass(frozen=True)
+class PatternVariable:
+    """A dashboard variable: a dropdown (``select``) whose choice replaces ``pattern``.
+
+    A *pattern* variable replaces a regular expression everywhere in the dashboard's
+    JSON: inside SEARCH expressions, alarm ARNs, the log groups of a Logs Insights
+    widget and text (a *property* variable only sets one JSON property, or one
+    dimension of every metric). ``values`` are the choices, ``default`` the one shown
+    when the dashboard opens (None: the first). See "Creating flexible CloudWatch
+    dashboards with dashboard variables",
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_dashboard_variables.html.
+    """
+
+    id: str
+    pattern: str
+    values: tuple[str, ...]
+    label: str = ""
+    default: str | None = None
+
+    @property
+    def default_value(self) -> str | None:
+        """The value shown when the dashboard opens."""
+        return self.default if self.default is not None else next(iter(self.values), None)
+
+
+def variable_problems(variables: Sequence[PatternVariable]) -> list[tuple[str, str]]:
+    """Return (place, message) for every way ``variables`` break the dashboard body's limits.
+
+    Places are relative to the plan: ``variables``, ``variables[0].id``,
+    ``variables[0].values[3]``... (see :data:`VARIABLES_PER_DASHBOARD_MAX` for the limits).
+    """
+    out: list[tuple[str, str]] = []
+    if len(variables) > VARIABLES_PER_DASHBOARD_MAX:
+        out.append(
+            (
+                "variables",
+                f"{len(variables)} variables; a dashboard takes at most "
+                f"{VARIABLES_PER_DASHBOARD_MAX}",
+            )
+        )
+    seen: set[str] = set()
+    for index, variable in enumerate(variables):
+        at = f"variables[{index}]"
+        if not VARIABLE_ID_RE.fullmatch(variable.id):
+            out.append(
+                (
+                    f"{at}.id",
+                    f"{cut(variable.id)!r} is not a variable id; use 1 to 32 letters, digits, "
+                    "'-' and '_'",
+                )
+            )
+        elif variable.id in seen:
+            out.append((f"{at}.id", f"{variable.id!r} is the id of another variable; use another"))
+        seen.add(variable.id)
+        if len(variable.label) > VARIABLE_LABEL_MAX:
+            out.append(
+                (
+                    f"{at}.label",
+                    f"{cut(variable.label)!r} is {len(variable.label)} characters; a variable "
+                    f"label takes at most {VARIABLE_LABEL_MAX}",
+                )
+            )
+        if not variable.pattern:
+            out.append((f"{at}.pattern", "'' replaces nothing; give the text to replace"))
+        if not 1 <= len(variable.values) <= VARIABLE_VALUES_MAX:
+            out.append(
+                (
+                    f"{at}.values",
+                    f"{len(variable.values)} values; a variable takes 1 to {VARIABLE_VALUES_MAX}",
+                )
+            )
+        for number, value in enumerate(variable.values[:VARIABLE_VALUES_MAX]):
+            if not 1 <= len(value) <= VARIABLE_VALUE_MAX:
+                out.append(
+                    (
+                        f"{at}.values[{number}]",
+                        f"{cut(value)!r} is {len(value)} characters; a value takes 1 to "
+                        f"{VARIABLE_VALUE_MAX}",
+                    )
+                )
+        if variable.default is not None and variable.default not in variable.values:
+            choices = cut(", ".join(variable.values)) or "none"
+            out.append(
+                (
+                    f"{at}.default",
+                    f"{cut(variable.default)!r} is not one of the values; choose one of: {choices}",
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
 class DashboardPlan:
-    """A dashboard to create: its name, its rows of widgets and its time settings."""
+    """A dashboard to create: its name, its rows of widgets, its time settings and its
+    variables (see :class:`PatternVariable`)."""
 
     key: str
     name: str
@@ -184,6 +288,7 @@ class DashboardPlan:
     start: str = "-PT3H"
     period_override: Literal["auto", "inherit"] = "inherit"
     links: tuple[str, ...] = field(default=())
+    variables: tuple[PatternVariable, ...] = field(default=())
 
     @property
     def widgets(self) -> tuple[Widget, ...]:
@@ -362,6 +467,9 @@ def estimate_body_bytes(plan: DashboardPlan) -> int:
         total += sum(90 + len(alarm) for alarm in widget.alarms)
         total += sum(40 + len(group) for group in widget.log_groups)
         total += 60 * len(widget.thresholds)
+    for variable in plan.variables:
+        total += 160 + 2 * (len(variable.id) + len(variable.pattern) + len(variable.label))
+        total += sum(20 + 2 * len(value) for value in variable.values)
     return total
 
 

@@ -787,10 +787,11 @@ def region_problem(
     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html),
     so a resource whose ARN names another Region than the stack's must be listed
     with ``region: <its Region>`` (``said_region``): the blueprint then places
-    its alarms in that Region's stack. A CloudFront distribution's metrics exist
-    only in ``us-east-1``, so one listed in a stack elsewhere needs
-    ``region: us-east-1``. Nothing is said when the stack's Region or the
-    resource's is unknown (an environment-agnostic stack, a name, a token).
+    its alarms in a stack in that Region, whose health alarm notifies through the
+    home Region. A CloudFront distribution's metrics exist only in ``us-east-1``,
+    so one listed in a stack elsewhere needs ``region: us-east-1``. Nothing is
+    said when the stack's Region or the resource's is unknown (an
+    environment-agnostic stack, a name, a token).
     """
     where = identity.region
     stack = _known(stack_region)
@@ -801,13 +802,14 @@ def region_problem(
         return (
             f"the CloudFront distribution {shown_name} publishes its metrics only in "
             f"{CLOUDFRONT_REGION} and this stack is in {stack}; CloudWatch alarms only watch "
-            f"metrics of their own Region: list it in a blueprint homed in {CLOUDFRONT_REGION} "
-            f"(env.region: {CLOUDFRONT_REGION}) and say region: {CLOUDFRONT_REGION} there"
+            f"metrics of their own Region: say region: {CLOUDFRONT_REGION} (its alarms then go "
+            f"to a stack in {CLOUDFRONT_REGION} that notifies through {stack})"
         )
     return (
         f"{shown_name} is in the Region {where} and this stack in {stack}; CloudWatch alarms "
-        f"only watch metrics of their own Region: list it in a blueprint homed in {where} "
-        f"(env.region: {where}), or say region: {where} in a blueprint without a Region"
+        f"only watch metrics of their own Region: say region: {where} (its alarms then go to "
+        f"a stack in {where} that notifies through {stack}), or list it in a blueprint homed "
+        f"in {where}"
     )
 
 

@@ -26,6 +26,10 @@ HEALTH_SUFFIX: Final = "health"
 SHARED_ALARMS: Final = "shared"
 """Alarms on Region-wide metrics and whole clusters are named ``<name>-<stage>-shared-<id>``."""
 
+RECOMMENDED_ALARM_METADATA: Final = "observability-blueprint:recommended-alarm"
+"""Template metadata key on each resource alarm: its id, source and where its threshold
+came from, for the synth report."""
+
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
@@ -83,3 +87,14 @@ def groups_for(
         groups[-1].append(name)
         length += term
     return [g for g in groups if g]
+
+
+def alarm_metadata(alarm: ResolvedAlarm, resource: str) -> dict[str, object]:
+    """Return what the synth report needs of one resource alarm."""
+    return {
+        "alarm": alarm.alarm_id,
+        "resource": resource,
+        "source": alarm.source,
+        "threshold": alarm.threshold,
+        "threshold_from": alarm.threshold_from,
+    }
