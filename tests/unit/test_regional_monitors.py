@@ -358,3 +358,60 @@ def test_the_regional_stack_refuses_the_home_region() -> None:
     assert problem.location == "Regional.region"
     assert "'eu-west-1' needs a home Region other than it" in problem.message
     assert "set env.region" in problem.message
+
+
+def _plain(data: dict[str, Any]) -> Blueprint:
+    return Blueprint.from_dict(
+        {"name": "shop", "stage": "dev", "env": {"account": ACCOUNT_ID, "region": "eu-west-1"}}
+        | data
+    )
+
+
+ACCOUNT_ID = "111122223333"
+
+
+def test_container_insights_of_the_home_region_stays_there() -> None:
+    """containers: sets up clusters of the home Region: a same-named cluster elsewhere
+    gets no Container Insights alarms (they would sit in ALARM on missing data)."""
+    config = _plain(
+        {
+            "containers": {"ecs": [{"cluster": "main"}]},
+            "services": [
+                {
+                    "name": "api",
+                    "resources": [
+                        {
+                            "ecs_service": f"arn:aws:ecs:us-west-2:{ACCOUNT_ID}:service/main/api",
+                            "region": "us-west-2",
+                        },
+                        {"ecs_service": "main/worker"},
+                    ],
+                }
+            ],
+        }
+    )
+    west, home = config.planned_resources()
+    assert not any(a.namespace == "ECS/ContainerInsights" for a in west.alarms)
+    assert any(a.namespace == "ECS/ContainerInsights" for a in home.alarms)
+
+
+def test_the_same_name_in_two_regions_is_two_resources() -> None:
+    queue_alarms = {"sqs.approximate_age_of_oldest_message": {"threshold": 900}}
+    config = _plain(
+        {
+            "services": [
+                {"name": "api", "resources": [{"sqs_queue": "orders", "alarms": queue_alarms}]},
+                {
+                    "name": "api-west",
+                    "resources": [
+                        {
+                            "sqs_queue": f"arn:aws:sqs:us-west-2:{ACCOUNT_ID}:orders",
+                            "region": "us-west-2",
+                            "alarms": queue_alarms,
+                        }
+                    ],
+                },
+            ]
+        }
+    )
+    assert [p.elsewhere for p in config.planned_resources()] == [None, "us-west-2"]

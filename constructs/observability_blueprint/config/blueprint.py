@@ -980,6 +980,13 @@ class Blueprint(StrictModel):
             for kind in ("alerts", "responses"):
                 for index, item in enumerate(getattr(self.events, kind)):
                     yield f"events.{kind}[{index}].name", f"{self.prefix}-{item.name}"
+        # A service with resources in another Region is notified by forwarded-state rules
+        # named <prefix>-<service>-health-<state> (blueprint.resources).
+        elsewhere = {p.service for p in self.planned_resources() if p.elsewhere is not None}
+        for index, service in enumerate(self.services):
+            if service.name in elsewhere and service.health_alarm:
+                for state in ("alarm", "ok", "insufficient-data"):
+                    yield f"services[{index}].name", f"{self.prefix}-{service.name}-health-{state}"
         alerts = self.audit_trail.signin_alerts if self.audit_trail else None
         if alerts is not None:
             if alerts.root:

@@ -394,7 +394,8 @@ def plan_resources(
             facts = entry.facts()
             cluster = identity.dimensions.get("ClusterName")
             extra = (cluster_features or {}).get((entry.resource_type, cluster or ""))
-            if extra:
+            # containers: sets up clusters of the home Region only.
+            if extra and identity.region in (None, region):
                 facts = replace(facts, features=facts.features | extra)
             alarms, found = resolve_alarms(
                 entry.resource_type,
@@ -447,7 +448,9 @@ def service_problems(
     index = {s.name: i for i, s in enumerate(services)}
     for resource in planned:
         where = f"services[{index[resource.service]}].resources[{resource.index}]"
-        label_key = (resource.service, resource.label)
+        # Resources of other Regions go to their Region's stack: names and ids differ there.
+        stack = resource.elsewhere or ""
+        label_key = (resource.service, f"{resource.label}@{stack}")
         if label_key in labels and labels[label_key] != where:
             yield Problem(
                 f"{where}.{resource.identity.resource_type}",
@@ -457,7 +460,10 @@ def service_problems(
             )
             continue
         labels.setdefault(label_key, where)
-        key = (resource.identity.resource_type, tuple(sorted(resource.identity.dimensions.items())))
+        key = (
+            f"{resource.identity.resource_type}@{stack}",
+            tuple(sorted(resource.identity.dimensions.items())),
+        )
         if key in listed:
             yield Problem(
                 f"{where}.{resource.identity.resource_type}",
