@@ -64,8 +64,12 @@ schema: $(PY_STAMP)
 snapshots: setup
 	$(BIN)/python -m pytest -q --snapshot-update tests/unit/test_snapshots.py
 
+# FULL=1 adds N = 1,000 (long); PROFILE=1 profiles the blueprint at N = 80 instead.
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python -c "import cdk_monitoring_constructs" 2>/dev/null \
+		|| $(BIN)/python -m pip install --quiet -e '.[dev,bench]' \
+		|| echo "cdk-monitoring-constructs could not be installed: (c) will be skipped"
+	$(BIN)/python bench/run.py $(if $(FULL),--full) $(if $(PROFILE),--profile)
 
 clean:
 	rm -rf $(OUTDIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis

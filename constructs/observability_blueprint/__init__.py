@@ -52,6 +52,12 @@ if TYPE_CHECKING:
     )
     from observability_blueprint.config.blueprint import Blueprint
     from observability_blueprint.containers import EcsContainerInsights, EksObservability
+    from observability_blueprint.crossaccount import (
+        MonitoringSink,
+        OrganizationCentralizationRule,
+        OrganizationTelemetryRule,
+        SourceLink,
+    )
     from observability_blueprint.dashboards import BlueprintDashboard
     from observability_blueprint.deploy_rules import DeployRulesPack, add_deploy_checks
     from observability_blueprint.events import (
@@ -281,11 +287,14 @@ _EXPORTS: dict[str, str] = {
     "ManagedLogGroup": "logs",
     "ManagementEvents": "rules.audit",
     "MetricFilterSpec": "rules.metric_filters",
+    "MonitoringSink": "crossaccount",
     "NotificationTopic": "notifications",
     "NotifyAction": "rules.event_schedules",
     "OTelEnrichment": "prometheus",
     "ObservabilityBlueprint": "blueprint.observability_blueprint",
     "OpsItemAction": "rules.event_schedules",
+    "OrganizationCentralizationRule": "crossaccount",
+    "OrganizationTelemetryRule": "crossaccount",
     "ParseJSON": "rules.transformers",
     "ParseKeyValue": "rules.transformers",
     "ParseToOCSF": "rules.transformers",
@@ -321,6 +330,7 @@ _EXPORTS: dict[str, str] = {
     "ServiceHealth": "monitors",
     "ServiceUnit": "blueprint.observability_blueprint",
     "SignInAlerts": "audit",
+    "SourceLink": "crossaccount",
     "StaticAlarm": "alarms",
     "StructuredLogFields": "rules.structured_logs",
     "StructuredLogMetrics": "logs",
@@ -437,11 +447,14 @@ __all__ = [
     "ManagedLogGroup",
     "ManagementEvents",
     "MetricFilterSpec",
+    "MonitoringSink",
     "NotificationTopic",
     "NotifyAction",
     "OTelEnrichment",
     "ObservabilityBlueprint",
     "OpsItemAction",
+    "OrganizationCentralizationRule",
+    "OrganizationTelemetryRule",
     "ParseJSON",
     "ParseKeyValue",
     "ParseToOCSF",
@@ -477,6 +490,7 @@ __all__ = [
     "ServiceHealth",
     "ServiceUnit",
     "SignInAlerts",
+    "SourceLink",
     "StaticAlarm",
     "StructuredLogFields",
     "StructuredLogMetrics",

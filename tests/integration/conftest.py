@@ -89,6 +89,9 @@ STRIPPED: Final[dict[Strip, str]] = {
     ("AWS::APS::Scraper", None, None): "no moto CloudFormation model",
     ("AWS::Grafana::Workspace", None, None): "no moto CloudFormation model for Grafana",
     ("AWS::ComputeOptimizer::AutomationRule", None, None): "no moto CloudFormation model",
+    ("AWS::Oam::Sink", None, None): "no moto CloudFormation model for OAM",
+    ("AWS::ObservabilityAdmin::OrganizationTelemetryRule", None, None): "no moto model",
+    ("AWS::ObservabilityAdmin::OrganizationCentralizationRule", None, None): "no moto model",
     ("AWS::CloudWatch::OTelEnrichment", None, None): "no moto CloudFormation model",
     # Properties moto mishandles.
     ("AWS::KMS::Key", "Tags", None): (
@@ -111,6 +114,10 @@ _STAND_INS: Final[dict[tuple[str, str], Callable[[dict[str, Any], str], str]]] =
     },
     # What CloudFormation gives a workspace: its ARN and endpoint (the remote-write and
     # query URLs are made from it), and a Grafana workspace's id.
+    # What CloudFormation gives a sink: an ARN with a random id.
+    ("AWS::Oam::Sink", "Arn"): lambda _, region: (
+        f"arn:aws:oam:{region}:{ACCOUNT}:sink/a1b2c3d4-5678-90ab-cdef-{ACCOUNT}"
+    ),
     ("AWS::APS::Workspace", "Arn"): lambda _, region: (
         f"arn:aws:aps:{region}:{ACCOUNT}:workspace/{_WORKSPACE_ID}"
     ),

@@ -59,6 +59,9 @@ EXPECTED: set[Strip] = {
     ("AWS::APS::Scraper", None, None),
     ("AWS::Grafana::Workspace", None, None),
     ("AWS::ComputeOptimizer::AutomationRule", None, None),
+    ("AWS::Oam::Sink", None, None),
+    ("AWS::ObservabilityAdmin::OrganizationTelemetryRule", None, None),
+    ("AWS::ObservabilityAdmin::OrganizationCentralizationRule", None, None),
     ("AWS::CloudWatch::OTelEnrichment", None, None),
     ("AWS::KMS::Key", "Tags", None),
     ("AWS::SSM::Parameter", "Tags", None),
@@ -97,6 +100,7 @@ def test_only_the_listed_attributes_of_stripped_resources_are_read(
         ("AWS::SSM::Parameter", "AWS::APS::Workspace", "PrometheusEndpoint"),
         ("Output", "AWS::APS::Workspace", "PrometheusEndpoint"),
         ("Output", "AWS::Grafana::Workspace", "Id"),
+        ("Output", "AWS::Oam::Sink", "Arn"),  # SinkArn, for the sources' links
     }
 
 

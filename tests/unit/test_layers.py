@@ -35,6 +35,7 @@ AREAS = (
     "grafana",
     "prometheus",
     "monitors",
+    "crossaccount",
 )
 FLOORS = ("rules", "config", "core", *AREAS, "blueprint", "cli")
 """Every folder of the package; a new folder must be placed on a floor here."""

@@ -16,6 +16,7 @@ from observability_blueprint.alarms.anomaly_alarm import AnomalyAlarm
 from observability_blueprint.alarms.composite_alarm import RuleCompositeAlarm
 from observability_blueprint.alarms.static_alarm import StaticAlarm
 from observability_blueprint.blueprint.audit import AuditResources, build_audit
+from observability_blueprint.blueprint.crossaccount import BuiltCrossAccount, build_cross_account
 from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
 from observability_blueprint.blueprint.dashboards import BlueprintDashboards
 from observability_blueprint.blueprint.events import (
@@ -339,6 +340,14 @@ class ObservabilityBlueprint(Construct):
                 topics={name: topic.topic for name, topic in self.topics.items()},
                 prometheus=self.prometheus,
                 log_groups=self._log_groups(),
+            )
+
+        self.cross_account: BuiltCrossAccount | None = None
+        """The OAM sink or link and the organization rules of this account (``cross_account:``)."""
+        if config.cross_account is not None and config.env and config.env.account:
+            assert config.env.region is not None
+            self.cross_account = build_cross_account(
+                self, config.cross_account, account=config.env.account, region=config.env.region
             )
 
         self.forwarded_alarms: ForwardedAlarmActions | None = None

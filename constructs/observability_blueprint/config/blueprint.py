@@ -41,6 +41,7 @@ from observability_blueprint.config.base import (
     fail,
     number_problems,
 )
+from observability_blueprint.config.crossaccount import CrossAccount, crossaccount_problems
 from observability_blueprint.config.dashboards import Dashboards, dashboard_problems
 from observability_blueprint.config.events import EventsSection, events_problems
 from observability_blueprint.config.grafana import Grafana, grafana_problems
@@ -477,6 +478,9 @@ class Blueprint(StrictModel):
     managed scraper and ADOT collectors. Default: none."""
     grafana: Grafana | None = None
     """An Amazon Managed Grafana workspace. Default: none."""
+    cross_account: CrossAccount | None = None
+    """Cross-account observability: an OAM sink in the monitoring account, links in the
+    source accounts, organization telemetry and centralization rules. Default: none."""
     services: list[Service] = []
     """The AWS resources each service runs on (Lambda functions, queues, tables, APIs,
     load balancers ...): AWS's recommended alarms on each, joined into the service's
@@ -821,6 +825,15 @@ class Blueprint(StrictModel):
                 account=self.env.account if self.env else None,
                 default_actions=self.default_actions.to_set() if self.default_actions else None,
             )
+        if self.cross_account is not None:
+            yield from crossaccount_problems(self.cross_account)
+            if not (self.env and self.env.account and self.env.region):
+                yield Problem(
+                    "cross_account",
+                    "needs env.account and env.region: the stack's account decides whether it "
+                    "gets the sink (the monitoring account), a link (a source) or the "
+                    "organization rules",
+                )
         if self.audit_trail is not None:
             yield from audit_problems(self.audit_trail, topics=[t.name for t in self.notifications])
         yield from network_problems(

@@ -29,6 +29,9 @@ class Compiled:
         Named space-delimited fields, in order.
     warnings : tuple[str, ...]
         Valid syntax that does not do what it seems to.
+    reference : Callable[[str], bool] or None
+        ``matches`` without its shortcuts (no pre-check, no fast path): what the
+        differential tests compare ``matches`` with. None when ``matches`` has none.
     """
 
     kind: PatternKind
@@ -38,6 +41,7 @@ class Compiled:
     selectors: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    reference: Callable[[str], bool] | None = None
 
 
 def extract_nothing(matches: Callable[[str], bool]) -> Callable[[str], dict[str, str] | None]:

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from observability_blueprint.rules.filter_patterns._compiled import Compiled, extract_nothing
 from observability_blueprint.rules.filter_patterns._conditions import (
@@ -34,6 +34,7 @@ from observability_blueprint.rules.filter_patterns._operands import (
     text_matcher,
     wildcard_core,
 )
+from observability_blueprint.rules.filter_patterns._raw_json import value_check
 from observability_blueprint.rules.filter_patterns._scanner import Scanner
 
 # "You can only use up to one wildcard selector in a property selector, and up to
@@ -208,15 +209,15 @@ def parse_json(scanner: Scanner) -> Compiled:
             f"a filter pattern can use at most {MAX_WILDCARD_SELECTORS} wildcard selectors",
             at=with_wildcards[MAX_WILDCARD_SELECTORS].position,
         )
-    matches = _matcher(
-        compile_condition(condition, _compile_test), _compile_need(_need_of(condition))
-    )
+    test = compile_condition(condition, _compile_test)
+    matches = _matcher(test, _prefilter(condition))
     return Compiled(
         kind="json",
         matches=matches,
         extract=extract_nothing(matches),
         supplies=_supplies,
         selectors=tuple(dict.fromkeys(test.selector.text for test in tests)),
+        reference=_matcher(test, None),
     )
 
 
@@ -271,19 +272,39 @@ def _refuse_constant(name: str) -> object:
 
 
 # Python's json accepts NaN and Infinity; JSON (and so a JSON log event) does not.
-_decode = json.JSONDecoder(parse_constant=_refuse_constant).decode
+# The decoder's scanner, an attribute its __init__ sets (typeshed does not declare it).
+_scan_once = cast(
+    Callable[[str, int], tuple[Any, int]],
+    vars(json.JSONDecoder(parse_constant=_refuse_constant))["scan_once"],
+)
+# JSON's blanks (RFC 8259), which json.JSONDecoder.decode skips around the value.
+_BLANKS = " \t\n\r"
+
+
+def _decode(message: str) -> Any:
+    """``JSONDecoder.decode`` without its two regex calls: the scanner directly.
+
+    Raises ValueError (or RecursionError) for what is not one JSON value.
+    """
+    try:
+        document, end = _scan_once(message, len(message) - len(message.lstrip(_BLANKS)))
+    except StopIteration:
+        raise ValueError("no JSON value") from None
+    if end != len(message) and message[end:].strip(_BLANKS):
+        raise ValueError("extra data after the JSON value")
+    return document
 
 
 def _matcher(
-    test: Callable[[_Doc], bool], precheck: Callable[[str], bool] | None
+    test: Callable[[_Doc], bool], prefilter: Callable[[str], bool] | None
 ) -> Callable[[str], bool]:
     def matches(message: str) -> bool:
         # A JSON pattern only applies to an event that is a JSON object.
         if message[:1] != "{" and message.lstrip()[:1] != "{":
             return False
-        # Unescaped JSON holds its keys and string values verbatim, so a missing
-        # required substring rules the event out without decoding it.
-        if precheck is not None and "\\" not in message and not precheck(message):
+        # Unescaped JSON holds its keys and values verbatim, so the raw text can
+        # rule the event out without decoding it (see _prefilter).
+        if prefilter is not None and "\\" not in message and not prefilter(message):
             return False
         try:
             document = _decode(message)
@@ -380,7 +401,16 @@ def _node_test(test: JsonTest) -> Callable[[Any], bool]:
     number = operand.number
     if number is not None and symbol in NUMERIC_OPERATORS:
         compare = NUMERIC_OPERATORS[symbol]
-        return lambda node: _is_number(node) and compare(node, number)
+
+        def numeric(node: Any) -> bool:
+            # _is_number, inlined: json gives exactly int or float for a number
+            # (type(True) is bool, so booleans stay out).
+            kind = type(node)
+            if kind is int:
+                return bool(compare(node, number))
+            return kind is float and math.isfinite(node) and compare(node, number)
+
+        return numeric
     if number is not None:
         return _number_equality(operand.text, number, negate=symbol == "!=")
     matches = text_matcher(operand.text)
@@ -482,22 +512,139 @@ def _leaf_need(test: JsonTest) -> _Need:
 
 
 def _compile_need(need: _Need) -> Callable[[str], bool] | None:
-    if need.is_empty():
+    """The substring test of one comparison's need (which has no choices)."""
+    assert not need.choices
+    if not need.substrings:
         return None
     # Longer substrings (values) are rarer than keys: test them first.
     substrings = tuple(sorted(need.substrings, key=lambda text: (-len(text), text)))
-    groups = tuple(
-        tuple(check for check in map(_compile_need, group) if check is not None)
-        for group in need.choices
-    )
+    if len(substrings) == 1:
+        only = substrings[0]
+        return lambda message: only in message
 
     def check(message: str) -> bool:
-        for text in substrings:
-            if text not in message:
-                return False
-        return all(any(alternative(message) for alternative in group) for group in groups)
+        return all(map(message.__contains__, substrings))
 
     return check
+
+
+def _prefilter(condition: Condition[JsonTest]) -> Callable[[str], bool] | None:
+    """A necessary condition on a raw event without backslashes, or None when there is none.
+
+    First the substrings every matching event holds (cheap ``in`` tests, longest
+    first), then the values of the compared properties read from the raw text
+    (:func:`_raw_json.value_check`), so that ``{ $.latency_ms >= 0 }`` rules out
+    an event whose ``latency_ms`` is nested or negative without decoding it.
+    """
+    required = tuple(sorted(_need_of(condition).substrings, key=lambda text: (-len(text), text)))
+    possible = _compile_possible(condition)
+    if possible is None:
+        if not required:
+            return None
+        possible = _everything
+    if not required:
+        return possible
+
+    def prefilter(message: str) -> bool:
+        for text in required:
+            if text not in message:
+                return False
+        return possible(message)
+
+    return prefilter
+
+
+def _everything(message: str) -> bool:
+    return True
+
+
+def _scannable(test: JsonTest) -> bool:
+    """A comparison whose property's value can be read from the raw event."""
+    steps = test.selector.steps
+    return (
+        test.operator != "NOT EXISTS"
+        and not test.selector.has_wildcard
+        and isinstance(steps[-1], str)
+    )
+
+
+def _compile_possible(condition: Condition[JsonTest]) -> Callable[[str], bool] | None:
+    """The raw-text test of ``condition``; None when it can rule nothing out."""
+    if isinstance(condition, Leaf):
+        if _scannable(condition.value):
+            return _value_scan([condition.value])
+        return _compile_need(_leaf_need(condition.value))
+    parts: list[Callable[[str], bool]] = []
+    if isinstance(condition, AllOf):
+        parts = [part for part in map(_compile_possible, condition.parts) if part is not None]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        every = tuple(parts)
+
+        def all_possible(message: str) -> bool:
+            for part in every:  # noqa: SIM110 - no generator frame per event (hot path)
+                if not part(message):
+                    return False
+            return True
+
+        return all_possible
+    # Alternatives on the same property share one scan of the event.
+    same_property: dict[str, list[JsonTest]] = {}
+    for alternative in condition.parts:
+        if isinstance(alternative, Leaf) and _scannable(alternative.value):
+            same_property.setdefault(alternative.value.selector.text, []).append(alternative.value)
+            continue
+        part = _compile_possible(alternative)
+        if part is None:
+            return None
+        parts.append(part)
+    parts += [_value_scan(tests) for tests in same_property.values()]
+    if len(parts) == 1:
+        return parts[0]
+    some = tuple(parts)
+
+    def any_possible(message: str) -> bool:
+        for part in some:  # noqa: SIM110 - no generator frame per event (hot path)
+            if part(message):
+                return True
+        return False
+
+    return any_possible
+
+
+def _value_scan(tests: list[JsonTest]) -> Callable[[str], bool]:
+    """One raw-text scan for comparisons on one selector, any of which may hold."""
+    steps = tests[0].selector.steps
+    key = steps[-1]
+    assert isinstance(key, str)
+    depth = len(steps) if all(isinstance(step, str) for step in steps) else None
+    if len(tests) == 1:
+        return value_check(key, depth, _node_test(tests[0]))
+    # "= word" compares a string node by equality: a set lookup decides those.
+    exact: set[str] = set()
+    others: list[Callable[[Any], bool]] = []
+    for test in tests:
+        operand = test.operand
+        if (
+            test.operator == "="
+            and isinstance(operand, TextOperand)
+            and operand.number is None
+            and wildcard_core(operand.text) == (False, operand.text, False)
+        ):
+            exact.add(operand.text)
+        else:
+            others.append(_node_test(test))
+    every, other_tests, strings = tuple(map(_node_test, tests)), tuple(others), frozenset(exact)
+
+    def holds(node: Any) -> bool:
+        return any(test(node) for test in every)
+
+    def text_holds(text: str) -> bool:
+        return text in strings or any(test(text) for test in other_tests)
+
+    return value_check(key, depth, holds, text_holds if other_tests else strings.__contains__)
 
 
 def _supplies(reference: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from observability_blueprint.rules.filter_patterns._compiled import Compiled, PatternKind
 from observability_blueprint.rules.filter_patterns._errors import FilterPatternError
 from observability_blueprint.rules.filter_patterns._json import parse_json
@@ -61,6 +63,16 @@ def parse(pattern: str) -> FilterPattern:
     else:
         compiled = parse_terms(scanner)
     return FilterPattern(pattern, compiled, regex_count=scanner.regex_count)
+
+
+def reference_matcher(pattern: str) -> Callable[[str], bool]:
+    """Return ``parse(pattern).matches`` without its shortcuts, for differential tests.
+
+    JSON patterns then decode every event, space-delimited patterns split every
+    event with their line regex; the answers must be the same as ``matches``'.
+    """
+    compiled = parse(pattern)._compiled
+    return compiled.reference or compiled.matches
 
 
 class FilterPattern:

@@ -36,7 +36,9 @@ from dataclasses import dataclass
 
 from observability_blueprint.rules.filter_patterns._compiled import Compiled
 from observability_blueprint.rules.filter_patterns._conditions import (
+    AllOf,
     Condition,
+    Leaf,
     compile_condition,
     leaves,
     parse_condition,
@@ -45,10 +47,12 @@ from observability_blueprint.rules.filter_patterns._operands import (
     NUMERIC_OPERATORS,
     Operand,
     RegexOperand,
+    TextOperand,
     parse_number,
     read_operand,
     read_operator,
     text_matcher,
+    wildcard_core,
 )
 from observability_blueprint.rules.filter_patterns._scanner import Scanner
 
@@ -207,6 +211,10 @@ def _compile_test(test: FieldTest) -> Callable[[str], bool]:
         compare = NUMERIC_OPERATORS.get(symbol) or (operator.eq if symbol == "=" else operator.ne)
 
         def numeric(value: str) -> bool:
+            # Plain digits (status codes, ports, byte counts) are an int as
+            # parse_number reads them; short enough to stay below the int/str limit.
+            if len(value) < 19 and value.isdigit() and value.isascii():
+                return bool(compare(int(value), number))
             parsed = parse_number(value)
             return parsed is not None and compare(parsed, number)
 
@@ -249,11 +257,16 @@ def _compile(items: list[_Item]) -> Compiled:
     ]
     ellipses = [index for index, item in enumerate(items) if item.is_ellipsis]
     matches: Callable[[str], bool]
+    reference: Callable[[str], bool]
     if len(ellipses) > 1:
         extract = _aligning_extractor(items, tests)
-        matches = _found_by(extract)
+        reference = _found_by(extract)
+        matches = _with_required(_required_substrings(items), reference)
     else:
-        matches, extract = _line_regex(items, tests)
+        reference, extract = _line_regex(items, tests)
+        matches = _with_required(
+            _required_substrings(items), _split_matcher(items, tests, reference)
+        )
     names = tuple(item.name for item in items if item.name is not None)
 
     def supplies(reference: str) -> bool:
@@ -270,7 +283,114 @@ def _compile(items: list[_Item]) -> Compiled:
             return False
         return bool(ellipses) or int(key) <= len(items)
 
-    return Compiled(kind="space", matches=matches, extract=extract, supplies=supplies, fields=names)
+    return Compiled(
+        kind="space",
+        matches=matches,
+        extract=extract,
+        supplies=supplies,
+        fields=names,
+        reference=reference,
+    )
+
+
+def _required_substrings(items: list[_Item]) -> tuple[str, ...]:
+    """Text every matching event contains: the fixed part of each ``field = text`` test.
+
+    A field's value is a piece of the event (quotes and brackets removed), so
+    ``action = "REJECT"`` needs "REJECT" in the event and ``request = *.html*``
+    needs ".html". Numbers, regexes and ``!=`` need nothing.
+    """
+    needed: set[str] = set()
+    for item in items:
+        if item.condition is not None:
+            needed |= _condition_substrings(item.condition)
+    # Longer substrings are rarer: test them first.
+    return tuple(sorted(needed, key=lambda text: (-len(text), text)))
+
+
+def _condition_substrings(condition: Condition[FieldTest]) -> set[str]:
+    if isinstance(condition, Leaf):
+        test = condition.value
+        operand = test.operand
+        if test.operator == "=" and isinstance(operand, TextOperand) and operand.number is None:
+            core = wildcard_core(operand.text)[1]
+            return {core} if core else set()
+        return set()
+    parts = [_condition_substrings(part) for part in condition.parts]
+    if isinstance(condition, AllOf):
+        return set().union(*parts)
+    return set.intersection(*parts)
+
+
+def _with_required(
+    required: tuple[str, ...], matches: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    if not required:
+        return matches
+
+    def matches_with_required(message: str) -> bool:
+        for text in required:
+            if text not in message:
+                return False
+        return matches(message)
+
+    return matches_with_required
+
+
+def _split_matcher(
+    items: list[_Item],
+    tests: list[Callable[[str], bool] | None],
+    by_regex: Callable[[str], bool],
+) -> Callable[[str], bool]:
+    """Match an event without quotes or brackets by ``str.split``; others by the line regex.
+
+    Without a ``"`` or ``[`` every field is a run of non-blank characters, and
+    ``str.split`` splits on the same blanks as the regex's ``\\s`` (both use
+    Unicode's whitespace), so the fields are the same. Without an ellipsis the
+    last name takes the rest of the event from its first field on; with one
+    ellipsis the names before it take the first fields and those after it the
+    last ones.
+    """
+    count = len(items)
+    ellipsis_at = next((index for index, item in enumerate(items) if item.is_ellipsis), None)
+    checks: list[tuple[int, Callable[[str], bool]]] = []
+    for index, test in enumerate(tests):
+        if test is None:
+            continue
+        # With an ellipsis, fields after it count from the end: -1 is the last.
+        at = index if ellipsis_at is None or index < ellipsis_at else index - count
+        checks.append((at, test))
+    fixed = tuple(checks)
+    if ellipsis_at is None:
+        last = count - 1
+
+        def matches(message: str) -> bool:
+            if '"' in message or "[" in message:
+                return by_regex(message)
+            fields = message.split(None, last)
+            if len(fields) < count:
+                return False
+            fields[last] = fields[last].rstrip()
+            for at, holds in fixed:  # noqa: SIM110 - no generator frame per event (hot path)
+                if not holds(fields[at]):
+                    return False
+            return True
+
+        return matches
+    needed = count - 1
+
+    def matches_around_ellipsis(message: str) -> bool:
+        if '"' in message or "[" in message:
+            return by_regex(message)
+        fields = message.split()
+        if len(fields) < needed:
+            return False
+        for at, holds in fixed:  # noqa: SIM110 - no generator frame per event (hot path)
+            if not holds(fields[at]):
+                return False
+        return True
+
+    return matches_around_ellipsis
 
 
 def _line_regex(
