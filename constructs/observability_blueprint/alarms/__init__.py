@@ -1,5 +1,6 @@
 """Static, anomaly and composite alarms, their actions and runbooks."""
 
+from observability_blueprint.alarms._metrics import known_metric
 from observability_blueprint.alarms.alarm_actions import ArnAlarmAction, alarm_action_kind
 from observability_blueprint.alarms.alarm_options import AlarmOptions, TreatMissingData
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
@@ -16,4 +17,5 @@ __all__ = [
     "StaticAlarm",
     "TreatMissingData",
     "alarm_action_kind",
+    "known_metric",
 ]

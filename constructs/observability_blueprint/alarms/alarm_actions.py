@@ -8,6 +8,7 @@ cannot start, get an :class:`~observability_blueprint.alarms.alarm_runbook.Alarm
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from typing import cast
 
@@ -53,17 +54,44 @@ class ArnAlarmAction:
         return cloudwatch.AlarmActionConfig(alarm_action_arn=self._arn)
 
 
+_PLACES: weakref.WeakKeyDictionary[Construct, arns.Place] = weakref.WeakKeyDictionary()
+"""Each construct's stack place, once asked (a construct never changes stack, and a
+stack's Region and account are fixed when it is made)."""
+
+
 def stack_place(scope: Construct) -> arns.Place:
-    """The partition, Region and account of ``scope``'s stack, where known at synthesis."""
-    stack = Stack.of(scope)
-    return arns.Place.of(region=stack.region, account=stack.account)
+    """The partition, Region and account of ``scope``'s stack, where known at synthesis.
+
+    Computed once per construct and once per stack (three jsii calls), so the
+    alarms of one scope share it.
+    """
+    place = _PLACES.get(scope)
+    if place is None:
+        stack = Stack.of(scope)
+        place = _PLACES.get(stack)
+        if place is None:
+            place = arns.Place.of(region=stack.region, account=stack.account)
+            _PLACES[stack] = place
+        _PLACES[scope] = place
+    return place
+
+
+_TOPIC_ARNS: weakref.WeakKeyDictionary[sns.ITopic, str] = weakref.WeakKeyDictionary()
+"""Topic ARNs read once per topic object (fixed when the topic is made)."""
+
+
+def _topic_arn(topic: sns.ITopic) -> str:
+    arn = _TOPIC_ARNS.get(topic)
+    if arn is None:
+        arn = topic.topic_arn
+        _TOPIC_ARNS[topic] = arn
+    return arn
 
 
 def action_arn(
     spec: ActionSpec, *, scope: Construct, named_topics: Mapping[str, sns.ITopic]
 ) -> str:
     """Return the ARN CloudWatch calls for an action (not for runbooks)."""
-    stack = Stack.of(scope)
     if spec.topic is not None:
         if spec.topic.startswith("arn:"):
             return spec.topic
@@ -73,9 +101,10 @@ def action_arn(
                 f"topic {spec.topic!r} is not known here; pass it in named_topics= "
                 f"(known: {', '.join(sorted(named_topics)) or 'none'})",
             )
-        return named_topics[spec.topic].topic_arn
+        return _topic_arn(named_topics[spec.topic])
     if spec.lambda_arn is not None:
         return spec.lambda_arn
+    stack = Stack.of(scope)
     if spec.ec2 is not None:
         return f"arn:{stack.partition}:automate:{stack.region}:ec2:{spec.ec2}"
     if spec.autoscaling_policy_arn is not None:
@@ -184,6 +213,8 @@ def bind_actions(
                 )
     if problems:
         raise BlueprintError(problems)
+    # One call per action, not one per state with all of them: aws-cdk-lib records
+    # each call in the template's CDKMetadata, which must not change.
     for state, arn in bound:
         _ADDERS[state](alarm)(ArnAlarmAction(arn))
     return runbooks

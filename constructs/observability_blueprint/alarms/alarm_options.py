@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, TypeVar
 
+from aws_cdk import Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -188,3 +190,46 @@ def describe(
     except ValueError as error:
         problems.append(Problem(f"{path}.description", str(error)))
         return None
+
+
+_Alarm = TypeVar("_Alarm", bound=cloudwatch.IAlarm)
+
+_OWN_ARNS: weakref.WeakKeyDictionary[cloudwatch.IAlarm, str | None] = weakref.WeakKeyDictionary()
+"""aws-cdk-lib alarms this package made (static, anomaly, composite), with their ARN
+once read: their name and ARN are tokens of this stack, so a composite alarm naming
+them needs to read nothing else back from Node."""
+
+
+def own_alarm(alarm: _Alarm) -> _Alarm:
+    """Remember ``alarm`` as made here (an L2 alarm or composite alarm, not imported)."""
+    _OWN_ARNS[alarm] = None
+    return alarm
+
+
+def alarm_arn(alarm: cloudwatch.IAlarm) -> str:
+    """The alarm's ARN: read once for alarms made here, every time for others."""
+    try:
+        own = alarm in _OWN_ARNS
+    except TypeError:  # not weakly referable: not ours
+        own = False
+    if not own:
+        return alarm.alarm_arn
+    arn = _OWN_ARNS[alarm]
+    if arn is None:
+        arn = _OWN_ARNS[alarm] = alarm.alarm_arn
+    return arn
+
+
+def literal_alarm_name(alarm: cloudwatch.IAlarm) -> str | None:
+    """The alarm's physical name when it is known at synthesis (not a token).
+
+    None without a jsii call for alarms made here: aws-cdk-lib gives an alarm it
+    creates a name that is a token even when the name is set.
+    """
+    try:
+        if alarm in _OWN_ARNS:
+            return None
+    except TypeError:
+        pass
+    name = alarm.alarm_name
+    return None if Token.is_unresolved(name) else name

@@ -10,7 +10,7 @@ from constructs import Construct
 
 from observability_blueprint.alarms._metrics import metric_facts
 from observability_blueprint.alarms.alarm_actions import bind_actions
-from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options
+from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options, own_alarm
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.core import AlarmInterface, implements_by_delegation
 from observability_blueprint.rules import alarm_settings as rules
@@ -131,13 +131,15 @@ class AnomalyAlarm(Construct, AlarmInterface):
             configuration=configuration,
         )
         """The anomaly-detection model the alarm reads."""
-        self.alarm = cloudwatch.AnomalyDetectionAlarm(
-            self,
-            "Resource",
-            metric=metric,
-            std_devs=band,
-            comparison_operator=_DIRECTIONS[direction],
-            **checked.alarm_props(),
+        self.alarm = own_alarm(
+            cloudwatch.AnomalyDetectionAlarm(
+                self,
+                "Resource",
+                metric=metric,
+                std_devs=band,
+                comparison_operator=_DIRECTIONS[direction],
+                **checked.alarm_props(),
+            )
         )
         """The underlying aws-cdk-lib alarm."""
         self.alarm.node.add_dependency(self.detector)

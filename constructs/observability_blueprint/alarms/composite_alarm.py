@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Duration, Token
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -14,7 +14,12 @@ from observability_blueprint.alarms.alarm_actions import (
     bind_actions,
     stack_place,
 )
-from observability_blueprint.alarms.alarm_options import describe
+from observability_blueprint.alarms.alarm_options import (
+    alarm_arn,
+    describe,
+    literal_alarm_name,
+    own_alarm,
+)
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.core import AlarmInterface, implements_by_delegation
 from observability_blueprint.rules import alarm_rules, arns
@@ -24,6 +29,8 @@ from observability_blueprint.rules.errors import BlueprintError, Problem
 DEFAULT_SUPPRESSOR_PERIOD = Duration.seconds(60)
 """The suppressor's wait and extension periods when none are given (also the least
 the blueprint file takes)."""
+_LEAST_SUPPRESSOR_SECONDS = 60
+"""``DEFAULT_SUPPRESSOR_PERIOD`` in seconds, without asking Node each time."""
 
 
 @implements_by_delegation(cloudwatch.IAlarm, to="alarm")
@@ -91,7 +98,7 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
                 known=list(alarms),
                 own_name=alarm_name or id,
                 arn_length=lambda name: alarm_rules.worst_case_alarm_arn_length(
-                    _literal_name(alarms[name]) or name if name in alarms else name
+                    literal_alarm_name(alarms[name]) or name if name in alarms else name
                 ),
                 place=place,
             )
@@ -113,10 +120,9 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
             ("suppressor_wait_period", suppressor_wait_period),
             ("suppressor_extension_period", suppressor_extension_period),
         ):
-            if period.to_seconds() < DEFAULT_SUPPRESSOR_PERIOD.to_seconds():
-                problems.append(
-                    Problem(f"{at}.{name}", f"{period.to_seconds()} s is under the least, 60 s")
-                )
+            seconds = period.to_seconds()
+            if seconds < _LEAST_SUPPRESSOR_SECONDS:
+                problems.append(Problem(f"{at}.{name}", f"{seconds} s is under the least, 60 s"))
         description = describe(at, description, runbook_url, problems)
         if problems:
             raise BlueprintError(problems)
@@ -124,31 +130,27 @@ class RuleCompositeAlarm(Construct, AlarmInterface):
         self.children = tuple(r for r in alarm_rules.references(parsed) if r in alarms)
         """Names of the blueprint alarms the rule refers to."""
         with_arns = alarm_rules.substitute(
-            parsed, {name: alarms[name].alarm_arn for name in self.children}
+            parsed, {name: alarm_arn(alarms[name]) for name in self.children}
         )
-        self.alarm = cloudwatch.CompositeAlarm(
-            self,
-            "Resource",
-            alarm_rule=cloudwatch.AlarmRule.from_string(alarm_rules.render(with_arns)),
-            composite_alarm_name=alarm_name,
-            alarm_description=description,
-            actions_suppressor=suppressor,
-            actions_suppressor_wait_period=suppressor_wait_period if suppressor else None,
-            actions_suppressor_extension_period=(
-                suppressor_extension_period if suppressor else None
-            ),
+        self.alarm = own_alarm(
+            cloudwatch.CompositeAlarm(
+                self,
+                "Resource",
+                alarm_rule=cloudwatch.AlarmRule.from_string(alarm_rules.render(with_arns)),
+                composite_alarm_name=alarm_name,
+                alarm_description=description,
+                actions_suppressor=suppressor,
+                actions_suppressor_wait_period=suppressor_wait_period if suppressor else None,
+                actions_suppressor_extension_period=(
+                    suppressor_extension_period if suppressor else None
+                ),
+            )
         )
         """The underlying aws-cdk-lib composite alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(
             self.alarm, actions, scope=self, named_topics=named_topics, kind="composite"
         )
         """EventBridge rules that start runbooks on state changes."""
-
-
-def _literal_name(alarm: cloudwatch.IAlarm) -> str | None:
-    """The alarm's physical name when it is known at synthesis (not a token)."""
-    name = alarm.alarm_name
-    return None if Token.is_unresolved(name) else name
 
 
 def _imported_alarm_problems(
@@ -170,7 +172,7 @@ def _imported_alarm_problems(
         named = set()  # reported with the rule
     for name in sorted(named & set(alarms)):
         message = arns.arn_problem(
-            alarms[name].alarm_arn,
+            alarm_arn(alarms[name]),
             [arns.CLOUDWATCH_ALARM],
             place=place,
             same_region=alarm_rules.CHILDREN_SAME_PLACE,

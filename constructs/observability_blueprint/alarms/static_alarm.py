@@ -9,7 +9,7 @@ from constructs import Construct
 
 from observability_blueprint.alarms._metrics import metric_facts
 from observability_blueprint.alarms.alarm_actions import bind_actions
-from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options
+from observability_blueprint.alarms.alarm_options import AlarmOptions, check_options, own_alarm
 from observability_blueprint.alarms.alarm_runbook import AlarmRunbook
 from observability_blueprint.core import AlarmInterface, implements_by_delegation
 from observability_blueprint.rules import alarm_settings as rules
@@ -75,13 +75,15 @@ class StaticAlarm(Construct, AlarmInterface):
             raise BlueprintError(problems)
         self.comparison = comparison
         self.threshold = threshold
-        self.alarm = cloudwatch.Alarm(
-            self,
-            "Resource",
-            metric=metric,
-            threshold=threshold,
-            comparison_operator=_COMPARISON[comparison],
-            **checked.alarm_props(),
+        self.alarm = own_alarm(
+            cloudwatch.Alarm(
+                self,
+                "Resource",
+                metric=metric,
+                threshold=threshold,
+                comparison_operator=_COMPARISON[comparison],
+                **checked.alarm_props(),
+            )
         )
         """The underlying aws-cdk-lib alarm."""
         self.runbooks: list[AlarmRunbook] = bind_actions(

@@ -12,6 +12,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from observability_blueprint.alarms import alarm_action_kind
+from observability_blueprint.alarms._metrics import known_metric
 from observability_blueprint.alarms.anomaly_alarm import AnomalyAlarm
 from observability_blueprint.alarms.composite_alarm import RuleCompositeAlarm
 from observability_blueprint.alarms.static_alarm import StaticAlarm
@@ -132,19 +133,7 @@ class ObservabilityBlueprint(Construct):
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
 
-        trail = config.audit_trail.created_trail() if config.audit_trail else None
-        needs_key = bool(config.notifications) or bool(trail and trail.log_group.encrypted)
-        needs_key = needs_key or any(
-            item.encrypted
-            for item in (
-                *config.log_groups,
-                *config.flow_logs,
-                *(s for f in (config.hosts.fleets if config.hosts else ()) for s in f.sources()),
-                *(config.containers.eks if config.containers else ()),
-                *(config.containers.ecs if config.containers else ()),
-                *((config.prometheus.workspace,) if config.prometheus else ()),
-            )
-        )
+        needs_key = config.needs_key()
         self.key: BlueprintKey | None = BlueprintKey(self, "Key") if needs_key else None
         """The blueprint's customer-managed key, when anything needs one."""
 
@@ -523,12 +512,13 @@ class ObservabilityBlueprint(Construct):
             namespace, name = resolved[1].namespace, resolved[1].metric_name
         assert namespace is not None
         assert name is not None
-        return cloudwatch.Metric(
+        # known_metric keeps the metric's facts in Python: the alarm reads none back.
+        return known_metric(
             namespace=namespace,
             metric_name=name,
-            dimensions_map=dict(ref.dimensions) or None,
+            dimensions=dict(ref.dimensions),
             statistic=cfg_alarms.statistic(alarm, ref),
-            period=Duration.seconds(alarm.period),
+            period=alarm.period,
         )
 
     def default_actions(self, kind: AlarmKind, *, single_instance: bool = False) -> ActionSet:

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
 from observability_blueprint.blueprint.dashboards import BlueprintDashboards
+from observability_blueprint.blueprint.environments import build_environments
 from observability_blueprint.blueprint.events import FORWARDING_UNDELIVERED, forwarded_patterns
 from observability_blueprint.blueprint.observability_blueprint import ObservabilityBlueprint
 from observability_blueprint.blueprint.regional import (
@@ -137,36 +138,47 @@ def build(
     config: Blueprint,
     *,
     dashboard_budget: int = DASHBOARD_BUDGET_BYTES,
+    stack_prefix: str | None = None,
     **stack_kwargs: Any,
 ) -> list[Stack]:
     """Add the blueprint's stacks to ``app`` and return them.
+
+    With ``environments:``, every environment gets its own stacks, named
+    ``<name>-<stage>-<environment>-...`` (``stack_prefix``), side by side and
+    independent (:mod:`observability_blueprint.blueprint.environments`).
 
     The dashboards move to a stack of their own when their bodies would add more
     than ``dashboard_budget`` bytes to the blueprint's template. Resources that
     ``services:`` lists in another Region (``region:``) get their alarms in a stack
     per Region (:class:`RegionalMonitorsStack`, ``<prefix>-monitors-<Region>``).
     """
+    if stack_prefix is None and config.environments:
+        built = build_environments(
+            app, config, build=build, dashboard_budget=dashboard_budget, **stack_kwargs
+        )
+        return [stack for stacks in built.values() for stack in stacks]
+    ids = stack_prefix or config.prefix
     separate = dashboards_size(config) > dashboard_budget
     stacks: list[Stack] = [
         BlueprintStack(
-            app, stack_id(config), config=config, include_dashboards=not separate, **stack_kwargs
+            app,
+            f"{ids}-observability",
+            config=config,
+            include_dashboards=not separate,
+            **stack_kwargs,
         )
     ]
     if separate:
-        stacks.append(
-            DashboardsStack(app, f"{config.prefix}-dashboards", config=config, **stack_kwargs)
-        )
+        stacks.append(DashboardsStack(app, f"{ids}-dashboards", config=config, **stack_kwargs))
     if config.needs_us_east_1_stack():
         stacks.append(
-            GlobalEventsStack(
-                app, f"{config.prefix}-observability-us-east-1", config=config, **stack_kwargs
-            )
+            GlobalEventsStack(app, f"{ids}-observability-us-east-1", config=config, **stack_kwargs)
         )
     for region in monitored_regions(config):
         stacks.append(
             RegionalMonitorsStack(
                 app,
-                regional_stack_id(config, region),
+                f"{ids}-monitors-{region}" if stack_prefix else regional_stack_id(config, region),
                 config=config,
                 region=region,
                 **stack_kwargs,

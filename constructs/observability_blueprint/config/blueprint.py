@@ -43,6 +43,7 @@ from observability_blueprint.config.base import (
 )
 from observability_blueprint.config.crossaccount import CrossAccount, crossaccount_problems
 from observability_blueprint.config.dashboards import Dashboards, dashboard_problems
+from observability_blueprint.config.environments import Environment, environment_problems
 from observability_blueprint.config.events import EventsSection, events_problems
 from observability_blueprint.config.grafana import Grafana, grafana_problems
 from observability_blueprint.config.hosts import Hosts, hosts_problems
@@ -446,7 +447,11 @@ class Blueprint(StrictModel):
     stage: Annotated[str, checked(names.check_part)]
     """Deployment stage such as dev or prod."""
     env: Env | None = None
-    """Account and Region. Default: environment-agnostic stacks."""
+    """Account and Region; with ``environments:``, the default of every environment.
+    Default: environment-agnostic stacks."""
+    environments: list[Environment] = []
+    """Accounts and Regions the blueprint deploys to, each as stacks of its own, with
+    per-environment overrides. Default: one deployment, to ``env``."""
     tags: dict[str, str] = {}
     """Tags applied to every taggable resource."""
     notifications: list[Topic] = []
@@ -825,9 +830,12 @@ class Blueprint(StrictModel):
                 account=self.env.account if self.env else None,
                 default_actions=self.default_actions.to_set() if self.default_actions else None,
             )
+        if self.environments:
+            yield from environment_problems(self)
         if self.cross_account is not None:
             yield from crossaccount_problems(self.cross_account)
-            if not (self.env and self.env.account and self.env.region):
+            # With environments, each environment's blueprint is checked with its own.
+            if not self.environments and not (self.env and self.env.account and self.env.region):
                 yield Problem(
                     "cross_account",
                     "needs env.account and env.region: the stack's account decides whether it "
@@ -1006,6 +1014,24 @@ class Blueprint(StrictModel):
                 yield "audit_trail.signin_alerts.root", f"{self.prefix}-root-sign-in"
             if alerts.failures:
                 yield "audit_trail.signin_alerts.failures", f"{self.prefix}-sign-in-failures"
+
+    def needs_key(self) -> bool:
+        """Whether the blueprint needs its customer-managed key: topics, or anything encrypted."""
+        trail = self.audit_trail.created_trail() if self.audit_trail else None
+        if self.notifications or (trail and trail.log_group.encrypted):
+            return True
+        hosts = self.hosts.fleets if self.hosts else []
+        return any(
+            item.encrypted
+            for item in (
+                *self.log_groups,
+                *self.flow_logs,
+                *(source for fleet in hosts for source in fleet.sources()),
+                *(self.containers.eks if self.containers else ()),
+                *(self.containers.ecs if self.containers else ()),
+                *((self.prometheus.workspace,) if self.prometheus else ()),
+            )
+        )
 
     def service_names(self) -> list[str]:
         """Return the service (unit) names, in the order they first appear: log groups'

@@ -10,7 +10,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from observability_blueprint.alarms import StaticAlarm, TreatMissingData
+from observability_blueprint.alarms import StaticAlarm, TreatMissingData, known_metric
 from observability_blueprint.rules import alarm_settings as rules
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.resource_alarms import (
@@ -56,12 +56,12 @@ def metric_of(alarm: ResolvedAlarm) -> cloudwatch.IMetric:
         )
     assert alarm.metric is not None
     assert alarm.statistic is not None
-    return cloudwatch.Metric(
+    return known_metric(
         namespace=alarm.namespace,
         metric_name=alarm.metric,
-        dimensions_map=dict(alarm.dimensions),
+        dimensions=dict(alarm.dimensions),
         statistic=alarm.statistic,
-        period=period,
+        period=alarm.period,
     )
 
 
