@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Before aws_cdk: it counts jsii calls.
-from phases import PHASES
+from phases import PHASES, synth_by_hand
 
 with PHASES.phase("import"):
     import reference as ref
@@ -129,14 +129,7 @@ def add_service(stack: Stack, index: int, dashboard: cloudwatch.Dashboard) -> cl
 
 def main(argv: list[str]) -> int:
     """Synthesize variant (b) into OUTDIR."""
-    services, outdir = int(argv[1]), Path(argv[2])
-    with PHASES.phase("build"):
-        app = App(outdir=str(outdir))
-        build(app, services)
-    with PHASES.phase("synth"):
-        app.synth()
-    PHASES.write()
-    return 0
+    return synth_by_hand(argv, build)
 
 
 def build(app: App, services: int) -> None:

@@ -114,3 +114,18 @@ class Phases:
 
 PHASES = Phases()
 """The phases of this process (one instance, so jsii's kernel is wrapped once)."""
+
+
+def synth_by_hand(argv: list[str], build: Callable[[Any, int], None]) -> int:
+    """Build ``argv[1]`` services with ``build`` into an app synthesized to ``argv[2]``,
+    timing the build and synth phases (variants (b) and (c))."""
+    from aws_cdk import App
+
+    services, outdir = int(argv[1]), Path(argv[2])
+    with PHASES.phase("build"):
+        app = App(outdir=str(outdir))
+        build(app, services)
+    with PHASES.phase("synth"):
+        app.synth()
+    PHASES.write()
+    return 0

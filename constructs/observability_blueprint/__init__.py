@@ -168,7 +168,11 @@ if TYPE_CHECKING:
         PatternExamples,
         TextPattern,
     )
-    from observability_blueprint.rules.resource_alarms import AlarmOverride, ResourceFacts
+    from observability_blueprint.rules.resource_alarms import (
+        AlarmOverride,
+        ResolvedAlarm,
+        ResourceFacts,
+    )
     from observability_blueprint.rules.resource_refs import ResourceIdentity
     from observability_blueprint.rules.ssm_schedules import (
         AssociationTarget,
@@ -314,6 +318,7 @@ _EXPORTS: dict[str, str] = {
     "RejectedRemoteAccessAlarm": "network",
     "RenameKey": "rules.transformers",
     "RenameKeys": "rules.transformers",
+    "ResolvedAlarm": "rules.resource_alarms",
     "ResourceFacts": "rules.resource_alarms",
     "ResourceIdentity": "rules.resource_refs",
     "ResourceMonitor": "monitors",
@@ -474,6 +479,7 @@ __all__ = [
     "RejectedRemoteAccessAlarm",
     "RenameKey",
     "RenameKeys",
+    "ResolvedAlarm",
     "ResourceFacts",
     "ResourceIdentity",
     "ResourceMonitor",

@@ -105,6 +105,7 @@ def build_service_monitors(
             facts=resource.known,
             alarm_name_prefix=naming.name(f"{service.name}-{resource.label}"),
             shared_name_prefix=shared_alarm_prefix(naming, region),
+            resolved=resource.alarms,
         )
         result.monitors[resource.label] = monitor
         for short_name, alarm in monitor.alarms.items():

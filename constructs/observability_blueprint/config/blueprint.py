@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 from pydantic import (
     BaseModel,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -491,6 +492,9 @@ class Blueprint(StrictModel):
     load balancers ...): AWS's recommended alarms on each, joined into the service's
     health alarm. Default: none."""
 
+    _planned: tuple[list[PlannedResource], list[Problem]] | None = PrivateAttr(default=None)
+    """``services:`` resolved (a Blueprint is not changed once read)."""
+
     @field_validator("tags")
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
@@ -817,9 +821,7 @@ class Blueprint(StrictModel):
             yield from hosts_problems(self.hosts, name=self.name, stage=self.stage)
         yield from self._physical_name_problems()
         if self.services:
-            planned, found = plan_resources(
-                self.services, region=self.home_region, cluster_features=self.cluster_features()
-            )
+            planned, found = self._plan()
             yield from found
             yield from service_problems(
                 self.services,
@@ -1062,12 +1064,17 @@ class Blueprint(StrictModel):
     def planned_resources(self) -> list[PlannedResource]:
         """Return every resource of ``services:`` with its identity and alarms.
 
-        Valid files only (the checks ran when the file was read).
+        Valid files only (the checks ran when the file was read). Resolved once, when
+        the file is read: validation, the stacks and the dashboards share the result.
         """
-        planned, _ = plan_resources(
-            self.services, region=self.home_region, cluster_features=self.cluster_features()
-        )
-        return planned
+        return list(self._plan()[0])
+
+    def _plan(self) -> tuple[list[PlannedResource], list[Problem]]:
+        if self._planned is None:
+            self._planned = plan_resources(
+                self.services, region=self.home_region, cluster_features=self.cluster_features()
+            )
+        return self._planned
 
     def all_filters(self) -> list[tuple[str, MetricFilterSpec]]:
         """Return every metric filter of the blueprint with its log group's name."""

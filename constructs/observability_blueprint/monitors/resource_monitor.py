@@ -102,6 +102,10 @@ class ResourceMonitor(Construct):
         once per stack, whichever monitor asks first, under the stack's
         ``SharedResourceAlarms``; their names are ``<prefix>-<alarm>``. Default:
         ``alarm_name_prefix``.
+    resolved
+        The alarms already resolved from ``alarms`` and ``facts`` (as the blueprint
+        file's checks resolve them), so they are not resolved twice. Default:
+        resolved here.
     actions, named_topics
         Actions of every alarm. Default: none (a service's composite notifies).
     """
@@ -121,6 +125,7 @@ class ResourceMonitor(Construct):
         facts: ResourceFacts | None = None,
         alarm_name_prefix: str | None = None,
         shared_name_prefix: str | None = None,
+        resolved: Sequence[ResolvedAlarm] | None = None,
         actions: rules.ActionSet | None = None,
         named_topics: Mapping[str, sns.ITopic] | None = None,
     ) -> None:
@@ -144,15 +149,16 @@ class ResourceMonitor(Construct):
                 raise BlueprintError([Problem(f"{at}.resource_type", str(error.args[0]))]) from None
         self.identity = identity
         """Which resource, and the dimension values its alarms use."""
-        resolved, problems = resolve_alarms(
-            resource_type,
-            dimensions=identity.dimensions,
-            overrides=alarms or {},
-            facts=facts or ResourceFacts(),
-            where=at,
-        )
-        if problems:
-            raise BlueprintError(problems)
+        if resolved is None:
+            resolved, problems = resolve_alarms(
+                resource_type,
+                dimensions=identity.dimensions,
+                overrides=alarms or {},
+                facts=facts or ResourceFacts(),
+                where=at,
+            )
+            if problems:
+                raise BlueprintError(problems)
         self.resolved: tuple[ResolvedAlarm, ...] = tuple(resolved)
         """Every alarm's final settings, in the data file's order."""
         self.alarms: dict[str, StaticAlarm] = {}
