@@ -41,7 +41,7 @@ $(CDK_STAMP): | $(PY_STAMP)
 
 synth: setup
 	$(BIN)/cdk synth --quiet --no-notices --no-version-reporting \
-		--output $(OUTDIR) -c blueprint=$(BLUEPRINT)
+		--output $(OUTDIR) -c blueprint=$(BLUEPRINT) $(if $(REPLAN),-c replan=true)
 	$(BIN)/obs-blueprint report $(OUTDIR)
 
 lint: $(PY_STAMP)

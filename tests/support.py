@@ -228,3 +228,66 @@ def event_entry(
 ) -> dict[str, Any]:
     """An EventBridge PutEvents entry (for events sent through moto)."""
     return {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail), **extra}
+
+
+def write_service_blueprint(path: Path, services: int) -> Path:
+    """Write a blueprint of ``services`` services (``shop-dev``; ``svc0`` ...): each a log
+    group encrypted with the blueprint's key, an error filter on it and an alarm on that,
+    notifying one topic. Written as JSON, which is YAML."""
+    data: dict[str, Any] = {
+        "name": "shop",
+        "stage": "dev",
+        "env": {"account": "111122223333", "region": "eu-west-1"},
+        "notifications": [{"name": "ops", "subscribers": [{"email": "ops@example.com"}]}],
+        "default_actions": {"alarm": [{"topic": "ops"}]},
+        "log_groups": [
+            {
+                "name": f"svc{i}",
+                "retention_days": 30,
+                "encrypted": True,
+                "queries": {"defaults": False},
+                "anomaly_detection": {"enabled": False},
+                "metric_filters": [
+                    {
+                        "name": f"svc{i}-errors",
+                        "pattern": '"ERROR"',
+                        "namespace": f"Shop/Svc{i}",
+                        "metric": "Errors",
+                        "unit": "Count",
+                        "default_value": 0,
+                    }
+                ],
+            }
+            for i in range(services)
+        ],
+        "alarms": [
+            {
+                "name": f"svc{i}-errors",
+                "metric": {"filter": f"svc{i}-errors"},
+                "threshold": 1,
+                "comparison": ">=",
+            }
+            for i in range(services)
+        ],
+    }
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def write_shard_lock(path: Path, shards: list[list[str]]) -> Path:
+    """Write the shard lock file a user would have committed, as obs-blueprint writes it
+    (default limits, the units of each shard in order)."""
+    path.write_text(
+        json.dumps(
+            {
+                "limits": {"max_resources": 450, "max_template_bytes": 800_000},
+                "shards": shards,
+                "version": 1,
+            },
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return path

@@ -42,10 +42,12 @@ if TYPE_CHECKING:
         ServiceUnit,
     )
     from observability_blueprint.blueprint.regional import RegionalMonitorsStack
+    from observability_blueprint.blueprint.sharding import ShardScopes
     from observability_blueprint.blueprint.stacks import (
         BlueprintStack,
         DashboardsStack,
         GlobalEventsStack,
+        ShardStack,
         add_compliance_checks,
         build,
         synthesize,
@@ -174,6 +176,7 @@ if TYPE_CHECKING:
         ResourceFacts,
     )
     from observability_blueprint.rules.resource_refs import ResourceIdentity
+    from observability_blueprint.rules.shard_plan import Placement
     from observability_blueprint.rules.ssm_schedules import (
         AssociationTarget,
         CommandOutput,
@@ -241,6 +244,9 @@ _EXPORTS: dict[str, str] = {
     "BlueprintError": "rules.errors",
     "BlueprintKey": "security",
     "BlueprintStack": "blueprint.stacks",
+    "Placement": "rules.shard_plan",
+    "ShardScopes": "blueprint.sharding",
+    "ShardStack": "blueprint.stacks",
     "BuiltHosts": "blueprint.hosts",
     "CisAlarmPack": "audit",
     "CommandAction": "rules.event_schedules",
@@ -466,6 +472,7 @@ __all__ = [
     "PatternExamples",
     "PatternVariable",
     "Permission",
+    "Placement",
     "PrefixNaming",
     "Problem",
     "Processor",
@@ -495,6 +502,8 @@ __all__ = [
     "ScrapeJob",
     "ServiceHealth",
     "ServiceUnit",
+    "ShardScopes",
+    "ShardStack",
     "SignInAlerts",
     "SourceLink",
     "StaticAlarm",

@@ -506,6 +506,25 @@ def moto_account() -> Iterator[None]:
             yield
 
 
+@dataclass(frozen=True)
+class MotoTools:
+    """The deploy helpers, for modules that deploy templates of their own."""
+
+    account: str = ACCOUNT
+    region: str = REGION
+    stripped: dict[Strip, str] = field(default_factory=lambda: dict(STRIPPED))
+    bootstrap: Callable[[str], str] = _bootstrap
+    create_stack: Callable[[str, dict[str, Any], str], list[str]] = create_stack
+    moto_account: Callable[[], Any] = moto_account
+    strip: Callable[..., StrippedTemplate] = strip
+
+
+@pytest.fixture(scope="session")
+def moto_tools() -> MotoTools:
+    """:class:`MotoTools` (test modules cannot import this conftest by name)."""
+    return MotoTools()
+
+
 @pytest.fixture(scope="session")
 def strip_list() -> dict[Strip, str]:
     """:data:`STRIPPED` (test modules cannot import this conftest by name)."""

@@ -75,10 +75,9 @@ class Case:
     generate: dict[str, Any] = field(default_factory=dict)
 
     def path(self, tmp_path: Path) -> Path:
-        """The file to run: the corpus file, or the one ``generate`` builds from it."""
+        """The file to run: a copy of the corpus file (synthesis writes the shard lock file
+        beside it), or the one ``generate`` builds from it."""
         source = CORPUS / self.name
-        if not self.generate:
-            return source
         data = source.read_bytes()
         target = tmp_path / self.name
         if "repeat" in self.generate:

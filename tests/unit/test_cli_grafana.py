@@ -603,6 +603,19 @@ def test_the_names_are_those_the_blueprint_deploys() -> None:
     assert main_stack_name(config) == stack_id(config) == STACK
 
 
+def test_the_workspace_is_looked_up_in_the_stack_the_lock_places_it_in(tmp_path: Path) -> None:
+    from observability_blueprint.cli.deployed import unit_stack_name
+    from support import write_shard_lock
+
+    config = Blueprint.from_dict({"name": "shop", "stage": "dev", "log_groups": []})
+    source = str(tmp_path / "shop.yaml")
+    assert unit_stack_name(config, source, "area:grafana") == STACK  # no lock: one stack
+    write_shard_lock(
+        tmp_path / "shop.shards.json", [["area:core"], ["service:a"], ["area:grafana"]]
+    )
+    assert unit_stack_name(config, source, "area:grafana") == f"{STACK}-3"
+
+
 def test_a_service_name_is_quoted_as_a_promql_string() -> None:
     queries = service_queries('web "v2"', service_label="job")
     assert queries.request_rate == 'job:http_server_requests:rate5m{job="web \\"v2\\""}'

@@ -84,7 +84,7 @@ def cfn() -> Iterator[Stubber]:
         stubber.assert_no_pending_responses()
 
 
-_BUILT: dict[str, list[Any]] = {}
+_BUILT: dict[tuple[str, str], list[Any]] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -92,10 +92,10 @@ def _build_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Build each file's app once for the module (a build takes seconds)."""
     real = deployed.build_stacks
 
-    def cached(config: Any) -> list[Any]:
-        key = config.model_dump_json()
+    def cached(config: Any, *, lock_file: Any = None) -> list[Any]:
+        key = (config.model_dump_json(), str(lock_file))
         if key not in _BUILT:
-            _BUILT[key] = real(config)
+            _BUILT[key] = real(config, lock_file=lock_file)
         return _BUILT[key]
 
     monkeypatch.setattr(prometheus_cli, "build_stacks", cached)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -367,3 +369,17 @@ def test_the_overrides_reach_the_templates(two_environments: dict[str, list[Stac
         "AWS::CloudWatch::Alarm", {"AlarmName": "shop-prod-errors", "Threshold": 50}
     )
     us.has_resource_properties("AWS::SNS::Subscription", {"Endpoint": "us@example.com"})
+
+
+def test_each_environment_places_its_units_with_a_lock_file_of_its_own(tmp_path: Path) -> None:
+    from observability_blueprint.blueprint.stacks import build, write_locks
+
+    config = Blueprint.from_dict({**BASE, "environments": [EU, US]})
+    stacks = build(App(), config, lock_file=tmp_path / "shop.shards.json")
+    assert sorted(p.name for p in write_locks(stacks)) == [
+        "shop.eu.shards.json",
+        "shop.us.shards.json",
+    ]
+    assert not (tmp_path / "shop.shards.json").exists()
+    eu = json.loads((tmp_path / "shop.eu.shards.json").read_text())
+    assert eu["shards"][0][:2] == ["area:core", "service:app"]

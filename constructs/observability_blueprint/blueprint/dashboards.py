@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_cdk import Stack
 from constructs import Construct
 
@@ -24,6 +26,10 @@ class BlueprintDashboards(Construct):
         The validated blueprint file.
     alarm_naming
         The strategy the alarms were named with. Default: ``<name>-<stage>-<alarm>``.
+    parent_of
+        Where each dashboard is built, by plan key, when the blueprint spans several
+        stacks: a ``Dashboards`` construct in that stack's ``Blueprint`` (None: here),
+        so a dashboard's logical id is the same in any stack. Default: here.
     """
 
     def __init__(
@@ -33,10 +39,14 @@ class BlueprintDashboards(Construct):
         *,
         config: Blueprint,
         alarm_naming: AlarmNaming | None = None,
+        parent_of: Callable[[str], Construct | None] | None = None,
     ) -> None:
         super().__init__(scope, id)
         plans = plan_dashboards(config, region=Stack.of(self).region, alarm_naming=alarm_naming)
         self.dashboards: dict[str, BlueprintDashboard] = {
-            plan.key: BlueprintDashboard(self, plan.key, plan=plan) for plan in plans
+            plan.key: BlueprintDashboard(
+                (parent_of(plan.key) if parent_of else None) or self, plan.key, plan=plan
+            )
+            for plan in plans
         }
         """The dashboards (or numbered parts), by plan key."""

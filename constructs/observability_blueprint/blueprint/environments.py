@@ -11,7 +11,7 @@ No stack of one environment refers to another's, so ``cdk deploy --all
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ def build_environments(
     *,
     build: Callable[..., list[Stack]],
     directory: Path | None = None,
+    lock_files: Mapping[str, Path] | None = None,
     **build_kwargs: Any,
 ) -> dict[str, list[Stack]]:
     """Add every environment's stacks to ``app``; return them by environment name.
@@ -51,12 +52,14 @@ def build_environments(
     ``build`` is :func:`~observability_blueprint.blueprint.stacks.build` (passed in,
     so that module can call this one without an import cycle); ``build_kwargs`` go
     to it (``dashboard_budget``, a synthesizer ...), once per environment.
+    ``lock_files`` gives each environment's shard lock file, by name.
     """
     return {
         name: build(
             app,
             blueprint,
             stack_prefix=environment_stack_prefix(config, name),
+            lock_file=lock_files.get(name) if lock_files else None,
             **build_kwargs,
         )
         for name, blueprint in fan_out(config, directory=directory).items()

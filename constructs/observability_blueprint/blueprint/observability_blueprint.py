@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, cast
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Tags
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Tags, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
@@ -40,7 +40,13 @@ from observability_blueprint.blueprint.prometheus import (
     build_prometheus,
 )
 from observability_blueprint.blueprint.resources import BuiltService, build_resource_monitors
+from observability_blueprint.blueprint.sharding import ShardScopes
 from observability_blueprint.blueprint.tracing import BuiltTracing, build_tracing
+from observability_blueprint.blueprint.units import (
+    ALARM_PREFIX,
+    DASHBOARD_PREFIX,
+    SERVICE_PREFIX,
+)
 from observability_blueprint.config import alarms as cfg_alarms
 from observability_blueprint.config import blueprint as cfg
 from observability_blueprint.config.network import EcsCluster, EksCluster, FlowLogs
@@ -115,6 +121,11 @@ class ObservabilityBlueprint(Construct):
     include_dashboards
         Create the dashboards here. Default: yes (``build`` places them in their own
         stack when they would crowd this one's template).
+    shards
+        Where each unit is built when the blueprint spans several stacks
+        (:func:`~observability_blueprint.blueprint.stacks.build` places them). A unit
+        keeps its construct ids in any shard: ``Services/<service>`` under the
+        ``Blueprint`` construct of its shard's stack. Default: everything here.
     """
 
     def __init__(
@@ -125,9 +136,11 @@ class ObservabilityBlueprint(Construct):
         config: cfg.Blueprint,
         alarm_naming: AlarmNaming | None = None,
         include_dashboards: bool = True,
+        shards: ShardScopes | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.config = config
+        self._shards = shards
         self.alarm_naming: AlarmNaming = alarm_naming or config.alarm_naming()
         """The naming strategy of alarms."""
         for key, value in config.tags.items():
@@ -142,10 +155,15 @@ class ObservabilityBlueprint(Construct):
         if config.notifications:
             assert self.key is not None
             self.topics = build_topics(self, config, encryption_key=self.key)
+        if self.key is not None:
+            # All at once (after the topics', as the statements always were): the key
+            # policy's condition is written once, not once per log group.
+            self.key.allow_log_groups(
+                g.physical_name(config) for g in config.log_groups if g.encrypted
+            )
 
         self.services: dict[str, ServiceUnit] = {}
         """One unit per service, by name."""
-        services = Construct(self, "Services")
         # A log group that receives another's data-protection findings is made
         # first, so the policy can reference it (and CloudFormation orders them).
         audit_names = {
@@ -158,7 +176,7 @@ class ObservabilityBlueprint(Construct):
         indexes: dict[str, FieldIndexes | None] = {}
         for group in ordered:
             unit_name = group.unit()
-            unit = self.services.get(unit_name) or ServiceUnit(services, unit_name)
+            unit = self.services.get(unit_name) or self._service_unit(unit_name)
             self.services[unit_name] = unit
             unit.log_groups[group.name], indexes[group.name] = self._log_group(unit, group)
             self._by_physical_name[group.physical_name(config)] = unit.log_groups[group.name]
@@ -192,13 +210,14 @@ class ObservabilityBlueprint(Construct):
         if config.services:
             for service in config.services:
                 if service.name not in self.services:
-                    self.services[service.name] = ServiceUnit(services, service.name)
+                    self.services[service.name] = self._service_unit(service.name)
             built = build_resource_monitors(
                 self.services,
                 config,
                 naming=self.alarm_naming,
                 default_actions=self.default_actions("composite"),
                 topics={name: topic.topic for name, topic in self.topics.items()},
+                shared_scope=Stack.of(self),
             )
             for name, result in built.items():
                 self.services[name].resources = result
@@ -206,7 +225,7 @@ class ObservabilityBlueprint(Construct):
         self.flow_logs: dict[str, VpcFlowLogs] = {}
         """VPC flow logs, by entry name."""
         if config.flow_logs:
-            network = Construct(self, "Network")
+            network = Construct(self._scope("area:network"), "Network")
             for entry in config.flow_logs:
                 self.flow_logs[entry.name] = self._flow_logs(network, entry)
         self.eks: dict[str, EksObservability] = {}
@@ -214,7 +233,7 @@ class ObservabilityBlueprint(Construct):
         self.ecs: dict[str, EcsContainerInsights] = {}
         """Container Insights on ECS clusters, by cluster name."""
         if config.containers and (config.containers.eks or config.containers.ecs):
-            containers = Construct(self, "Containers")
+            containers = Construct(self._scope("area:containers"), "Containers")
             if config.containers.eks:
                 eks_scope = Construct(containers, "Eks")
                 for eks in config.containers.eks:
@@ -228,14 +247,18 @@ class ObservabilityBlueprint(Construct):
         """The CloudWatch agent fleets, host identity and VPC endpoints."""
         if config.hosts is not None:
             self.hosts = build_hosts(
-                self, config.hosts, name=config.name, stage=config.stage, encryption_key=self.key
+                self._scope("area:hosts"),
+                config.hosts,
+                name=config.name,
+                stage=config.stage,
+                encryption_key=self.key,
             )
 
         self.audit: AuditResources | None = None
         """The audit trail, CIS alarms, Contributor Insights and sign-in rules."""
         if config.audit_trail is not None:
             self.audit = build_audit(
-                self,
+                self._scope("area:audit"),
                 config.audit_trail,
                 name=config.name,
                 stage=config.stage,
@@ -249,7 +272,11 @@ class ObservabilityBlueprint(Construct):
         """The dashboards, unless they were placed in a stack of their own."""
         if include_dashboards and plan_dashboards(config, region="us-east-1"):
             self.dashboards = BlueprintDashboards(
-                self, "Dashboards", config=config, alarm_naming=self.alarm_naming
+                self,
+                "Dashboards",
+                config=config,
+                alarm_naming=self.alarm_naming,
+                parent_of=self._dashboard_parent if self._shards is not None else None,
             )
 
         self.events: EventsUnit | None = None
@@ -258,7 +285,7 @@ class ObservabilityBlueprint(Construct):
         if config.events is not None:
             region = config.home_region
             self.events = build_events(
-                self,
+                self._scope("area:events"),
                 config.events,
                 prefix=config.prefix,
                 topics={name: topic.topic for name, topic in self.topics.items()},
@@ -283,7 +310,7 @@ class ObservabilityBlueprint(Construct):
         """X-Ray groups per service, sampling rules and Transaction Search."""
         if config.tracing is not None:
             self.tracing = build_tracing(
-                self,
+                self._scope("area:tracing"),
                 config.tracing,
                 services=config.service_names(),
                 prefix=config.prefix,
@@ -305,7 +332,7 @@ class ObservabilityBlueprint(Construct):
         if config.prometheus is not None:
             fleets = config.hosts.fleets if config.hosts else []
             self.prometheus = build_prometheus(
-                self,
+                self._scope("area:prometheus"),
                 config.prometheus,
                 prefix=config.prefix,
                 services=config.service_names(),
@@ -322,13 +349,14 @@ class ObservabilityBlueprint(Construct):
         self.grafana: GrafanaWorkspace | None = None
         """The Grafana workspace."""
         if config.grafana is not None:
+            grafana_scope = self._scope("area:grafana")
             self.grafana = build_grafana(
-                self,
+                grafana_scope,
                 config.grafana,
                 prefix=config.prefix,
                 topics={name: topic.topic for name, topic in self.topics.items()},
                 prometheus=self.prometheus,
-                log_groups=self._log_groups(),
+                log_groups=_by_name_elsewhere(grafana_scope, self._log_groups()),
             )
 
         self.cross_account: BuiltCrossAccount | None = None
@@ -336,7 +364,10 @@ class ObservabilityBlueprint(Construct):
         if config.cross_account is not None and config.env and config.env.account:
             assert config.env.region is not None
             self.cross_account = build_cross_account(
-                self, config.cross_account, account=config.env.account, region=config.env.region
+                self._scope("area:cross_account"),
+                config.cross_account,
+                account=config.env.account,
+                region=config.env.region,
             )
 
         self.forwarded_alarms: ForwardedAlarmActions | None = None
@@ -354,6 +385,55 @@ class ObservabilityBlueprint(Construct):
             Annotations.of(self).add_warning_v2(
                 "observability-blueprint:metric-collision", str(problem)
             )
+
+    def _scope(self, unit: str) -> Construct:
+        """The construct ``unit`` is built under: this one, or its shard's ``Blueprint``."""
+        return self if self._shards is None else self._shards.root(unit, self)
+
+    def _alarms_for(
+        self, scope: Construct, id: str, alarms: dict[str, cloudwatch.IAlarm]
+    ) -> dict[str, cloudwatch.IAlarm]:
+        """``alarms`` (by name in the file) as ``scope`` may use them.
+
+        An alarm of another shard is referred to by the ARN its name gives (the blueprint
+        names every alarm), under ``scope/<id>``: no output per alarm in its stack (a
+        template takes 200), and ``scope``'s stack deploys after that one (a composite
+        alarm's children must exist before it).
+        """
+        if self._shards is None:
+            return alarms
+        here = Stack.of(scope)
+        found: dict[str, cloudwatch.IAlarm] = {}
+        holder: Construct | None = None
+        for name, alarm in alarms.items():
+            there = Stack.of(alarm)
+            if there is here:
+                found[name] = alarm
+                continue
+            if holder is None:
+                holder = Construct(scope, id)
+            here.add_stack_dependency(there, f"alarms named by {scope.node.path}/{id}")
+            found[name] = cloudwatch.Alarm.from_alarm_arn(
+                holder,
+                name,
+                alarm_arn(holder, region=here.region, alarm_name=self.alarm_naming.name(name)),
+            )
+        return found
+
+    def _dashboard_parent(self, key: str) -> Construct | None:
+        """Where dashboard ``key`` is built: ``Dashboards`` of its shard's ``Blueprint``, or
+        None for this stack's (the dashboards construct itself)."""
+        root = self._scope(f"{DASHBOARD_PREFIX}{key}")
+        return None if root is self else _holder(root, "Dashboards")
+
+    def _alarms_scope(self, name: str) -> Construct:
+        """Where alarm ``name`` of ``alarms:`` is built: ``Alarms`` of its shard's ``Blueprint``
+        (each alarm is a unit of its own, ``alarm:<name>``)."""
+        return _holder(self._scope(f"{ALARM_PREFIX}{name}"), "Alarms")
+
+    def _service_unit(self, name: str) -> ServiceUnit:
+        """A service's unit, under ``Services`` of the ``Blueprint`` of its shard."""
+        return ServiceUnit(_holder(self._scope(f"{SERVICE_PREFIX}{name}"), "Services"), name)
 
     def _log_groups(self) -> list[logs.ILogGroup]:
         """Every log group the blueprint made or reads: services, fleets, flow logs, trail."""
@@ -655,7 +735,6 @@ class ObservabilityBlueprint(Construct):
         self._filters = config.all_filters()
         naming = self.alarm_naming
         topics = {name: topic.topic for name, topic in self.topics.items()}
-        scope = Construct(self, "Alarms")
         by_name = {a.name: a for a in config.alarms}
         children = self._composite_children()
         # A composite comes after the composites its rule names and its suppressor.
@@ -687,7 +766,7 @@ class ObservabilityBlueprint(Construct):
             if alarm.type == "anomaly":
                 assert alarm.metric is not None
                 self.alarms[alarm.name] = AnomalyAlarm(
-                    scope,
+                    self._alarms_scope(alarm.name),
                     alarm.name,
                     metric=self._metric(alarm, alarm.metric),
                     band=alarm.band,
@@ -712,7 +791,7 @@ class ObservabilityBlueprint(Construct):
                     period=Duration.seconds(alarm.period),
                 )
             static = StaticAlarm(
-                scope,
+                self._alarms_scope(alarm.name),
                 alarm.name,
                 metric=metric,
                 threshold=float(alarm.threshold),
@@ -734,6 +813,7 @@ class ObservabilityBlueprint(Construct):
             )
         for name in _composites_in_order(order):
             alarm = by_name[name]
+            scope = self._alarms_scope(name)
             suppressor: cloudwatch.IAlarm | None = None
             if alarm.suppressor is not None:
                 target = alarm.suppressor.alarm
@@ -746,10 +826,14 @@ class ObservabilityBlueprint(Construct):
                 scope,
                 name,
                 rule=alarm.rule or "",
-                alarms={
-                    **{n: a.alarm for n, a in self.alarms.items()},
-                    **{n: a.alarm for n, a in self.log_alarms.items()},
-                },
+                alarms=self._alarms_for(
+                    scope,
+                    f"{name}Children",
+                    {
+                        child: (self.alarms.get(child) or self.log_alarms[child]).alarm
+                        for child in children.get(name, [])
+                    },
+                ),
                 suppressor=suppressor,
                 suppressor_wait_period=Duration.seconds(
                     alarm.suppressor.wait_period if alarm.suppressor else 60
@@ -784,6 +868,36 @@ def build_topics(
         )
         for topic in config.notifications
     }
+
+
+def _holder(root: Construct, id: str) -> Construct:
+    """The child ``id`` of ``root``, made on first use (one per shard's ``Blueprint``)."""
+    found = root.node.try_find_child(id)
+    if found is None:
+        return Construct(root, id)
+    assert isinstance(found, Construct)
+    return found
+
+
+def _by_name_elsewhere(scope: Construct, groups: list[logs.ILogGroup]) -> list[logs.ILogGroup]:
+    """``groups``, those of another stack (shard) as references by name.
+
+    A role that may query the log groups of every shard then needs no cross-stack
+    reference (no output per log group, no deploy order): the blueprint names its log
+    groups, so their ARNs are known. A group without a literal name stays as it is.
+    """
+    here = Stack.of(scope)
+    found: list[logs.ILogGroup] = []
+    holder: Construct | None = None
+    for group in groups:
+        name = getattr(group, "_physical_name", None)
+        if Stack.of(group) is here or not isinstance(name, str) or Token.is_unresolved(name):
+            found.append(group)
+            continue
+        if holder is None:
+            holder = Construct(scope, "LogGroupsElsewhere")
+        found.append(logs.LogGroup.from_log_group_name(holder, str(len(found)), name))
+    return found
 
 
 def _removal(policy: str) -> RemovalPolicy:

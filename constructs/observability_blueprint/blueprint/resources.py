@@ -89,6 +89,7 @@ def build_service_monitors(
     region: str | None,
     actions: ActionSet | None,
     topics: Mapping[str, sns.ITopic],
+    shared_scope: Construct | None = None,
 ) -> BuiltService:
     """Build one service's monitors under ``unit`` (``Resources/<label>``) and its health
     alarm (``Health``), for the home stack (``region`` None) or another Region's."""
@@ -106,6 +107,7 @@ def build_service_monitors(
             alarm_name_prefix=naming.name(f"{service.name}-{resource.label}"),
             shared_name_prefix=shared_alarm_prefix(naming, region),
             resolved=resource.alarms,
+            shared_scope=shared_scope,
         )
         result.monitors[resource.label] = monitor
         for short_name, alarm in monitor.alarms.items():
@@ -135,6 +137,7 @@ def build_resource_monitors(
     naming: AlarmNaming,
     default_actions: ActionSet,
     topics: Mapping[str, sns.ITopic],
+    shared_scope: Construct | None = None,
 ) -> dict[str, BuiltService]:
     """Build every service's resource monitors under its unit (``Services/<service>``).
 
@@ -142,7 +145,9 @@ def build_resource_monitors(
     is the short type and the resource's name (``lambda-checkout-api``), so the
     order of the list does not matter. Resources in another Region are built by
     that Region's stack; here, ``ForwardedHealth`` notifies the service's topics of
-    their health alarm (see :func:`build_forwarded_health`).
+    their health alarm (see :func:`build_forwarded_health`). The alarms monitors
+    share are made under ``shared_scope`` (default: each unit's stack), so services in
+    several stacks share one of each.
     """
     planned_all = config.planned_resources()
     planned_by_service: dict[str, list[PlannedResource]] = {}
@@ -165,6 +170,7 @@ def build_resource_monitors(
             region=None,
             actions=service_actions(service, default_actions),
             topics=topics,
+            shared_scope=shared_scope,
         )
         regions = regions_by_service.get(service.name, [])
         if service.health_alarm and regions:

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from aws_cdk import App, Duration, Environment, Stack, Tags, Validations, cx_api
+from aws_cdk import (
+    App,
+    CfnWaitConditionHandle,
+    CrossStackReferences,
+    Duration,
+    Environment,
+    ReferenceStrength,
+    Stack,
+    Tags,
+    Validations,
+    cx_api,
+)
 from constructs import Construct
 
 from observability_blueprint.blueprint.dashboard_plan import plan_dashboards
@@ -17,7 +30,14 @@ from observability_blueprint.blueprint.regional import (
     monitored_regions,
     regional_stack_id,
 )
+from observability_blueprint.blueprint.sharding import (
+    ShardScopes,
+    environment_lock_path,
+    place,
+    read_placement_lock,
+)
 from observability_blueprint.config.blueprint import Blueprint
+from observability_blueprint.config.shard_lock import write_lock
 from observability_blueprint.deploy_rules import add_deploy_checks
 from observability_blueprint.events import EventDelivery, EventForwarder
 from observability_blueprint.events.event_delivery import DEFAULT_RETENTION
@@ -25,7 +45,8 @@ from observability_blueprint.rules.audit import SIGNIN_EVENTS_REGION
 from observability_blueprint.rules.dashboard_model import estimate_body_bytes
 from observability_blueprint.rules.errors import BlueprintError, Problem
 from observability_blueprint.rules.event_forwarding import forwarding_groups, group_problems
-from observability_blueprint.rules.limits import STACK_RESOURCES_MAX
+from observability_blueprint.rules.limits import STACK_OUTPUTS_MAX, STACK_RESOURCES_MAX
+from observability_blueprint.rules.shard_plan import Placement
 
 DASHBOARD_BUDGET_BYTES = 300_000
 """Dashboards whose bodies would add more than this to the blueprint's template get a
@@ -59,22 +80,88 @@ class BlueprintStack(Stack):
         *,
         config: Blueprint,
         include_dashboards: bool = True,
+        shards: ShardScopes | None = None,
         **stack_kwargs: Any,
     ) -> None:
         super().__init__(
             scope,
             id,
             env=_environment(config),
-            description=(
-                f"Observability baseline for {config.name} ({config.stage}), "
-                "made by observability-blueprint"
+            description=_description(
+                config, len(shards.placement.shards) if shards is not None else 1, part=1
             ),
             **stack_kwargs,
         )
+        self.placement: Placement | None = shards.placement if shards else None
+        """Where the blueprint's units are, when ``build`` placed them (it does)."""
+        self.lock_file: Path | None = None
+        """The lock file the placement follows and is written to (``build`` sets it)."""
+        if shards and len(shards.placement.shards) > 1:
+            weak_references(self)
         self.blueprint = ObservabilityBlueprint(
-            self, "Blueprint", config=config, include_dashboards=include_dashboards
+            self,
+            "Blueprint",
+            config=config,
+            include_dashboards=include_dashboards,
+            shards=shards if shards and len(shards.placement.shards) > 1 else None,
         )
-        """The blueprint construct with everything the file describes."""
+        """The blueprint construct with everything the file describes (in shard 0: the
+        units the other shards hold are built in theirs)."""
+
+
+class ShardStack(Stack):
+    """One more stack of a blueprint larger than one: ``<name>-<stage>-observability-<n>``.
+
+    Its units are built under its ``Blueprint`` construct (:attr:`root`), with the
+    construct ids they would have in the first stack. The values it takes from shard 0
+    (the key's and topics' ARNs, the shared alarms') are weak references
+    (``Fn::GetStackOutput``, no export; see docs/sharding.md). A shard whose units
+    are all gone keeps a placeholder that creates nothing (CloudFormation refuses a
+    template without resources), so deploying it deletes what it held.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: Blueprint,
+        part: int,
+        parts: int,
+        **stack_kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            env=_environment(config),
+            description=_description(config, parts, part=part),
+            **stack_kwargs,
+        )
+        weak_references(self)  # before any child: context is set on an empty scope
+        self.root = Construct(self, "Blueprint")
+        """Where this shard's units are built."""
+
+    def hold_placeholder_if_empty(self) -> None:
+        """Add a resource that creates nothing when no unit is left here."""
+        if not self.root.node.children:
+            CfnWaitConditionHandle(self, "EmptyShard")
+
+
+def _description(config: Blueprint, parts: int, *, part: int) -> str:
+    """A shard's stack description; a blueprint of one stack says no part."""
+    return (
+        f"Observability baseline for {config.name} ({config.stage}), "
+        + (f"part {part} of {parts}, " if parts > 1 else "")
+        + "made by observability-blueprint"
+    )
+
+
+def weak_references(stack: Stack) -> None:
+    """Make the references ``stack`` takes from other stacks weak (``Fn::GetStackOutput``).
+
+    No export ties the producing stack: its values can change or go (docs/sharding.md).
+    """
+    CrossStackReferences.of(stack).consume(ReferenceStrength.WEAK)
 
 
 def stack_id(config: Blueprint) -> str:
@@ -139,6 +226,8 @@ def build(
     *,
     dashboard_budget: int = DASHBOARD_BUDGET_BYTES,
     stack_prefix: str | None = None,
+    lock_file: Path | None = None,
+    replan: bool = False,
     **stack_kwargs: Any,
 ) -> list[Stack]:
     """Add the blueprint's stacks to ``app`` and return them.
@@ -147,6 +236,13 @@ def build(
     ``<name>-<stage>-<environment>-...`` (``stack_prefix``), side by side and
     independent (:mod:`observability_blueprint.blueprint.environments`).
 
+    A blueprint larger than one stack is placed into several, ``<prefix>-observability``
+    then ``-observability-2``, ``-3`` ... (:class:`ShardStack`), following the
+    placement ``lock_file`` records (read here; write
+    ``stacks[0].placement.lock()`` to it after synthesis, as ``app.py`` does).
+    ``replan`` places every unit afresh (moved units are replaced). With
+    environments, each has its own lock file (:func:`environment_lock_path`).
+
     The dashboards move to a stack of their own when their bodies would add more
     than ``dashboard_budget`` bytes to the blueprint's template. Resources that
     ``services:`` lists in another Region (``region:``) get their alarms in a stack
@@ -154,20 +250,58 @@ def build(
     """
     if stack_prefix is None and config.environments:
         built = build_environments(
-            app, config, build=build, dashboard_budget=dashboard_budget, **stack_kwargs
+            app,
+            config,
+            build=build,
+            dashboard_budget=dashboard_budget,
+            lock_files=(
+                {e.name: environment_lock_path(lock_file, e.name) for e in config.environments}
+                if lock_file is not None
+                else None
+            ),
+            replan=replan,
+            **stack_kwargs,
         )
         return [stack for stacks in built.values() for stack in stacks]
     ids = stack_prefix or config.prefix
-    separate = dashboards_size(config) > dashboard_budget
-    stacks: list[Stack] = [
-        BlueprintStack(
+    lock = read_placement_lock(lock_file)
+    placement: Placement | None = None
+    separate = False
+    if dashboards_size(config) > dashboard_budget:
+        # One stack and large dashboards: the dashboards get a stack of their own, as
+        # before sharding. A blueprint of several stacks places its dashboards like
+        # any other unit (each dashboard is one).
+        alone = place(config, lock=lock, replan=replan, include_dashboards=False, prefix=ids)
+        if len(alone.shards) == 1:
+            placement, separate = alone, True
+    if placement is None:
+        placement = place(config, lock=lock, replan=replan, prefix=ids)
+    shards = ShardScopes(placement)
+    more = [
+        ShardStack(
             app,
-            f"{ids}-observability",
+            shard.name(ids),
             config=config,
-            include_dashboards=not separate,
+            part=shard.index + 1,
+            parts=len(placement.shards),
             **stack_kwargs,
         )
+        for shard in placement.shards[1:]
     ]
+    for shard, stack in zip(placement.shards[1:], more, strict=True):
+        shards.roots[shard.index] = stack.root
+    main = BlueprintStack(
+        app,
+        f"{ids}-observability",
+        config=config,
+        include_dashboards=not separate,
+        shards=shards,
+        **stack_kwargs,
+    )
+    main.lock_file = lock_file
+    for shard_stack in more:
+        shard_stack.hold_placeholder_if_empty()
+    stacks: list[Stack] = [main, *more]
     if separate:
         stacks.append(DashboardsStack(app, f"{ids}-dashboards", config=config, **stack_kwargs))
     if config.needs_us_east_1_stack():
@@ -184,10 +318,10 @@ def build(
                 **stack_kwargs,
             )
         )
-    for stack in stacks[1:]:
-        # The blueprint construct tags its own stack's resources; the others' here.
+    for other in stacks[1:]:
+        # The blueprint construct tags its own subtree; the other stacks' resources here.
         for key, value in config.tags.items():
-            Tags.of(stack).add(key, value)
+            Tags.of(other).add(key, value)
     return stacks
 
 
@@ -252,6 +386,31 @@ class GlobalEventsStack(Stack):
         )
 
 
+def placements(stacks: list[Stack]) -> dict[str, Placement]:
+    """Each blueprint's placement among ``stacks``, by its first stack's name."""
+    return {
+        stack.stack_name: stack.placement
+        for stack in stacks
+        if isinstance(stack, BlueprintStack) and stack.placement is not None
+    }
+
+
+def write_locks(stacks: list[Stack]) -> list[Path]:
+    """Write the placement of every blueprint among ``stacks`` to its lock file.
+
+    Call it after a successful synthesis. Returns the files written: a lock that
+    already holds the placement is left as it is.
+    """
+    return [
+        stack.lock_file
+        for stack in stacks
+        if isinstance(stack, BlueprintStack)
+        and stack.placement is not None
+        and stack.lock_file is not None
+        and write_lock(stack.lock_file, stack.placement.lock())
+    ]
+
+
 def synthesize(app: App) -> cx_api.CloudAssembly:
     """Synthesize ``app``; raise :class:`BlueprintError` with advice on CloudFormation limits.
 
@@ -261,9 +420,20 @@ def synthesize(app: App) -> cx_api.CloudAssembly:
     library user gets the same advice as the app.
     """
     try:
-        return app.synth()
+        assembly = app.synth()
     except RuntimeError as error:
         text = str(error)
+        if "cyclic reference" in text:
+            found = text.split("Error: ")[-1].splitlines()[0]
+            raise BlueprintError.at(
+                "",
+                f"{found} The blueprint's stacks refer to each other both ways: a unit in an "
+                "earlier stack names something of a later one (a composite alarm or rule naming "
+                "a log alarm of a service placed later) while the later one uses the earlier "
+                "one's key or topics. Re-plan with `cdk synth -c replan=true` (moves units: "
+                "each moved resource is replaced), or name the alarm from the later stack's "
+                "units",
+            ) from None
         if "TooManyResourcesInStack" in text:
             found = text.split("TooManyResourcesInStack: ")[-1].splitlines()[0]
             raise BlueprintError.at(
@@ -275,3 +445,22 @@ def synthesize(app: App) -> cx_api.CloudAssembly:
         if "ValidationFailed" in text:
             raise BlueprintError.at("", f"compliance checks failed: {text}") from None
         raise
+    output_problems = [
+        Problem(
+            stack.stack_name,
+            f"has {count} outputs; CloudFormation takes at most {STACK_OUTPUTS_MAX} per "
+            "template: fewer values of this stack should be used by the others "
+            "(each shared value is one output)",
+        )
+        for stack in assembly.stacks
+        if (count := _outputs(Path(assembly.directory) / stack.template_file)) > STACK_OUTPUTS_MAX
+    ]
+    if output_problems:
+        raise BlueprintError(output_problems)
+    return assembly
+
+
+def _outputs(template: Path) -> int:
+    """Count a synthesized template's outputs (read from the file: no jsii round trip)."""
+    data = json.loads(template.read_text(encoding="utf-8"))
+    return len(data.get("Outputs", {}))

@@ -117,6 +117,17 @@ def main_stack_name(config: Blueprint) -> str:
     return f"{config.prefix}-observability"
 
 
+def unit_stack_name(config: Blueprint, source: str, unit: str) -> str:
+    """The stack that holds ``unit`` (``area:grafana``): the main stack, or the shard the
+    lock file beside the blueprint places it in (docs/sharding.md)."""
+    from observability_blueprint.config.shard_lock import lock_path, read_lock
+    from observability_blueprint.rules.shard_plan import shard_name
+
+    lock = read_lock(lock_path(Path(source)))
+    index = lock.unit_shards().get(unit, 0) if lock is not None else 0
+    return shard_name(config.prefix, index)
+
+
 def read_blueprint(path: str) -> Blueprint:
     """Return the validated blueprint file at ``path``; a file that is not is exit status 2."""
     from observability_blueprint.config.blueprint import Blueprint
@@ -354,7 +365,7 @@ class DeployedStack:
         return parts[1], parts[4]
 
 
-def build_stacks(config: Blueprint) -> list[Stack]:
+def build_stacks(config: Blueprint, *, lock_file: Path | None = None) -> list[Stack]:
     """Build the file's app in this process, as ``obs-blueprint validate`` does, without
     synthesizing it; return its stacks (the main one first).
 
@@ -373,7 +384,7 @@ def build_stacks(config: Blueprint) -> list[Stack]:
     held = HeldOutput()
     real_stderr, sys.stderr = sys.stderr, held
     try:
-        return build(App(context=cdk_context()), config)
+        return build(App(context=cdk_context()), config, lock_file=lock_file)
     except BlueprintError as error:
         sys.stderr = real_stderr
         print(held.text(), end="", file=sys.stderr)

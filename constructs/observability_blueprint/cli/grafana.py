@@ -38,10 +38,10 @@ from observability_blueprint.cli.deployed import (
     aws_error,
     boto3_session,
     call,
-    main_stack_name,
     open_session,
     read_blueprint,
     standalone_parser,
+    unit_stack_name,
 )
 from observability_blueprint.rules.errors import cut
 
@@ -218,7 +218,7 @@ def _push(
                 "cloudformation",
                 failed=EXIT_CANNOT_RUN,
             ),
-            main_stack_name(config),
+            unit_stack_name(config, args.file, "area:grafana"),
             source=args.file,
             account=config.env.account if config.env else None,
             instead="pass --workspace-id" if workspace_id is None else "",

@@ -49,9 +49,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "report":
-        from observability_blueprint.cli.report import compliance_findings, read_assembly, render
+        from observability_blueprint.cli.report import (
+            compliance_findings,
+            read_assembly,
+            read_shards,
+            render,
+        )
 
-        print(render(read_assembly(args.outdir), findings=compliance_findings(args.outdir)))
+        try:
+            reports = read_assembly(args.outdir)
+        except (FileNotFoundError, ValueError, KeyError) as error:
+            print(
+                f"{args.outdir}: not a cloud assembly ({type(error).__name__}: "
+                f"{str(error)[:200]}); run `make synth` or `cdk synth` first",
+                file=sys.stderr,
+            )
+            return 2
+        print(
+            render(
+                reports,
+                findings=compliance_findings(args.outdir),
+                shards=read_shards(args.outdir),
+            )
+        )
         return 0
     if args.command == "validate":
         return _validate(args.file, compliance_checks=not args.no_compliance_checks)
@@ -155,13 +175,15 @@ def _synthesize(config: Blueprint, outdir: str, *, compliance_checks: bool, sour
 
     from observability_blueprint.blueprint.stacks import add_checks, build, synthesize
     from observability_blueprint.cli.deployed import HeldOutput, cdk_context
+    from observability_blueprint.config.shard_lock import lock_path
     from observability_blueprint.rules.errors import BlueprintError, Problem
 
     app = App(context=cdk_context(), outdir=outdir)
     node_output = HeldOutput()
     real_stderr, sys.stderr = sys.stderr, node_output
     try:
-        build(app, config)
+        # The lock file is followed (as app.py does), never written: validating changes no file.
+        build(app, config, lock_file=lock_path(Path(source)))
         add_checks(app, compliance=compliance_checks)  # as app.py does
         synthesize(app)
     except BlueprintError:

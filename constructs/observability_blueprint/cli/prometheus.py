@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from observability_blueprint.cli.deployed import (
@@ -169,8 +170,13 @@ def _manifest(args: argparse.Namespace, session_factory: SessionFactory) -> str:
             EXIT_CANNOT_RUN,
         )
     # The app first (no AWS call): the collector, and the logical ids to look up.
-    stack = build_stacks(config)[0]
-    collector = _collector(stack, args.cluster)
+    from aws_cdk import Stack as CdkStack  # loaded by now: build_stacks started it
+
+    from observability_blueprint.config.shard_lock import lock_path
+
+    main_stack = build_stacks(config, lock_file=lock_path(Path(args.file)))[0]
+    collector = _collector(main_stack, args.cluster)
+    stack = CdkStack.of(collector)  # the shard that holds the prometheus: section
     session, region = open_session(session_factory, args.profile, args.region or config.home_region)
     deployed = DeployedStack(
         call("create a CloudFormation client", session.client, "cloudformation"),

@@ -85,6 +85,78 @@ def record_checks(outdir: str | Path, *, ran: bool) -> None:
     (Path(outdir) / CHECKS_FILE).write_text(json.dumps({"compliance_packs": packs}))
 
 
+SHARDS_FILE = "observability-blueprint-shards.json"
+"""Written into the cloud assembly by app.py: each blueprint's stacks and their units."""
+
+
+def record_shards(outdir: str | Path, placements: dict[str, Any]) -> None:
+    """Note in the assembly where each blueprint placed its units.
+
+    ``placements`` maps the blueprint's first stack to its
+    :class:`~observability_blueprint.rules.shard_plan.Placement` (any object with its
+    ``shards``, ``limits`` and ``warnings``), so the report can show each shard's units
+    and headroom. Nothing is written for a blueprint of one stack.
+    """
+    data = {
+        first: {
+            "limits": {
+                "max_resources": placement.limits.max_resources,
+                "max_template_bytes": placement.limits.max_template_bytes,
+            },
+            "shards": [
+                {
+                    "name": shard.name(first.removesuffix("-observability")),
+                    "units": list(shard.units),
+                }
+                for shard in placement.shards
+            ],
+            "warnings": list(placement.warnings),
+        }
+        for first, placement in placements.items()
+        if len(placement.shards) > 1 or placement.warnings
+    }
+    (Path(outdir) / SHARDS_FILE).write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def read_shards(outdir: str | Path) -> dict[str, Any]:
+    """Return what :func:`record_shards` noted (empty when nothing was)."""
+    path = Path(outdir) / SHARDS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def shard_lines(reports: list[StackReport], shards: dict[str, Any]) -> list[str]:
+    """Each sharded blueprint's stacks with their units and their headroom, measured on
+    the synthesized templates against the limits they are filled to."""
+    by_name = {r.name: r for r in reports}
+    lines: list[str] = []
+    for first, placed in shards.items():
+        soft = placed["limits"]
+        lines.append(
+            f"Shards of {first} (filled to {soft['max_resources']} resources and "
+            f"{soft['max_template_bytes']:,} template bytes; CloudFormation's limits "
+            f"{limits.STACK_RESOURCES_MAX} and {limits.TEMPLATE_BODY_S3_MAX:,})"
+        )
+        for shard in placed["shards"]:
+            report = by_name.get(shard["name"])
+            units = len(shard["units"])
+            if report is None:
+                lines.append(f"  {shard['name']}: {units} unit(s), not synthesized")
+                continue
+            left = soft["max_resources"] - report.total
+            bytes_left = soft["max_template_bytes"] - report.template_bytes
+            lines.append(
+                f"  {shard['name']}: {units} unit(s), {report.total} resources "
+                f"({left} left), {report.template_bytes:,} bytes ({bytes_left:,} left)"
+                + ("; above the fill limits" if left < 0 or bytes_left < 0 else "")
+            )
+        lines.extend(f"  warning: {w}" for w in placed.get("warnings", []))
+    return lines
+
+
 def compliance_findings(outdir: str | Path) -> list[str] | None:
     """Return cdk-nag's findings from the assembly (None: the checks did not run)."""
     marker = Path(outdir) / CHECKS_FILE
@@ -103,8 +175,14 @@ def compliance_findings(outdir: str | Path) -> list[str] | None:
     ]
 
 
-def render(reports: list[StackReport], *, findings: list[str] | None = None) -> str:
-    """Return the report as plain text tables, one per stack."""
+def render(
+    reports: list[StackReport],
+    *,
+    findings: list[str] | None = None,
+    shards: dict[str, Any] | None = None,
+) -> str:
+    """Return the report as plain text tables, one per stack, then the shards
+    (:func:`read_shards`) and the whole assembly's figures."""
     lines: list[str] = []
     for report in reports:
         env = report.environment.removeprefix("aws://")
@@ -136,6 +214,7 @@ def render(reports: list[StackReport], *, findings: list[str] | None = None) -> 
         else:
             lines.append("  warnings: none")
         lines.append("")
+    lines.extend(shard_lines(reports, shards or {}))
     # One estimate for the whole assembly: the free tier is the account's, once.
     lines.append("All stacks")
     lines.extend(prices.render(prices.estimate(dict(i for r in reports for i in r.cost_items))))

@@ -68,6 +68,7 @@ from observability_blueprint.config.services import (
     plan_resources,
     service_problems,
 )
+from observability_blueprint.config.sharding import Sharding
 from observability_blueprint.config.tracing import Tracing, tracing_problems
 from observability_blueprint.rules import arns, cis_controls, limits, names
 from observability_blueprint.rules import log_alarms as log_alarm_rules
@@ -487,6 +488,9 @@ class Blueprint(StrictModel):
     cross_account: CrossAccount | None = None
     """Cross-account observability: an OAM sink in the monitoring account, links in the
     source accounts, organization telemetry and centralization rules. Default: none."""
+    sharding: Sharding | None = None
+    """How full each of the blueprint's stacks is filled (a blueprint larger than one
+    stack is placed into several). Default: 450 resources and 800,000 template bytes."""
     services: list[Service] = []
     """The AWS resources each service runs on (Lambda functions, queues, tables, APIs,
     load balancers ...): AWS's recommended alarms on each, joined into the service's
@@ -734,7 +738,7 @@ class Blueprint(StrictModel):
                 yield Problem(location, message)
 
     def _problems(self) -> Iterator[Problem]:
-        # Far more than a stack holds (from_yaml says so): the saved queries are not
+        # Far more than the blueprint places (from_yaml says so): the saved queries are not
         # checked one by one, which would take longer than any user waits.
         check_queries = not any(True for _ in self.stack_size_problems())
         message = names.check_prefix(self.name, self.stage)
@@ -834,6 +838,8 @@ class Blueprint(StrictModel):
             )
         if self.environments:
             yield from environment_problems(self)
+        if self.sharding is not None:
+            yield from self.sharding.problems()
         if self.cross_account is not None:
             yield from crossaccount_problems(self.cross_account)
             # With environments, each environment's blueprint is checked with its own.
@@ -857,15 +863,15 @@ class Blueprint(StrictModel):
         )
 
     def stack_size_problems(self) -> Iterator[Problem]:
-        """Say, before anything is built, when the log groups are more than a stack holds.
+        """Say, before anything is built, when the log groups are more than the blueprint places.
 
-        Each log group is one resource in the blueprint's stack, with one per metric
-        filter (structured logs add five), saved query and subscription, and two for
-        anomaly detection: a lower bound of the stack's resources. A file over it
-        would take minutes to build, only to fail at synthesis (a file of thousands
-        of log groups took longer than any user waits); the file's checks stop at
-        it, so :meth:`from_yaml` says so at once. Synthesis still counts every
-        resource.
+        Each log group is one resource, with one per metric filter (structured logs
+        add five), saved query and subscription, and two for anomaly detection: a
+        lower bound of the blueprint's resources. A blueprint larger than one stack
+        is placed into several (``sharding:``), up to
+        :data:`~observability_blueprint.rules.limits.BLUEPRINT_RESOURCES_MAX`; a file
+        over it would take many minutes to build, so the file's checks stop at it
+        and :meth:`from_yaml` says so at once.
         """
         resources = sum(
             1
@@ -877,13 +883,14 @@ class Blueprint(StrictModel):
             + self._insight_resources(group)
             for group in self.log_groups
         )
-        if resources > limits.STACK_RESOURCES_MAX:
+        if resources > limits.BLUEPRINT_RESOURCES_MAX:
             yield Problem(
                 "log_groups",
                 f"{len(self.log_groups):,} log groups with their metric filters, queries and "
-                f"subscriptions are {resources:,} resources at least; CloudFormation takes at "
-                f"most {limits.STACK_RESOURCES_MAX} resources per stack: split the workload "
-                "into several blueprint files (one per team or service group)",
+                f"subscriptions are {resources:,} resources at least; one blueprint places at "
+                f"most {limits.BLUEPRINT_RESOURCES_MAX:,} resources (in stacks of at most "
+                f"{limits.STACK_RESOURCES_MAX}): split the workload into several blueprint "
+                "files (one per team or service group)",
             )
 
     def _insight_resources(self, group: LogGroup) -> int:

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from observability_blueprint.rules.errors import BlueprintError, Problem, cut
 from observability_blueprint.rules.limits import STACK_RESOURCES_MAX, TEMPLATE_BODY_S3_MAX
-from observability_blueprint.rules.shard_plan import CORE_UNIT, Limits, Lock
+from observability_blueprint.rules.shard_plan import PINNED_UNITS, Limits, Lock
 
 LOCK_VERSION: Final = 1
 """The lock file format this version writes and reads."""
@@ -236,12 +236,13 @@ def _unit_problems(lock: Lock) -> list[Problem]:
                 )
             else:
                 first[unit] = where
-                if unit == CORE_UNIT and index != 0:
+                if unit in PINNED_UNITS and index != 0:
                     problems.append(
                         Problem(
                             where,
-                            f"{CORE_UNIT} (the key and topics every shard uses) is always in "
-                            f"shard 0, not shard {index}: " + RESTORE,
+                            f"{unit} (what every shard uses: the key, the topics and the "
+                            f"alarms on Region-wide metrics) is always in shard 0, not shard "
+                            f"{index}: " + RESTORE,
                         )
                     )
     return problems

@@ -102,6 +102,9 @@ class ResourceMonitor(Construct):
         once per stack, whichever monitor asks first, under the stack's
         ``SharedResourceAlarms``; their names are ``<prefix>-<alarm>``. Default:
         ``alarm_name_prefix``.
+    shared_scope
+        Where the shared alarms are made (under its ``SharedResourceAlarms``), when
+        monitors in several stacks share them. Default: this monitor's stack.
     resolved
         The alarms already resolved from ``alarms`` and ``facts`` (as the blueprint
         file's checks resolve them), so they are not resolved twice. Default:
@@ -128,8 +131,10 @@ class ResourceMonitor(Construct):
         resolved: Sequence[ResolvedAlarm] | None = None,
         actions: rules.ActionSet | None = None,
         named_topics: Mapping[str, sns.ITopic] | None = None,
+        shared_scope: Construct | None = None,
     ) -> None:
         super().__init__(scope, id)
+        self._shared_scope = shared_scope
         at = self.node.path
         if isinstance(resource, ResourceIdentity):
             identity = resource
@@ -194,7 +199,7 @@ class ResourceMonitor(Construct):
             _mark(self.alarms[alarm.short_name], alarm, identity.name)
 
     def _shared(self, key: str, alarm: ResolvedAlarm, prefix: str | None) -> StaticAlarm:
-        stack = Stack.of(self)
+        stack = self._shared_scope or Stack.of(self)
         holder = stack.node.try_find_child(SHARED_ID)
         if holder is None:
             holder = Construct(stack, SHARED_ID)

@@ -51,6 +51,12 @@ REGEX_PATTERNS_PER_LOG_GROUP: Final = 5
 filters together (botocore logs PutMetricFilter / PutSubscriptionFilter docs)."""
 TEMPLATE_BODY_INLINE_MAX: Final = 51_200
 TEMPLATE_BODY_S3_MAX: Final = 1_000_000
+STACK_OUTPUTS_MAX: Final = 200
+"""Outputs of one template (CloudFormation quotas page)."""
+BLUEPRINT_RESOURCES_MAX: Final = 20_000
+"""Resources one blueprint file places, in stacks of at most 450 by default (about 45
+stacks). Ours, not CloudFormation's: building more takes many minutes; a file that
+large is several workloads, best kept in several files."""
 
 # Managed data identifiers for log-group data protection policies, as CloudWatch
 # Logs names them (aws-cdk-lib's DataIdentifier constants; a test keeps them equal).

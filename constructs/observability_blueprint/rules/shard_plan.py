@@ -23,12 +23,19 @@ from observability_blueprint.rules.errors import Problem, cut
 from observability_blueprint.rules.limits import STACK_RESOURCES_MAX, TEMPLATE_BODY_S3_MAX
 
 CORE_UNIT: Final = "area:core"
+SHARED_ALARMS_UNIT: Final = "area:shared_resource_alarms"
+PINNED_UNITS: Final = (CORE_UNIT, SHARED_ALARMS_UNIT)
+"""Units always in shard 0, in this order: every other shard refers to them (the key and
+topics; the alarms on Region-wide metrics that services' health alarms combine), so no
+shard 0 unit ever refers to a later shard for them."""
 """The unit every other one refers to (the key and the topics): always in shard 0."""
 DEFAULT_MAX_RESOURCES: Final = 450
 """Resources a shard is filled to: 50 under CloudFormation's 500, room to grow in place."""
 DEFAULT_MAX_TEMPLATE_BYTES: Final = 800_000
 """Template bytes a shard is filled to: 200 KB under CloudFormation's 1,000,000 from S3."""
-REPLAN_ADVICE: Final = "re-plan with --replan (moves units: each moved resource is replaced)"
+REPLAN_ADVICE: Final = (
+    "re-plan with `cdk synth -c replan=true` (moves units: each moved resource is replaced)"
+)
 LIMITS_PLACE: Final = "sharding"
 """Where the shard size settings live in the blueprint file."""
 
@@ -314,10 +321,20 @@ def _unit_problems(units: Sequence[Unit]) -> list[Problem]:
                     f"{cut(unit.id)} alone is {unit.resources:,} resources and "
                     f"{unit.template_bytes:,} template bytes; CloudFormation takes at most "
                     f"{STACK_RESOURCES_MAX} resources and {TEMPLATE_BODY_S3_MAX:,} bytes per "
-                    "stack and a unit is never split: split it (one service per part)",
+                    f"stack and a unit is never split: {_split_advice(unit.id)}",
                 )
             )
     return found
+
+
+def _split_advice(unit_id: str) -> str:
+    """How to make a unit smaller, by its kind."""
+    if unit_id.startswith("service:"):
+        return (
+            "split the service (give some of its log groups another `service:`, or list some "
+            "of its resources under another service)"
+        )
+    return "split the section across several blueprint files (one per team or service group)"
 
 
 def _fits(units: Sequence[Unit], limits: Limits) -> bool:
@@ -330,11 +347,10 @@ def _fits(units: Sequence[Unit], limits: Limits) -> bool:
 def _fresh(units: Sequence[Unit], limits: Limits) -> list[list[str]]:
     """Fill shards in file order, core first; one stack when CloudFormation takes it."""
     if _fits(units, HARD_LIMITS):
-        ordered = sorted(units, key=lambda u: u.id != CORE_UNIT)
-        return [[u.id for u in ordered]]
+        return [[u.id for u in _pinned_first(units)]]
     layout: list[list[str]] = [[]]
     resources = template_bytes = 0
-    for unit in sorted(units, key=lambda u: u.id != CORE_UNIT):
+    for unit in _pinned_first(units):
         full = (
             resources + unit.resources > limits.max_resources
             or template_bytes + unit.template_bytes > limits.max_template_bytes
@@ -348,6 +364,12 @@ def _fresh(units: Sequence[Unit], limits: Limits) -> list[list[str]]:
     return layout
 
 
+def _pinned_first(units: Sequence[Unit]) -> list[Unit]:
+    """``units`` with the pinned ones first (in :data:`PINNED_UNITS` order), the rest in order."""
+    rank = {unit: index for index, unit in enumerate(PINNED_UNITS)}
+    return sorted(units, key=lambda u: rank.get(u.id, len(PINNED_UNITS)))
+
+
 def _follow(units: Sequence[Unit], lock: Lock, limits: Limits) -> list[list[str]]:
     """Keep locked units in place, drop gone ones, add new ones to the last shard or a new one."""
     present = {unit.id: unit for unit in units}
@@ -356,8 +378,9 @@ def _follow(units: Sequence[Unit], lock: Lock, limits: Limits) -> list[list[str]
     for unit in units:
         if unit.id in locked:
             continue
-        if unit.id == CORE_UNIT:
-            layout[0].insert(0, unit.id)
+        if unit.id in PINNED_UNITS:
+            at = sum(1 for u in layout[0] if u in PINNED_UNITS[: PINNED_UNITS.index(unit.id)])
+            layout[0].insert(at, unit.id)
             continue
         last = layout[-1]
         room = _fits([*(present[u] for u in last), unit], limits)

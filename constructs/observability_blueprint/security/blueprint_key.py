@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack, Token
+from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -14,6 +14,10 @@ from observability_blueprint.rules.audit import check_kms_key_arn
 from observability_blueprint.rules.errors import BlueprintError
 
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
+LOG_GROUPS_LISTED_MAX = 50
+"""Log groups the key policy names one by one; more share wildcards by path prefix
+(KMS key policies take at most 32 KB:
+https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html)."""
 """The key outlives the stack: data encrypted with it stays readable."""
 
 
@@ -67,6 +71,9 @@ class BlueprintKey(Construct, KeyInterface):
     ) -> None:
         super().__init__(scope, id)
         self._log_group_names: list[str] = []
+        self._allowed: set[str] = set()
+        self._arn_start = ""
+        self._logs_operator = "ArnEquals"
         self._publishers_allowed = False
         self._logs_statement: iam.PolicyStatement | None = None
         self.key = kms.Key(
@@ -86,10 +93,29 @@ class BlueprintKey(Construct, KeyInterface):
         return kms.Key.from_key_arn(scope, id, key_arn)
 
     def allow_log_groups(self, log_group_names: Iterable[str]) -> None:
-        """Let CloudWatch Logs encrypt and decrypt for these log groups, by name."""
-        self._log_group_names.extend(log_group_names)
+        """Let CloudWatch Logs encrypt and decrypt for these log groups, by name.
+
+        One statement for every log group, its condition naming each one's ARN
+        (``ArnEquals``). When the first call names more than
+        :data:`LOG_GROUPS_LISTED_MAX` (a blueprint of hundreds of services: a key
+        policy takes at most 32 KB), the condition is ``ArnLike`` instead, with one
+        ``<prefix>*`` per shared path prefix (``/shop/prod/*``) and the others listed.
+        Pass all names at once where they are known (the blueprint does): a name
+        already allowed is not added again.
+        """
+        new = [name for name in dict.fromkeys(log_group_names) if name not in self._allowed]
+        if not new:
+            return
+        self._log_group_names.extend(new)
+        self._allowed.update(new)
         if self._logs_statement is None:
             stack = Stack.of(self)
+            self._arn_start = (
+                f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:"
+            )
+            self._logs_operator = (
+                "ArnLike" if len(self._log_group_names) > LOG_GROUPS_LISTED_MAX else "ArnEquals"
+            )
             self._logs_statement = iam.PolicyStatement(
                 sid="CloudWatchLogsForBlueprintLogGroups",
                 principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
@@ -103,15 +129,23 @@ class BlueprintKey(Construct, KeyInterface):
                 resources=["*"],
             )
             self.key.add_to_resource_policy(self._logs_statement)
-        # One statement for all log groups; the condition is replaced with the full list.
+        # The condition is replaced with the full list.
         self._logs_statement.add_condition(
-            "ArnEquals",
-            {
-                "kms:EncryptionContext:aws:logs:arn": [
-                    self._log_group_arn(name) for name in self._log_group_names
-                ]
-            },
+            self._logs_operator,
+            {"kms:EncryptionContext:aws:logs:arn": self._condition_arns()},
         )
+
+    def _condition_arns(self) -> list[str]:
+        names = self._log_group_names
+        if self._logs_operator == "ArnEquals":
+            return [f"{self._arn_start}{name}" for name in names]
+        prefixes: dict[str, int] = {}
+        for name in names:
+            if (prefix := _shared_prefix(name)) is not None:
+                prefixes[prefix] = prefixes.get(prefix, 0) + 1
+        wide = [p for p, count in prefixes.items() if count > 1]
+        listed = [n for n in names if _shared_prefix(n) not in wide]
+        return [f"{self._arn_start}{p}*" for p in wide] + [f"{self._arn_start}{n}" for n in listed]
 
     def allow_alarm_notifications(self) -> None:
         """Let CloudWatch alarms and EventBridge rules publish to topics under this key."""
@@ -125,10 +159,13 @@ class BlueprintKey(Construct, KeyInterface):
         """Names of the log groups the key policy admits."""
         return tuple(self._log_group_names)
 
-    def _log_group_arn(self, name: str) -> str:
-        return Stack.of(self).format_arn(
-            service="logs",
-            resource="log-group",
-            resource_name=name,
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
+
+def _shared_prefix(name: str) -> str | None:
+    """``/shop/prod/`` of ``/shop/prod/checkout``: the blueprint's own path prefix; None
+    for AWS's (``/aws/...``) and for names without two path levels."""
+    if not name.startswith("/") or name.startswith("/aws/"):
+        return None
+    parts = name.split("/")
+    if len(parts) < 4 or not parts[1] or not parts[2]:
+        return None
+    return f"/{parts[1]}/{parts[2]}/"
