@@ -555,3 +555,22 @@ def test_reading_a_damaged_lock_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(BlueprintError) as raised:
         read_lock(path)
     assert str(raised.value).startswith(f"{path}: version: version 2 is not a lock file version")
+
+
+def test_sections_the_topics_policies_name_stay_in_shard_0(
+    big: tuple[list[Unit], Placement],
+) -> None:
+    """A topic policy naming an events rule of a later shard, while that shard reads the
+    topic's ARN, would be a cycle: the sections stay with the topics."""
+    units = [
+        *big[0],
+        Unit("area:events", 12, 20_000, "events"),
+        Unit("area:hosts", 9, 9_000, "hosts"),
+    ]
+    placed = _placed(units, lock=None, limits=SOFT)
+    assert placed.shards[0].units[:3] == (CORE_UNIT, "area:hosts", "area:events")
+    lock = Lock(SOFT, ((CORE_UNIT,), ("service:svc-0000",)))
+    followed = _placed(
+        [CORE, big[0][1], Unit("area:events", 12, 20_000, "events")], lock=lock, limits=SOFT
+    )
+    assert followed.shards[0].units == (CORE_UNIT, "area:events")

@@ -75,6 +75,7 @@ from observability_blueprint.rules.alarm_settings import (
     duplicate_alarms,
 )
 from observability_blueprint.rules.audit import SIGNIN_EVENTS_REGION
+from observability_blueprint.rules.errors import BlueprintError
 from observability_blueprint.rules.flow_log_fields import TrafficType
 from observability_blueprint.rules.metric_filters import PatternExamples, metric_collisions
 from observability_blueprint.security.blueprint_key import BlueprintKey
@@ -158,9 +159,14 @@ class ObservabilityBlueprint(Construct):
         if self.key is not None:
             # All at once (after the topics', as the statements always were): the key
             # policy's condition is written once, not once per log group.
-            self.key.allow_log_groups(
-                g.physical_name(config) for g in config.log_groups if g.encrypted
+            # In build order: groups receiving data-protection findings first.
+            receivers = {
+                g.data_protection.audit_log_group for g in config.log_groups if g.data_protection
+            }
+            first = sorted(
+                config.log_groups, key=lambda g: g.physical_name(config) not in receivers
             )
+            self.key.allow_log_groups(g.physical_name(config) for g in first if g.encrypted)
 
         self.services: dict[str, ServiceUnit] = {}
         """One unit per service, by name."""
@@ -412,7 +418,16 @@ class ObservabilityBlueprint(Construct):
                 continue
             if holder is None:
                 holder = Construct(scope, id)
-            here.add_stack_dependency(there, f"alarms named by {scope.node.path}/{id}")
+            try:
+                here.add_stack_dependency(there, f"alarms named by {scope.node.path}/{id}")
+            except RuntimeError as error:  # jsii: a dependency cycle between the stacks
+                raise BlueprintError.at(
+                    f"{scope.node.path}/{id}",
+                    f"{str(error).splitlines()[0][:300]} The stacks would wait for each other: "
+                    "a composite alarm (or its suppressor) names alarms placed after it. "
+                    "Re-plan with `cdk synth -c replan=true`, or give the composite its own "
+                    "place after its children",
+                ) from None
             found[name] = cloudwatch.Alarm.from_alarm_arn(
                 holder,
                 name,
@@ -820,7 +835,9 @@ class ObservabilityBlueprint(Construct):
                 suppressor = (
                     cloudwatch.Alarm.from_alarm_arn(scope, f"{name}Suppressor", target)
                     if target.startswith("arn:")
-                    else self.alarms[target].alarm
+                    else self._alarms_for(
+                        scope, f"{name}SuppressorElsewhere", {target: self.alarms[target].alarm}
+                    )[target]
                 )
             self.alarms[name] = RuleCompositeAlarm(
                 scope,

@@ -537,6 +537,7 @@ def _alarm_units(config: Blueprint) -> dict[str | None, list[Unit]]:
     units_of_group = {g.name: g.unit() for g in config.log_groups}
     for group_name, spec in config.all_filters():
         filters.setdefault(spec.name, set()).add(units_of_group[group_name])
+    order = {name: index for index, name in enumerate(config.service_names())}
     follows: dict[str, str | None] = {}
     named_by: dict[str, list[str]] = {}
     units: list[Unit] = []
@@ -546,7 +547,10 @@ def _alarm_units(config: Blueprint) -> dict[str | None, list[Unit]]:
             count.add("AWS::CloudWatch::CompositeAlarm")
             named = alarm_rules.references(alarm_rules.parse(alarm.rule)) if alarm.rule else []
             named_by[alarm.name] = list(named)
-            service = next((follows[n] for n in named if follows.get(n)), None)
+            # After its latest child's service: a composite's stack deploys after its
+            # children's, never before.
+            services_named = [s for n in named if (s := follows.get(n)) is not None]
+            service = max(services_named, key=lambda s: order.get(s, -1), default=None)
         else:
             description = describe(alarm.description, runbook_url=alarm.runbook_url) or ""
             entries = 2 if alarm.type == "anomaly" else len(alarm.metrics) + bool(alarm.metrics)

@@ -24,10 +24,22 @@ from observability_blueprint.rules.limits import STACK_RESOURCES_MAX, TEMPLATE_B
 
 CORE_UNIT: Final = "area:core"
 SHARED_ALARMS_UNIT: Final = "area:shared_resource_alarms"
-PINNED_UNITS: Final = (CORE_UNIT, SHARED_ALARMS_UNIT)
-"""Units always in shard 0, in this order: every other shard refers to them (the key and
-topics; the alarms on Region-wide metrics that services' health alarms combine), so no
-shard 0 unit ever refers to a later shard for them."""
+PINNED_UNITS: Final = (
+    CORE_UNIT,
+    SHARED_ALARMS_UNIT,
+    "area:hosts",
+    "area:audit",
+    "area:events",
+    "area:tracing",
+    "area:prometheus",
+    "area:grafana",
+)
+"""Units always in shard 0, in this order. Every other shard refers to the first two (the
+key and topics; the alarms on Region-wide metrics that services' health alarms combine).
+The sections after them are named by the topics' policies (their rules, workspaces and
+roles may publish) or name each other (hosts and prometheus): in a later shard they would
+make the first one refer to it while it refers to the first, a cycle no deploy order
+resolves. So they stay with the topics."""
 """The unit every other one refers to (the key and the topics): always in shard 0."""
 DEFAULT_MAX_RESOURCES: Final = 450
 """Resources a shard is filled to: 50 under CloudFormation's 500, room to grow in place."""

@@ -14,9 +14,9 @@ from observability_blueprint.rules.audit import check_kms_key_arn
 from observability_blueprint.rules.errors import BlueprintError
 
 DEFAULT_REMOVAL_POLICY = RemovalPolicy.RETAIN
-LOG_GROUPS_LISTED_MAX = 50
-"""Log groups the key policy names one by one; more share wildcards by path prefix
-(KMS key policies take at most 32 KB:
+LOG_GROUPS_LISTED_MAX = 300
+"""Log groups the key policy names one by one (more than a one-stack blueprint encrypts
+in practice); more share wildcards by path prefix (KMS key policies take at most 32 KB:
 https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html)."""
 """The key outlives the stack: data encrypted with it stays readable."""
 
