@@ -611,9 +611,11 @@ def test_the_workspace_is_looked_up_in_the_stack_the_lock_places_it_in(tmp_path:
     source = str(tmp_path / "shop.yaml")
     assert unit_stack_name(config, source, "area:grafana") == STACK  # no lock: one stack
     write_shard_lock(
-        tmp_path / "shop.shards.json", [["area:core"], ["service:a"], ["area:grafana"]]
+        tmp_path / "shop.shards.json", [["area:core", "area:grafana"], ["service:a"], ["service:b"]]
     )
-    assert unit_stack_name(config, source, "area:grafana") == f"{STACK}-3"
+    # Grafana stays with the topics (pinned); a unit of a later shard is looked up there.
+    assert unit_stack_name(config, source, "area:grafana") == STACK
+    assert unit_stack_name(config, source, "service:b") == f"{STACK}-3"
 
 
 def test_a_service_name_is_quoted_as_a_promql_string() -> None:
